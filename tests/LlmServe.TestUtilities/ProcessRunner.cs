@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace LlmServe.TestUtilities;
+
+/// <summary>Runs a command to completion and captures its output, failing with that output on a non-zero exit.</summary>
+public static class ProcessRunner
+{
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}.");
+        }
+        var output = await stdout + await stderr;
+        return process.ExitCode == 0
+            ? output
+            : throw new InvalidOperationException($"{fileName} exited with {process.ExitCode}:\n{output}");
+    }
+}
