@@ -1,0 +1,70 @@
+using LlmServe.ServiceDefaults.OpenAi;
+using LlmServe.Worker.Chat;
+using LlmServe.Worker.Model;
+
+namespace LlmServe.Worker.Api;
+
+/// <summary><c>POST /v1/chat/completions</c>, streaming and not.</summary>
+internal static class ChatCompletionsApi
+{
+    public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", HandleAsync);
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext context, ModelHost host)
+    {
+        if (RequestPipeline.CheckReady(host, out var engine) is { } notReady)
+        {
+            await notReady.ExecuteAsync(context);
+            return;
+        }
+        using var doc = await RequestPipeline.ReadBodyAsync(context);
+        if (doc is null)
+        {
+            return;
+        }
+        try
+        {
+            var settings = GenerationSettings.Parse(doc.RootElement, chat: true);
+            if (settings.Model != host.ServedModelName)
+            {
+                await OpenAiError.ModelNotFound(settings.Model, [host.ServedModelName]).ExecuteAsync(context);
+                return;
+            }
+            var messages = ChatMessage.ParseAll(doc.RootElement);
+            var model = engine.Model;
+            var prompt = model.Tokenizer.Encode(ChatPromptRenderer.Render(messages, model.ChatTemplate), addSpecial: true);
+            var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
+            await GenerationResponder.RespondAsync(context, engine, "chatcmpl", prompt, settings, sampling,
+                (id, created, text, finish, first) => new
+                {
+                    id, @object = "chat.completion.chunk", created, model = settings.Model,
+                    choices = new[]
+                    {
+                        new
+                        {
+                            index = 0,
+                            delta = first ? (object)new { role = "assistant", content = "" } : new { content = text },
+                            logprobs = (object?)null,
+                            finish_reason = finish,
+                        },
+                    },
+                },
+                (id, created, text, finish, usage) => new
+                {
+                    id, @object = "chat.completion", created, model = settings.Model,
+                    choices = new[]
+                    {
+                        new { index = 0, message = new { role = "assistant", content = text }, logprobs = (object?)null, finish_reason = finish },
+                    },
+                    usage,
+                });
+        }
+        catch (RequestValidationException ex)
+        {
+            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
+        }
+    }
+}

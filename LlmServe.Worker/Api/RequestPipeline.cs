@@ -1,0 +1,58 @@
+using System.Text.Json;
+using LlmServe.ServiceDefaults.OpenAi;
+using LlmServe.Worker.Engine;
+using LlmServe.Worker.Model;
+
+namespace LlmServe.Worker.Api;
+
+/// <summary>The steps every generation endpoint shares: engine readiness, body parsing, model name, context limits.</summary>
+internal static class RequestPipeline
+{
+    public static async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            var doc = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return doc;
+            }
+            doc.Dispose();
+            await OpenAiError.WriteAsync(context, 400, "The request body must be a JSON object.", OpenAiError.InvalidRequest);
+        }
+        catch (JsonException ex)
+        {
+            await OpenAiError.WriteAsync(context, 400, $"The request body is not valid JSON: {ex.Message}", OpenAiError.InvalidRequest);
+        }
+        return null;
+    }
+
+    public static IResult? CheckReady(ModelHost host, out InferenceEngine engine)
+    {
+        engine = host.Engine!; // checked right below
+        return host.Engine is null
+            ? OpenAiError.Create(503, host.Failure is null ? "The model is still loading." : $"The model failed to load: {host.Failure}", OpenAiError.Unavailable)
+            : null;
+    }
+
+    /// <summary>Resolves max_tokens against the context length like vLLM: unset means "the rest of the context".</summary>
+    public static SamplingParams Limit(GenerationSettings settings, int promptTokens, int maxModelLen, string promptParam)
+    {
+        if (promptTokens == 0)
+        {
+            throw new RequestValidationException(promptParam, "The prompt is empty.");
+        }
+        if (promptTokens >= maxModelLen)
+        {
+            throw new RequestValidationException(promptParam,
+                $"This model's maximum context length is {maxModelLen} tokens; the prompt has {promptTokens}.");
+        }
+        var maxTokens = settings.MaxTokens ?? maxModelLen - promptTokens;
+        if (promptTokens + maxTokens > maxModelLen)
+        {
+            throw new RequestValidationException("max_tokens",
+                $"This model's maximum context length is {maxModelLen} tokens. However, you requested {promptTokens + maxTokens} tokens ({promptTokens} in the prompt, {maxTokens} for the completion).");
+        }
+        return settings.Sampling with { MaxTokens = maxTokens };
+    }
+}

@@ -1,0 +1,6 @@
+namespace LlmServe.Worker.Engine;
+
+/// <summary>
+/// One step of a request's output: the text that became final in this step and, on the last event, why it ended.
+/// </summary>
+internal readonly record struct GenerationEvent(string Text, int? TokenId, FinishReason? Finish, int PromptTokens, int CompletionTokens);

@@ -1,0 +1,64 @@
+namespace LlmServe.Worker.Engine;
+
+/// <summary>
+/// Applies stop strings to streamed text: text that could still be the start of a stop string is held back, and
+/// a stop string ends the output just before it (the stop string itself is never emitted).
+/// </summary>
+internal sealed class StopStringMatcher(IReadOnlyList<string> stops)
+{
+    private string _held = string.Empty;
+
+    /// <summary>Adds new text; returns what can be emitted now and whether a stop string was found.</summary>
+    public (string Emit, bool Stopped) Push(string text)
+    {
+        if (stops.Count == 0)
+        {
+            return (text, false);
+        }
+        _held += text;
+        var earliest = -1;
+        foreach (var stop in stops)
+        {
+            var at = _held.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && (earliest < 0 || at < earliest))
+            {
+                earliest = at;
+            }
+        }
+        if (earliest >= 0)
+        {
+            var emit = _held[..earliest];
+            _held = string.Empty;
+            return (emit, true);
+        }
+        var keep = LongestSuffixThatPrefixesAStop();
+        var ready = _held[..(_held.Length - keep)];
+        _held = _held[(_held.Length - keep)..];
+        return (ready, false);
+    }
+
+    /// <summary>Text still held back when the generation ends for another reason.</summary>
+    public string Flush()
+    {
+        var rest = _held;
+        _held = string.Empty;
+        return rest;
+    }
+
+    private int LongestSuffixThatPrefixesAStop()
+    {
+        var best = 0;
+        foreach (var stop in stops)
+        {
+            for (var len = Math.Min(stop.Length - 1, _held.Length); len > best; len--)
+            {
+                if (string.CompareOrdinal(_held, _held.Length - len, stop, 0, len) == 0)
+                {
+                    best = len;
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,87 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>
+/// A Llama-family decoder. Weights are addressed by their GGUF names (token_embd, blk.N.attn_q, ...), which
+/// other formats' loaders map onto.
+/// </summary>
+internal sealed class LlamaModel : IDisposable
+{
+    private readonly Tensor _embedding;        // (V, d)
+    private readonly DecoderLayer[] _layers;
+    private readonly RmsNorm _norm;
+    private readonly Tensor _lmHead;           // (V, d), may share storage with the embedding
+    private readonly RotaryEmbedding _rope;
+
+    public LlamaModel(LlamaConfig config, IWeightSource weights, ScalarType dtype)
+    {
+        config.Validate(weights.Source);
+        Config = config;
+        DType = dtype;
+        long d = config.HiddenSize, kv = config.NumKvHeads * config.HeadDim, ffn = config.IntermediateSize;
+        _embedding = weights.Load("token_embd.weight", [config.VocabSize, d], dtype);
+        _layers = new DecoderLayer[config.NumLayers];
+        for (var i = 0; i < config.NumLayers; i++)
+        {
+            var p = $"blk.{i}.";
+            _layers[i] = new DecoderLayer(
+                new RmsNorm(weights.Load(p + "attn_norm.weight", [d], dtype), config.RmsNormEps),
+                new Attention(config,
+                    weights.Load(p + "attn_q.weight", [d, d], dtype),
+                    weights.Load(p + "attn_k.weight", [kv, d], dtype),
+                    weights.Load(p + "attn_v.weight", [kv, d], dtype),
+                    weights.Load(p + "attn_output.weight", [d, d], dtype)),
+                new RmsNorm(weights.Load(p + "ffn_norm.weight", [d], dtype), config.RmsNormEps),
+                new FeedForward(
+                    weights.Load(p + "ffn_gate.weight", [ffn, d], dtype),
+                    weights.Load(p + "ffn_up.weight", [ffn, d], dtype),
+                    weights.Load(p + "ffn_down.weight", [d, ffn], dtype)));
+        }
+        _norm = new RmsNorm(weights.Load("output_norm.weight", [d], dtype), config.RmsNormEps);
+        // Tied embeddings: files without output.weight reuse the token embedding as the LM head.
+        _lmHead = weights.Contains("output.weight")
+            ? weights.Load("output.weight", [config.VocabSize, d], dtype)
+            : _embedding.alias();
+        _rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta, config.RopeInterleaved, dtype);
+    }
+
+    public LlamaConfig Config { get; }
+    public ScalarType DType { get; }
+
+    public KvCache CreateCache(int capacity) => new(Config, Math.Min(capacity, Config.MaxPositionEmbeddings), DType);
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> (T, int64) at positions startPos.. through the model, extending the cache,
+    /// and returns float32 logits of the last position (V).
+    /// </summary>
+    public Tensor Forward(Tensor tokens, int startPos, KvCache cache)
+    {
+        var t = tokens.shape[0];
+        if (startPos + t > cache.Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), $"Sequence of {startPos + t} tokens exceeds the cache capacity {cache.Capacity}.");
+        }
+        var positions = torch.arange(startPos, startPos + t, dtype: ScalarType.Int64); // (T)
+        var x = _embedding.index_select(0, tokens);                                    // (T, d)
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            x = _layers[i].Forward(x, startPos, positions, _rope, cache.Keys(i), cache.Values(i)); // (T, d)
+        }
+        var last = _norm.Forward(x[TensorIndex.Slice(t - 1, t)]);                     // (1, d)
+        return nn.functional.linear(last, _lmHead).squeeze(0).to_type(ScalarType.Float32); // (V)
+    }
+
+    public void Dispose()
+    {
+        _embedding.Dispose();
+        foreach (var layer in _layers)
+        {
+            layer.Dispose();
+        }
+        _norm.Dispose();
+        _lmHead.Dispose();
+        _rope.Dispose();
+    }
+}

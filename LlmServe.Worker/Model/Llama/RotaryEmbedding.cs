@@ -1,0 +1,53 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>
+/// Rotary position embedding with precomputed cos/sin tables. Supports both pairings: adjacent pairs (GGUF
+/// "normal" mode) and rotate-half (Hugging Face layout); the two differ only by a fixed permutation of the q/k
+/// rows, which converters apply, so the loader picks the one matching the file format.
+/// </summary>
+internal sealed class RotaryEmbedding : IDisposable
+{
+    private readonly Tensor _cos;   // (maxPos, D/2)
+    private readonly Tensor _sin;   // (maxPos, D/2)
+    private readonly bool _interleaved;
+
+    public RotaryEmbedding(int headDim, int maxPositions, double theta, bool interleaved, ScalarType dtype)
+    {
+        _interleaved = interleaved;
+        using var scope = NewDisposeScope();
+        var inv = torch.pow(theta, torch.arange(0, headDim, 2, dtype: ScalarType.Float64) / headDim).reciprocal(); // (D/2)
+        var angles = torch.outer(torch.arange(maxPositions, dtype: ScalarType.Float64), inv);                       // (maxPos, D/2)
+        _cos = angles.cos().to_type(dtype).DetachFromDisposeScope();
+        _sin = angles.sin().to_type(dtype).DetachFromDisposeScope();
+    }
+
+    /// <summary>Rotates <paramref name="x"/> of shape (T, H, D) whose rows sit at <paramref name="positions"/> (T).</summary>
+    public Tensor Apply(Tensor x, Tensor positions)
+    {
+        var cos = _cos.index_select(0, positions).unsqueeze(1);      // (T, 1, D/2)
+        var sin = _sin.index_select(0, positions).unsqueeze(1);      // (T, 1, D/2)
+        var shape = x.shape;
+        if (_interleaved)
+        {
+            var pairs = x.view(shape[0], shape[1], shape[2] / 2, 2);  // (T, H, D/2, 2)
+            var x0 = pairs.select(-1, 0);                             // (T, H, D/2)
+            var x1 = pairs.select(-1, 1);
+            var r0 = x0 * cos - x1 * sin;
+            var r1 = x0 * sin + x1 * cos;
+            return torch.stack([r0, r1], dim: -1).view(shape);         // (T, H, D)
+        }
+        var halves = x.chunk(2, dim: -1);                             // 2 x (T, H, D/2)
+        var a = halves[0];
+        var b = halves[1];
+        return torch.cat([a * cos - b * sin, b * cos + a * sin], dim: -1); // (T, H, D)
+    }
+
+    public void Dispose()
+    {
+        _cos.Dispose();
+        _sin.Dispose();
+    }
+}

@@ -1,0 +1,21 @@
+namespace LlmServe.Worker.Tokenization;
+
+/// <summary>A model's tokenizer: text to ids and ids to the raw bytes they stand for.</summary>
+internal interface ITokenizer
+{
+    int VocabSize { get; }
+    int? BosId { get; }
+    int? EosId { get; }
+
+    /// <summary>Whether the model expects BOS in front of every prompt.</summary>
+    bool AddBos { get; }
+
+    /// <summary>Encodes text; with <paramref name="addSpecial"/>, prepends BOS when the model wants it.</summary>
+    IReadOnlyList<int> Encode(string text, bool addSpecial);
+
+    /// <summary>The UTF-8 bytes a token contributes to the output (empty for control tokens).</summary>
+    ReadOnlySpan<byte> TokenBytes(int id);
+
+    /// <summary>Whether the token is a control token (BOS, EOS, chat markers).</summary>
+    bool IsControl(int id);
+}

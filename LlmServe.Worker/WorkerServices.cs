@@ -1,0 +1,35 @@
+using LlmServe.ServiceDefaults.OpenAi;
+using LlmServe.Worker.Api;
+using LlmServe.Worker.Engine;
+using LlmServe.Worker.Model;
+
+namespace LlmServe.Worker;
+
+internal static class WorkerServices
+{
+    public static WebApplicationBuilder AddWorkerServices(this WebApplicationBuilder builder)
+    {
+        WorkerCommandLine.ApplyUrls(builder);
+        builder.Services.AddOptions<WorkerOptions>()
+            .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Model), "A model is required: --model PATH (or Worker:Model).")
+            .ValidateOnStart();
+        builder.WebHost.ConfigureKestrel((ctx, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = ctx.Configuration.GetValue<long?>("Worker:MaxRequestBytes") ?? 16 * 1024 * 1024);
+        builder.Services.AddSingleton<WorkerMetrics>();
+        builder.Services.AddSingleton<ModelHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
+        builder.Services.AddHealthChecks().AddCheck<ModelHost>("model");
+        return builder;
+    }
+
+    public static WebApplication MapWorkerApi(this WebApplication app)
+    {
+        app.UseOpenAiErrors();
+        app.MapDefaultEndpoints();
+        app.MapModelsApi();
+        app.MapCompletionsApi();
+        app.MapChatCompletionsApi();
+        return app;
+    }
+}

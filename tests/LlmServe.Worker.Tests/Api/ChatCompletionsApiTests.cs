@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace LlmServe.Worker.Tests.Api;
+
+public sealed class ChatCompletionsApiTests(WorkerFactory factory) : IClassFixture<WorkerFactory>
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Post_Greedy_ReturnsTheModelsContinuationWithExactUsage()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/chat/completions", Json("""
+            {"model":"stories","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":12,"temperature":0}
+            """), TestContext.Current.CancellationToken);
+
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var choice = body.RootElement.GetProperty("choices")[0];
+        Assert.Equal("chat.completion", body.RootElement.GetProperty("object").GetString());
+        Assert.StartsWith(", there was a little girl", choice.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("length", choice.GetProperty("finish_reason").GetString());
+        var usage = body.RootElement.GetProperty("usage");
+        Assert.Equal(5, usage.GetProperty("prompt_tokens").GetInt32());   // BOS + 4 pieces
+        Assert.Equal(12, usage.GetProperty("completion_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task Post_Stream_SendsRoleThenContentChunksThenDone()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/chat/completions", Json("""
+            {"model":"stories","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":10,"temperature":0,
+             "stream":true,"stream_options":{"include_usage":true}}
+            """), TestContext.Current.CancellationToken);
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+        Assert.Equal("[DONE]", events[^1]);
+        var chunks = events[..^1].Select(e => JsonDocument.Parse(e).RootElement).ToList();
+        Assert.Equal("assistant", chunks[0].GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
+        var text = string.Concat(chunks.Skip(1).Where(c => c.GetProperty("choices").GetArrayLength() > 0)
+            .Select(c => c.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString()));
+        Assert.StartsWith(", there was a little girl", text);
+        Assert.Equal(10, chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task Post_StopString_EndsBeforeIt()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/chat/completions", Json("""
+            {"model":"stories","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":40,"temperature":0,"stop":["Lily"]}
+            """), TestContext.Current.CancellationToken);
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var choice = body.RootElement.GetProperty("choices")[0];
+        Assert.Equal(", there was a little girl named ", choice.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("{not json", null)]
+    [InlineData("[1,2]", null)]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}]}""", "model")]
+    [InlineData("""{"model":"stories"}""", "messages")]
+    [InlineData("""{"model":"stories","messages":"hi"}""", "messages")]
+    [InlineData("""{"model":"stories","messages":[{"role":"wizard","content":"hi"}]}""", "messages[0].role")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"max_tokens":"ten"}""", "max_tokens")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "max_tokens")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"max_tokens":100000}""", "max_tokens")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "temperature")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"stream":"yes"}""", "stream")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"stop":[1]}""", "stop")]
+    public async Task Post_BadInput_Returns400WithOpenAiError(string json, string? param)
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/chat/completions", Json(json), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Post_UnknownModel_Returns404NamingTheServedModel()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/chat/completions",
+            Json("""{"model":"gpt-4","messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+        Assert.Contains("stories", error.GetProperty("message").GetString());
+    }
+}
