@@ -1,0 +1,29 @@
+namespace LlmServe.Gateway;
+
+/// <summary>One model deployment: a set of identical worker replicas serving one model.</summary>
+public sealed class DeploymentOptions
+{
+    public const string DefaultOwner = "llmserve";
+
+    /// <summary>The model id clients send in the <c>model</c> field.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Other model ids that resolve to this deployment (exact, case-sensitive).</summary>
+    public string[] Aliases { get; set; } = [];
+
+    /// <summary>
+    /// Where the replicas are. A host without an explicit port (<c>http://worker-llama</c>) or a combined scheme
+    /// (<c>https+http://worker-llama</c>) is a service-discovery name whose every endpoint is a replica; a URL with
+    /// a port, an IP literal or <c>localhost</c> (<c>http://127.0.0.1:5101</c>) is one static replica.
+    /// </summary>
+    public string Upstream { get; set; } = "";
+
+    /// <summary>
+    /// The model id the replicas expect in the <c>model</c> field (defaults to <see cref="Name"/>). Requests that
+    /// arrive under an alias, or under a name that differs from an external upstream's, are rewritten to it.
+    /// </summary>
+    public string? UpstreamModel { get; set; }
+
+    /// <summary>The <c>owned_by</c> value shown by <c>/v1/models</c>.</summary>
+    public string OwnedBy { get; set; } = DefaultOwner;
+}

@@ -1,0 +1,17 @@
+namespace LlmServe.Gateway;
+
+/// <summary>The gateway's configuration, bound from the <c>Gateway</c> section and reloadable at runtime.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The model deployments the gateway routes to.</summary>
+    public List<DeploymentOptions> Deployments { get; set; } = [];
+
+    /// <summary>
+    /// How long an upstream call may stay silent (no headers, no body bytes) before it is cancelled. This is an idle
+    /// timeout, not a total one: a long generation that keeps streaming tokens never hits it, but a long prefill on
+    /// a busy worker must fit inside it, hence the generous default.
+    /// </summary>
+    public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+}

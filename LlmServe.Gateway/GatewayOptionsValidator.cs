@@ -1,0 +1,55 @@
+using LlmServe.Gateway.Routing;
+using Microsoft.Extensions.Options;
+
+namespace LlmServe.Gateway;
+
+/// <summary>
+/// Rejects configurations the registry could not serve unambiguously: at start (ValidateOnStart) and on every
+/// reload, so a bad edit never silently replaces a good routing table.
+/// </summary>
+internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        if (options.UpstreamIdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{GatewayOptions.SectionName}:UpstreamIdleTimeout must be positive.");
+        }
+
+        for (var i = 0; i < options.Deployments.Count; i++)
+        {
+            var deployment = options.Deployments[i];
+            var path = $"{GatewayOptions.SectionName}:Deployments:{i}";
+            if (string.IsNullOrWhiteSpace(deployment.Name))
+            {
+                failures.Add($"{path}:Name is required.");
+            }
+            else if (!seen.Add(deployment.Name))
+            {
+                failures.Add($"{path}:Name '{deployment.Name}' is already used by another deployment or alias.");
+            }
+
+            foreach (var alias in deployment.Aliases)
+            {
+                if (string.IsNullOrWhiteSpace(alias))
+                {
+                    failures.Add($"{path}:Aliases must not contain empty names.");
+                }
+                else if (!seen.Add(alias))
+                {
+                    failures.Add($"{path}:Aliases '{alias}' is already used by another deployment or alias.");
+                }
+            }
+
+            if (!UpstreamAddress.TryParse(deployment.Upstream, out _))
+            {
+                failures.Add($"{path}:Upstream '{deployment.Upstream}' must be an absolute http(s) URL.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

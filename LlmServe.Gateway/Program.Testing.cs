@@ -1,0 +1,2 @@
+// Exposes the top-level-statement Program to WebApplicationFactory<Program> in the tests.
+public partial class Program;

@@ -1,0 +1,20 @@
+using LlmServe.Gateway.Apis;
+using LlmServe.Gateway.Extensions;
+using LlmServe.ServiceDefaults.OpenAi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+
+app.UseOpenAiErrors();
+
+app.MapChatCompletionsApi();
+app.MapCompletionsApi();
+app.MapEmbeddingsApi();
+app.MapModelsApi();
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,10 @@
+namespace LlmServe.Gateway.Registry;
+
+/// <summary>A validated deployment as the router sees it.</summary>
+/// <param name="Name">The deployment's model id.</param>
+/// <param name="Aliases">Other model ids resolving to it.</param>
+/// <param name="Upstream">Service-discovery name or static replica address.</param>
+/// <param name="IsStatic">True when <paramref name="Upstream"/> is one fixed replica and bypasses discovery.</param>
+/// <param name="OwnedBy">The <c>owned_by</c> value of its model entries.</param>
+/// <param name="UpstreamModel">The model id the replicas expect.</param>
+internal sealed record Deployment(string Name, IReadOnlyList<string> Aliases, Uri Upstream, bool IsStatic, string OwnedBy, string UpstreamModel);

@@ -1,0 +1,59 @@
+using System.Diagnostics.CodeAnalysis;
+using LlmServe.Gateway.Routing;
+
+namespace LlmServe.Gateway.Registry;
+
+/// <summary>
+/// An immutable snapshot of which model ids map to which deployment. Lookups are exact and case-sensitive, as in
+/// the OpenAI API; a reload builds a new snapshot instead of mutating this one, so a request sees one consistent table.
+/// </summary>
+internal sealed class ModelRegistry
+{
+    private readonly Dictionary<string, ServedModel> _byId = new(StringComparer.Ordinal);
+
+    public ModelRegistry(IEnumerable<Deployment> deployments, DateTimeOffset created)
+    {
+        var createdUnix = created.ToUnixTimeSeconds();
+        var models = new List<ServedModel>();
+        Deployments = deployments.ToArray();
+        foreach (var deployment in Deployments)
+        {
+            foreach (var id in deployment.Aliases.Prepend(deployment.Name))
+            {
+                var model = new ServedModel(id, deployment, createdUnix);
+                // First definition wins; options validation rejects duplicates before they get here.
+                if (_byId.TryAdd(id, model))
+                {
+                    models.Add(model);
+                }
+            }
+        }
+        Models = models;
+    }
+
+    public static ModelRegistry Empty { get; } = new([], DateTimeOffset.UnixEpoch);
+
+    public IReadOnlyList<Deployment> Deployments { get; }
+
+    /// <summary>Every served id, each deployment's name first, then its aliases, in configuration order.</summary>
+    public IReadOnlyList<ServedModel> Models { get; }
+
+    public IEnumerable<string> ServedNames => Models.Select(m => m.Id);
+
+    public bool TryResolve(string model, [NotNullWhen(true)] out ServedModel? served) => _byId.TryGetValue(model, out served);
+
+    /// <summary>Builds a snapshot from options that already passed <see cref="GatewayOptionsValidator"/>.</summary>
+    public static ModelRegistry FromOptions(GatewayOptions options, DateTimeOffset created) =>
+        new(options.Deployments.Select(ToDeployment), created);
+
+    private static Deployment ToDeployment(DeploymentOptions options)
+    {
+        if (!UpstreamAddress.TryParse(options.Upstream, out var upstream))
+        {
+            throw new InvalidOperationException($"Deployment '{options.Name}' has an invalid upstream '{options.Upstream}'.");
+        }
+        var owner = string.IsNullOrWhiteSpace(options.OwnedBy) ? DeploymentOptions.DefaultOwner : options.OwnedBy;
+        return new Deployment(options.Name, options.Aliases, upstream, UpstreamAddress.IsStatic(upstream), owner,
+            string.IsNullOrWhiteSpace(options.UpstreamModel) ? options.Name : options.UpstreamModel);
+    }
+}

@@ -1,0 +1,8 @@
+namespace LlmServe.Gateway.Routing;
+
+/// <inheritdoc/>
+internal sealed class RandomFactory : IRandomFactory
+{
+    /// <inheritdoc/>
+    public Random CreateRandomInstance() => Random.Shared;
+}

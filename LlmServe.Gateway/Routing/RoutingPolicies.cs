@@ -1,0 +1,8 @@
+namespace LlmServe.Gateway.Routing;
+
+/// <summary>Names of the built-in routing policies.</summary>
+internal static class RoutingPolicies
+{
+    /// <summary>Two random replicas, the one with fewer in-flight requests wins.</summary>
+    public const string PowerOfTwoChoices = nameof(PowerOfTwoChoices);
+}

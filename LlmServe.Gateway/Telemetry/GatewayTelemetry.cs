@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using LlmServe.ServiceDefaults;
+
+namespace LlmServe.Gateway.Telemetry;
+
+/// <summary>Names of the gateway's meter, activity source, instruments and tags, kept in one place.</summary>
+internal static class GatewayTelemetry
+{
+    /// <summary>Registered by ServiceDefaults for both metrics and tracing.</summary>
+    public const string SourceName = TelemetryNames.Gateway;
+
+    public const string RequestsTotal = "llmserve_gateway_requests_total";
+    public const string RequestDuration = "llmserve_gateway_request_duration_seconds";
+    public const string OngoingRequests = "llmserve_gateway_ongoing_requests";
+
+    public const string RouteActivityName = "llmserve.gateway.route";
+
+    public const string DeploymentTag = "deployment";
+    public const string ReplicaTag = "replica";
+    public const string StatusClassTag = "status_class";
+
+    public const string ModelAttribute = "llmserve.model";
+    public const string DeploymentAttribute = "llmserve.deployment";
+    public const string ReplicaAttribute = "llmserve.replica";
+
+    public static readonly ActivitySource ActivitySource = new(SourceName);
+
+    /// <summary>"2xx", "4xx", "5xx"...: low-cardinality status for metric tags.</summary>
+    public static string StatusClass(int statusCode) => statusCode switch
+    {
+        >= 100 and < 600 => $"{statusCode / 100}xx",
+        _ => "unknown",
+    };
+}
