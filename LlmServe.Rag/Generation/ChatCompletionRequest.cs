@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace LlmServe.Rag.Generation;
+
+/// <summary>The subset of the OpenAI chat completion request this service sends.</summary>
+internal sealed record ChatCompletionRequest(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("messages")] IReadOnlyList<ChatMessage> Messages,
+    [property: JsonPropertyName("max_tokens")] int MaxTokens)
+{
+    /// <summary>Always false: the answer is returned whole, together with its citations.</summary>
+    [JsonPropertyName("stream")]
+    public bool Stream => false;
+}

@@ -1,0 +1,38 @@
+namespace LlmServe.Rag;
+
+/// <summary>Settings of the RAG service, bound from the <c>Rag</c> configuration section.</summary>
+internal sealed class RagOptions
+{
+    public const string SectionName = "Rag";
+
+    /// <summary>Base URL of the OpenAI-compatible gateway; service discovery resolves logical names.</summary>
+    public string GatewayUrl { get; set; } = "http://gateway";
+
+    /// <summary>Bearer key sent to the gateway, for a gateway that enforces keys; null sends no Authorization header.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Model used for answers when a request names none.</summary>
+    public string Model { get; set; } = "default";
+
+    /// <summary>Folder of *.md and *.txt files to ingest; a relative path resolves against the app base directory.</summary>
+    public string DocumentsPath { get; set; } = "SampleDocs";
+
+    /// <summary>Sources put into the prompt when a request gives no <c>top_k</c>.</summary>
+    public int TopK { get; set; } = 4;
+
+    /// <summary>Answer length when a request gives no <c>max_tokens</c>.</summary>
+    public int MaxTokens { get; set; } = 96;
+
+    /// <summary>Upper bound of a chunk, counted in whitespace-separated words.</summary>
+    public int ChunkTokens { get; set; } = 100;
+
+    /// <summary>Words repeated from the end of one chunk at the start of the next, so no sentence is lost at a cut.</summary>
+    public int ChunkOverlapTokens { get; set; } = 20;
+
+    /// <summary>Bound on one chat completion call to the gateway.</summary>
+    public TimeSpan GenerationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The documents folder as an absolute path.</summary>
+    public string ResolveDocumentsPath() =>
+        Path.IsPathRooted(DocumentsPath) ? DocumentsPath : Path.GetFullPath(DocumentsPath, AppContext.BaseDirectory);
+}

@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using LlmServe.ServiceDefaults;
+
+namespace LlmServe.Rag;
+
+/// <summary>The service's ActivitySource and per-stage duration histograms (names registered in ServiceDefaults).</summary>
+internal sealed class RagTelemetry
+{
+    public static readonly ActivitySource ActivitySource = new(TelemetryNames.Rag);
+
+    public RagTelemetry(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(TelemetryNames.Rag);
+        RetrieveDuration = meter.CreateHistogram<double>(
+            "llmserve.rag.retrieve.duration", "s", "Time to find the sources of a question.");
+        GenerateDuration = meter.CreateHistogram<double>(
+            "llmserve.rag.generate.duration", "s", "Time of the chat completion that writes the answer.");
+    }
+
+    public Histogram<double> RetrieveDuration { get; }
+
+    public Histogram<double> GenerateDuration { get; }
+}
