@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace LlmServe.Agents;
+
+/// <summary>Rejects settings that would make the service fail later, at a request, rather than at startup.</summary>
+internal sealed partial class AgentsOptionsValidator : IValidateOptions<AgentsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentsOptions options)
+    {
+        List<string> failures = [];
+        if (!Uri.TryCreate(options.GatewayUrl, UriKind.Absolute, out var gateway)
+            || (gateway.Scheme != Uri.UriSchemeHttp && gateway.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"{nameof(AgentsOptions.GatewayUrl)} must be an absolute http(s) URL; got '{options.GatewayUrl}'.");
+        }
+        if (string.IsNullOrWhiteSpace(options.Model))
+        {
+            failures.Add($"{nameof(AgentsOptions.Model)} must not be empty.");
+        }
+        if (options.InvocationTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(AgentsOptions.InvocationTimeout)} must be positive; got {options.InvocationTimeout}.");
+        }
+        if (options.Agents.Count == 0)
+        {
+            failures.Add($"{nameof(AgentsOptions.Agents)} must define at least one agent.");
+        }
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Agents.Count; i++)
+        {
+            var agent = options.Agents[i];
+            var prefix = $"{nameof(AgentsOptions.Agents)}[{i}]";
+            if (!AgentName().IsMatch(agent.Name))
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.Name)} must be 1-64 letters, digits, '-' or '_'; got '{agent.Name}'.");
+            }
+            else if (!seen.Add(agent.Name))
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.Name)} '{agent.Name}' is defined twice.");
+            }
+            if (string.IsNullOrWhiteSpace(agent.Instructions))
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.Instructions)} must not be empty.");
+            }
+            if (agent.MaxTokens < 1)
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.MaxTokens)} must be at least 1; got {agent.MaxTokens}.");
+            }
+            if (agent.Temperature is < 0 or > 2)
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.Temperature)} must be between 0 and 2; got {agent.Temperature}.");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // Names appear in URL paths (/v1/agents/{name}/invoke), so they stay URL-safe.
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex AgentName();
+}
