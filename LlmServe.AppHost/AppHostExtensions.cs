@@ -1,0 +1,26 @@
+namespace LlmServe.AppHost;
+
+/// <summary>Resource builders that read as the topology.</summary>
+internal static class AppHostExtensions
+{
+    /// <summary>A model deployment: one Worker replica serving <paramref name="deployment"/>, ready once its model loads.</summary>
+    public static IResourceBuilder<ProjectResource> AddLlmWorker(this IDistributedApplicationBuilder builder, ModelDeploymentOptions deployment) =>
+        builder.AddProject<Projects.LlmServe_Worker>(ResourceNames.WorkerPrefix + deployment.Name.ToLowerInvariant())
+            .WithArgs("--model", deployment.Model, "--served-model-name", deployment.Name, "--dtype", deployment.Dtype)
+            .WithHttpHealthCheck("/health");
+
+    /// <summary>Registers a deployment with the gateway (name, aliases, upstream by service discovery).</summary>
+    public static IResourceBuilder<ProjectResource> WithModelDeployment(this IResourceBuilder<ProjectResource> gateway, int index,
+        ModelDeploymentOptions deployment, IResourceBuilder<ProjectResource> worker)
+    {
+        var prefix = $"Gateway__Deployments__{index}__";
+        gateway.WithReference(worker).WaitFor(worker)
+            .WithEnvironment(prefix + "Name", deployment.Name)
+            .WithEnvironment(prefix + "Upstream", $"http://{worker.Resource.Name}");
+        foreach (var (alias, i) in deployment.Aliases.Select((a, i) => (a, i)))
+        {
+            gateway.WithEnvironment($"{prefix}Aliases__{i}", alias);
+        }
+        return gateway;
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+
+namespace LlmServe.AppHost;
+
+/// <summary>The configured model deployments, resolved for the current mode (run or publish).</summary>
+internal sealed class TopologyOptions
+{
+    public const string SectionName = "LlmServe";
+
+    public List<ModelDeploymentOptions> Deployments { get; set; } = [];
+
+    /// <summary>The model name RAG and agents ask the gateway for (an alias of the first deployment).</summary>
+    public string DefaultModel { get; set; } = "default";
+
+    public static TopologyOptions Read(IDistributedApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(SectionName).Get<TopologyOptions>() ?? new TopologyOptions();
+        if (options.Deployments.Count == 0)
+        {
+            throw new InvalidOperationException($"No model deployments are configured under {SectionName}:Deployments.");
+        }
+        var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+        foreach (var d in options.Deployments)
+        {
+            Resolve(d, repositoryRoot, builder.ExecutionContext.IsPublishMode);
+        }
+        return options;
+    }
+
+    private static void Resolve(ModelDeploymentOptions d, string repositoryRoot, bool publish)
+    {
+        if (!LooksLikePath(d.Model))
+        {
+            return;
+        }
+        if (publish)
+        {
+            // A cluster has no local checkpoint of this machine: published deployments serve the hub model.
+            UseFallback(d);
+            return;
+        }
+        var full = Path.GetFullPath(Path.Combine(repositoryRoot, d.Model));
+        if (File.Exists(full) || Directory.Exists(full) || d.FallbackModel is null)
+        {
+            d.Model = full;
+            return;
+        }
+        UseFallback(d);
+    }
+
+    private static void UseFallback(ModelDeploymentOptions d)
+    {
+        d.Model = d.FallbackModel ?? d.Model;
+        d.Name = d.FallbackName ?? d.Name;
+    }
+
+    private static bool LooksLikePath(string model) =>
+        model.StartsWith('.') || model.StartsWith('/') || model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase);
+}
