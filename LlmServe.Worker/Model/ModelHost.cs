@@ -1,4 +1,5 @@
 using LlmServe.Worker.Engine;
+using LlmServe.Worker.Model.HuggingFace;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace LlmServe.Worker.Model;
 /// the engine. The readiness check stays unhealthy until the engine exists.
 /// </summary>
 internal sealed partial class ModelHost(
-    IOptions<WorkerOptions> options, WorkerMetrics metrics, ILoggerFactory loggers, ILogger<ModelHost> logger)
+    IOptions<WorkerOptions> options, WorkerMetrics metrics, HuggingFaceHub hub, ILoggerFactory loggers, ILogger<ModelHost> logger)
     : BackgroundService, IHealthCheck
 {
     private volatile InferenceEngine? _engine;
@@ -19,21 +20,23 @@ internal sealed partial class ModelHost(
     public string ServedModelName { get; } = options.Value.ResolveServedName();
     public string? Failure => _failure;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(async () =>
     {
         var o = options.Value;
         LogLoading(o.Model, ServedModelName, o.Dtype);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var model = ModelLoader.Load(o.Model, ModelLoader.ParseDtype(o.Dtype));
+            var local = HuggingFaceHub.LooksLikeModelId(o.Model) ? await hub.ResolveAsync(o.Model, stoppingToken) : o.Model;
+            var model = ModelLoader.Load(local, ModelLoader.ParseDtype(o.Dtype));
             var limited = o.MaxModelLen > 0 && o.MaxModelLen < model.MaxModelLen
                 ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, o.MaxModelLen, model.EosTokenIds)
                 : model;
             _engine = new InferenceEngine(limited, metrics, loggers.CreateLogger<InferenceEngine>());
             LogLoaded(ServedModelName, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, limited.MaxModelLen);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException
+            or UnauthorizedAccessException or HttpRequestException or System.Text.Json.JsonException)
         {
             _failure = ex.Message;
             LogLoadFailed(ex, o.Model);

@@ -1,23 +1,25 @@
 using LlmServe.Worker.Model.Gguf;
+using LlmServe.Worker.Model.HuggingFace;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model;
 
-/// <summary>Resolves a model reference (a .gguf file or a Hugging Face folder) and loads it.</summary>
+/// <summary>Loads a model from a local reference: a .gguf file or a Hugging Face folder.</summary>
 internal static class ModelLoader
 {
     public static LoadedModel Load(string reference, ScalarType dtype)
     {
-        if (File.Exists(reference) && reference.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        if (File.Exists(reference))
         {
-            return GgufModelLoader.Load(reference, dtype);
+            return reference.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+                ? GgufModelLoader.Load(reference, dtype)
+                : throw new NotSupportedException($"'{reference}' is not a .gguf file; pass a .gguf file or a Hugging Face folder.");
         }
         if (Directory.Exists(reference))
         {
-            throw new NotSupportedException(
-                $"'{reference}' is a folder; Hugging Face folder checkpoints are not supported by this build yet. Pass a .gguf file.");
+            return HfModelLoader.Load(reference, dtype);
         }
-        throw new FileNotFoundException($"Model '{reference}' was not found: pass a .gguf file path.", reference);
+        throw new FileNotFoundException($"Model '{reference}' was not found: pass a .gguf file, a Hugging Face folder or a hub id (org/name).", reference);
     }
 
     public static ScalarType ParseDtype(string dtype) => dtype.ToLowerInvariant() switch

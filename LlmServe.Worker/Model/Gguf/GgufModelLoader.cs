@@ -7,7 +7,10 @@ namespace LlmServe.Worker.Model.Gguf;
 /// <summary>Builds a <see cref="LoadedModel"/> from a GGUF file of a Llama-family architecture.</summary>
 internal static class GgufModelLoader
 {
-    private static readonly string[] SupportedArchitectures = ["llama", "mistral"];
+    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3"];
+
+    /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
+    private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
 
     public static LoadedModel Load(string path, ScalarType dtype)
     {
@@ -18,18 +21,24 @@ internal static class GgufModelLoader
             throw new NotSupportedException($"'{path}': architecture '{arch}' is not supported (supported: {string.Join(", ", SupportedArchitectures)}).");
         }
         var tokenizer = LoadTokenizer(file);
+        var heads = Required<int>(file, $"{arch}.attention.head_count");
+        var hidden = Required<int>(file, $"{arch}.embedding_length");
         var config = new LlamaConfig
         {
             VocabSize = tokenizer.VocabSize,
-            HiddenSize = Required<int>(file, $"{arch}.embedding_length"),
+            HiddenSize = hidden,
             IntermediateSize = Required<int>(file, $"{arch}.feed_forward_length"),
             NumLayers = Required<int>(file, $"{arch}.block_count"),
-            NumHeads = Required<int>(file, $"{arch}.attention.head_count"),
-            NumKvHeads = file.Get($"{arch}.attention.head_count_kv", Required<int>(file, $"{arch}.attention.head_count")),
+            NumHeads = heads,
+            NumKvHeads = file.Get($"{arch}.attention.head_count_kv", heads),
+            HeadDim = file.Get($"{arch}.attention.key_length", hidden / heads),
             RmsNormEps = file.Get($"{arch}.attention.layer_norm_rms_epsilon", 1e-5),
             RopeTheta = file.Get($"{arch}.rope.freq_base", 10000.0),
             MaxPositionEmbeddings = file.Get($"{arch}.context_length", 2048),
-            RopeInterleaved = true,
+            RopeInterleaved = InterleavedRopeArchitectures.Contains(arch),
+            AttentionBias = file.Tensors.ContainsKey("blk.0.attn_q.bias"),
+            QkNorm = file.Tensors.ContainsKey("blk.0.attn_q_norm.weight"),
+            TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"),
         };
         var network = new LlamaModel(config, new GgufWeightSource(file), dtype);
         file.TryGet<string>("tokenizer.chat_template", out var template);

@@ -4,8 +4,12 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace LlmServe.Worker.Model.Llama;
 
+/// <summary>The weights of one attention block; biases (Qwen2) and q/k norms (Qwen3) are optional.</summary>
+internal sealed record AttentionWeights(Tensor Wq, Tensor Wk, Tensor Wv, Tensor Wo,
+    Tensor? Bq = null, Tensor? Bk = null, Tensor? Bv = null, RmsNorm? QNorm = null, RmsNorm? KNorm = null);
+
 /// <summary>Causal grouped-query self-attention with RoPE over a per-sequence KV cache.</summary>
-internal sealed class Attention(LlamaConfig config, Tensor wq, Tensor wk, Tensor wv, Tensor wo) : IDisposable
+internal sealed class Attention(LlamaConfig config, AttentionWeights w) : IDisposable
 {
     private readonly int _heads = config.NumHeads;
     private readonly int _kvHeads = config.NumKvHeads;
@@ -18,9 +22,14 @@ internal sealed class Attention(LlamaConfig config, Tensor wq, Tensor wk, Tensor
     public Tensor Forward(Tensor x, int startPos, Tensor positions, RotaryEmbedding rope, Tensor cacheK, Tensor cacheV)
     {
         var t = (int)x.shape[0];
-        var q = F.linear(x, wq).view(t, _heads, _headDim);                 // (T, H, D)
-        var k = F.linear(x, wk).view(t, _kvHeads, _headDim);               // (T, Hkv, D)
-        var v = F.linear(x, wv).view(t, _kvHeads, _headDim);               // (T, Hkv, D)
+        var q = F.linear(x, w.Wq, w.Bq).view(t, _heads, _headDim);         // (T, H, D)
+        var k = F.linear(x, w.Wk, w.Bk).view(t, _kvHeads, _headDim);       // (T, Hkv, D)
+        var v = F.linear(x, w.Wv, w.Bv).view(t, _kvHeads, _headDim);       // (T, Hkv, D)
+        if (w.QNorm is not null && w.KNorm is not null)
+        {
+            q = w.QNorm.Forward(q);                                         // (T, H, D), normalised per head
+            k = w.KNorm.Forward(k);                                         // (T, Hkv, D)
+        }
         q = rope.Apply(q, positions);
         k = rope.Apply(k, positions);
 
@@ -46,14 +55,16 @@ internal sealed class Attention(LlamaConfig config, Tensor wq, Tensor wk, Tensor
         }
         var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(x.dtype); // (H, T, S)
         var context = torch.matmul(probs, values.transpose(0, 1));          // (H, T, D)
-        return F.linear(context.transpose(0, 1).reshape(t, _heads * _headDim), wo); // (T, d)
+        return F.linear(context.transpose(0, 1).reshape(t, _heads * _headDim), w.Wo); // (T, d)
     }
 
     public void Dispose()
     {
-        wq.Dispose();
-        wk.Dispose();
-        wv.Dispose();
-        wo.Dispose();
+        foreach (var tensor in new[] { w.Wq, w.Wk, w.Wv, w.Wo, w.Bq, w.Bk, w.Bv })
+        {
+            tensor?.Dispose();
+        }
+        w.QNorm?.Dispose();
+        w.KNorm?.Dispose();
     }
 }

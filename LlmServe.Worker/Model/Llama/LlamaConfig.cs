@@ -3,33 +3,49 @@ namespace LlmServe.Worker.Model.Llama;
 /// <summary>Hyper-parameters of a Llama-family decoder (Llama 2/3, Mistral, Qwen2/3, SmolLM).</summary>
 internal sealed record LlamaConfig
 {
+    private readonly int? _headDim;
+
     public required int VocabSize { get; init; }
     public required int HiddenSize { get; init; }
     public required int IntermediateSize { get; init; }
     public required int NumLayers { get; init; }
     public required int NumHeads { get; init; }
     public required int NumKvHeads { get; init; }
-    public int HeadDim => HiddenSize / NumHeads;
+
+    /// <summary>Per-head width; hidden / heads unless the checkpoint says otherwise (Qwen3 does).</summary>
+    public int HeadDim { get => _headDim ?? HiddenSize / NumHeads; init => _headDim = value; }
+
     public double RmsNormEps { get; init; } = 1e-5;
     public double RopeTheta { get; init; } = 10000;
     public int MaxPositionEmbeddings { get; init; } = 2048;
 
     /// <summary>
     /// True when RoPE rotates adjacent pairs (x0,x1),(x2,x3)... as GGUF files of the llama architecture expect;
-    /// false for Hugging Face checkpoints, which rotate the two halves of each head.
+    /// false for rotate-half (Hugging Face checkpoints, and GGUF qwen2/qwen3 "NEOX" mode).
     /// </summary>
     public bool RopeInterleaved { get; init; }
 
+    /// <summary>Llama 3.1-style frequency scaling, when the checkpoint uses it.</summary>
+    public Llama3RopeScaling? RopeScaling { get; init; }
+
+    /// <summary>Biases on the q/k/v projections (Qwen2).</summary>
+    public bool AttentionBias { get; init; }
+
+    /// <summary>RMS norms over each head of q and k before RoPE (Qwen3).</summary>
+    public bool QkNorm { get; init; }
+
+    public bool TieWordEmbeddings { get; init; }
+
     public void Validate(string source)
     {
-        if (HiddenSize % NumHeads != 0 || NumHeads % NumKvHeads != 0 || HeadDim % 2 != 0)
+        if (NumHeads <= 0 || NumKvHeads <= 0 || NumHeads % NumKvHeads != 0 || HeadDim <= 0 || HeadDim % 2 != 0)
         {
             throw new InvalidDataException(
-                $"{source}: inconsistent attention shape (hidden {HiddenSize}, heads {NumHeads}, kv heads {NumKvHeads}).");
+                $"{source}: inconsistent attention shape (hidden {HiddenSize}, heads {NumHeads}, kv heads {NumKvHeads}, head dim {HeadDim}).");
         }
-        if (VocabSize <= 0 || NumLayers <= 0 || IntermediateSize <= 0)
+        if (VocabSize <= 0 || NumLayers <= 0 || IntermediateSize <= 0 || HiddenSize <= 0)
         {
-            throw new InvalidDataException($"{source}: vocabulary size, layer count and FFN size must be positive.");
+            throw new InvalidDataException($"{source}: vocabulary size, layer count, hidden and FFN sizes must be positive.");
         }
     }
 }

@@ -20,19 +20,24 @@ internal sealed class LlamaModel : IDisposable
         config.Validate(weights.Source);
         Config = config;
         DType = dtype;
-        long d = config.HiddenSize, kv = config.NumKvHeads * config.HeadDim, ffn = config.IntermediateSize;
+        long d = config.HiddenSize, q = config.NumHeads * config.HeadDim, kv = config.NumKvHeads * config.HeadDim;
+        long ffn = config.IntermediateSize, dh = config.HeadDim;
         _embedding = weights.Load("token_embd.weight", [config.VocabSize, d], dtype);
         _layers = new DecoderLayer[config.NumLayers];
         for (var i = 0; i < config.NumLayers; i++)
         {
             var p = $"blk.{i}.";
+            Tensor? Bias(string name, long size) => config.AttentionBias ? weights.Load(p + name, [size], dtype) : null;
+            RmsNorm? HeadNorm(string name) => config.QkNorm ? new RmsNorm(weights.Load(p + name, [dh], dtype), config.RmsNormEps) : null;
             _layers[i] = new DecoderLayer(
                 new RmsNorm(weights.Load(p + "attn_norm.weight", [d], dtype), config.RmsNormEps),
-                new Attention(config,
-                    weights.Load(p + "attn_q.weight", [d, d], dtype),
+                new Attention(config, new AttentionWeights(
+                    weights.Load(p + "attn_q.weight", [q, d], dtype),
                     weights.Load(p + "attn_k.weight", [kv, d], dtype),
                     weights.Load(p + "attn_v.weight", [kv, d], dtype),
-                    weights.Load(p + "attn_output.weight", [d, d], dtype)),
+                    weights.Load(p + "attn_output.weight", [d, q], dtype),
+                    Bias("attn_q.bias", q), Bias("attn_k.bias", kv), Bias("attn_v.bias", kv),
+                    HeadNorm("attn_q_norm.weight"), HeadNorm("attn_k_norm.weight"))),
                 new RmsNorm(weights.Load(p + "ffn_norm.weight", [d], dtype), config.RmsNormEps),
                 new FeedForward(
                     weights.Load(p + "ffn_gate.weight", [ffn, d], dtype),
@@ -40,11 +45,18 @@ internal sealed class LlamaModel : IDisposable
                     weights.Load(p + "ffn_down.weight", [d, ffn], dtype)));
         }
         _norm = new RmsNorm(weights.Load("output_norm.weight", [d], dtype), config.RmsNormEps);
-        // Tied embeddings: files without output.weight reuse the token embedding as the LM head.
-        _lmHead = weights.Contains("output.weight")
+        // Tied embeddings: checkpoints without an output matrix reuse the token embedding as the LM head.
+        _lmHead = weights.Contains("output.weight") && !config.TieWordEmbeddings
             ? weights.Load("output.weight", [config.VocabSize, d], dtype)
             : _embedding.alias();
-        _rope = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta, config.RopeInterleaved, dtype);
+        float[]? ropeDivisors = null;
+        if (weights.Contains("rope_freqs.weight"))
+        {
+            using var divisors = weights.Load("rope_freqs.weight", [dh / 2], ScalarType.Float32);
+            ropeDivisors = divisors.data<float>().ToArray();
+        }
+        _rope = new RotaryEmbedding(RotaryEmbedding.InverseFrequencies(config, ropeDivisors), config.MaxPositionEmbeddings,
+            config.RopeInterleaved, dtype);
     }
 
     public LlamaConfig Config { get; }

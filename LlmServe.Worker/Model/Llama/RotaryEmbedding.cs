@@ -14,11 +14,12 @@ internal sealed class RotaryEmbedding : IDisposable
     private readonly Tensor _sin;   // (maxPos, D/2)
     private readonly bool _interleaved;
 
-    public RotaryEmbedding(int headDim, int maxPositions, double theta, bool interleaved, ScalarType dtype)
+    /// <param name="inverseFrequencies">One inverse frequency per rotated pair (D/2), scaling already applied.</param>
+    public RotaryEmbedding(double[] inverseFrequencies, int maxPositions, bool interleaved, ScalarType dtype)
     {
         _interleaved = interleaved;
         using var scope = NewDisposeScope();
-        var inv = torch.pow(theta, torch.arange(0, headDim, 2, dtype: ScalarType.Float64) / headDim).reciprocal(); // (D/2)
+        var inv = torch.tensor(inverseFrequencies, ScalarType.Float64);                                             // (D/2)
         var angles = torch.outer(torch.arange(maxPositions, dtype: ScalarType.Float64), inv);                       // (maxPos, D/2)
         _cos = angles.cos().to_type(dtype).DetachFromDisposeScope();
         _sin = angles.sin().to_type(dtype).DetachFromDisposeScope();
@@ -43,6 +44,28 @@ internal sealed class RotaryEmbedding : IDisposable
         var a = halves[0];
         var b = halves[1];
         return torch.cat([a * cos - b * sin, b * cos + a * sin], dim: -1); // (T, H, D)
+    }
+
+    /// <summary>
+    /// theta^(-2i/D) per pair, then Llama 3 scaling and per-pair divisors (GGUF's rope_freqs) when the model has them.
+    /// </summary>
+    public static double[] InverseFrequencies(LlamaConfig config, float[]? divisors)
+    {
+        var half = config.HeadDim / 2;
+        var inv = new double[half];
+        for (var i = 0; i < half; i++)
+        {
+            inv[i] = 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.HeadDim);
+        }
+        config.RopeScaling?.Apply(inv);
+        if (divisors is not null)
+        {
+            for (var i = 0; i < half; i++)
+            {
+                inv[i] /= divisors[i];
+            }
+        }
+        return inv;
     }
 
     public void Dispose()

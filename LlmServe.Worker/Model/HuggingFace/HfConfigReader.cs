@@ -1,0 +1,74 @@
+using System.Text.Json;
+using LlmServe.Worker.Model.Llama;
+
+namespace LlmServe.Worker.Model.HuggingFace;
+
+/// <summary>Reads a Hugging Face <c>config.json</c> of a Llama-family model into a <see cref="LlamaConfig"/>.</summary>
+internal static class HfConfigReader
+{
+    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3"];
+
+    public static LlamaConfig Read(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var c = doc.RootElement;
+        var type = Str(c, "model_type") ?? "";
+        if (!SupportedTypes.Contains(type))
+        {
+            throw new NotSupportedException($"'{path}': model_type '{type}' is not supported (supported: {string.Join(", ", SupportedTypes)}).");
+        }
+        var heads = Int(c, "num_attention_heads", path);
+        var hidden = Int(c, "hidden_size", path);
+        return new LlamaConfig
+        {
+            VocabSize = Int(c, "vocab_size", path),
+            HiddenSize = hidden,
+            IntermediateSize = Int(c, "intermediate_size", path),
+            NumLayers = Int(c, "num_hidden_layers", path),
+            NumHeads = heads,
+            NumKvHeads = OptionalInt(c, "num_key_value_heads") ?? heads,
+            HeadDim = OptionalInt(c, "head_dim") ?? hidden / heads,
+            RmsNormEps = OptionalDouble(c, "rms_norm_eps") ?? 1e-6,
+            RopeTheta = OptionalDouble(c, "rope_theta") ?? 10000,
+            MaxPositionEmbeddings = OptionalInt(c, "max_position_embeddings") ?? 2048,
+            RopeInterleaved = false,
+            RopeScaling = ReadRopeScaling(c, path),
+            // Qwen2 always has q/k/v biases; Llama-style configs say so with attention_bias.
+            AttentionBias = type == "qwen2" || (c.TryGetProperty("attention_bias", out var b) && b.ValueKind == JsonValueKind.True),
+            QkNorm = type == "qwen3",
+            TieWordEmbeddings = c.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True,
+        };
+    }
+
+    private static Llama3RopeScaling? ReadRopeScaling(JsonElement c, string path)
+    {
+        if (!c.TryGetProperty("rope_scaling", out var s) || s.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var kind = Str(s, "rope_type") ?? Str(s, "type");
+        if (kind == "default")
+        {
+            return null;
+        }
+        if (kind != "llama3")
+        {
+            throw new NotSupportedException($"'{path}': rope_scaling type '{kind}' is not supported (llama3 is).");
+        }
+        return new Llama3RopeScaling(
+            OptionalDouble(s, "factor") ?? 8, OptionalDouble(s, "low_freq_factor") ?? 1,
+            OptionalDouble(s, "high_freq_factor") ?? 4, OptionalInt(s, "original_max_position_embeddings") ?? 8192);
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int Int(JsonElement e, string name, string path) =>
+        OptionalInt(e, name) ?? throw new InvalidDataException($"'{path}' lacks '{name}'.");
+
+    private static int? OptionalInt(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static double? OptionalDouble(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+}
