@@ -76,11 +76,11 @@ public static class Extensions
     }
 
     /// <summary>Maps <c>/health</c> (all checks: ready), <c>/alive</c> (liveness only) and <c>/metrics</c> (Prometheus).</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, string prometheusPath = "/metrics")
     {
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
-        app.MapPrometheusScrapingEndpoint();
+        app.MapPrometheusScrapingEndpoint(prometheusPath);
         return app;
     }
 }

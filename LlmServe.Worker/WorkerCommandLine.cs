@@ -14,6 +14,12 @@ internal static class WorkerCommandLine
         ["--max-model-len"] = "Worker:MaxModelLen",
         ["--port"] = "Worker:Port",
         ["--host"] = "Worker:Host",
+        ["--block-size"] = "Worker:BlockSize",
+        ["--kv-cache-memory-bytes"] = "Worker:KvCacheMemoryBytes",
+        ["--enable-prefix-caching"] = "Worker:EnablePrefixCaching",
+        ["--max-num-seqs"] = "Worker:MaxNumSeqs",
+        ["--max-num-batched-tokens"] = "Worker:MaxNumBatchedTokens",
+        ["--scheduling-policy"] = "Worker:SchedulingPolicy",
     };
 
     /// <summary>Applies <c>--port</c>/<c>--host</c> as the Kestrel URL unless URLs were set another way (Aspire sets them).</summary>

@@ -28,7 +28,9 @@ internal static class WorkerServices
     public static WebApplication MapWorkerApi(this WebApplication app)
     {
         app.UseOpenAiErrors();
-        app.MapDefaultEndpoints();
+        // /metrics serves vLLM's metric names; the OpenTelemetry scrape stays reachable beside it.
+        app.MapDefaultEndpoints(prometheusPath: "/metrics/otel");
+        app.MapEngineApi();
         app.MapModelsApi();
         app.MapCompletionsApi();
         app.MapChatCompletionsApi();

@@ -21,7 +21,7 @@ internal static class GenerationResponder
     {
         var id = $"{idPrefix}-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var request = engine.Submit(id, prompt, sampling, context.RequestAborted);
+        var request = engine.Submit(id, prompt, sampling, context.RequestAborted, settings.Priority);
         var reader = request.Output.Reader;
 
         if (!settings.Stream)

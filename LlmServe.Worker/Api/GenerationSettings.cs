@@ -4,7 +4,7 @@ using LlmServe.Worker.Engine;
 namespace LlmServe.Worker.Api;
 
 /// <summary>The request fields shared by completions and chat completions, parsed and validated.</summary>
-internal sealed record GenerationSettings(string Model, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingParams Sampling)
+internal sealed record GenerationSettings(string Model, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingParams Sampling, int Priority = 0)
 {
     public static GenerationSettings Parse(JsonElement root, bool chat)
     {
@@ -35,6 +35,7 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             StopTokenIds = JsonFields.OptionalIntArray(root, "stop_token_ids"),
             IgnoreEos = JsonFields.OptionalBool(root, "ignore_eos", false),
         };
-        return new GenerationSettings(model, JsonFields.OptionalBool(root, "stream", false), includeUsage, maxTokens, sampling);
+        return new GenerationSettings(model, JsonFields.OptionalBool(root, "stream", false), includeUsage, maxTokens, sampling,
+            JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0);
     }
 }

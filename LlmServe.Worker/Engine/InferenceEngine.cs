@@ -1,151 +1,165 @@
-using System.Collections.Concurrent;
-using LlmServe.Worker.Engine.Sampling;
+using System.Threading.Channels;
+using LlmServe.Worker.Engine.KvCache;
+using LlmServe.Worker.Engine.Scheduling;
 using LlmServe.Worker.Model;
-using LlmServe.Worker.Tokenization;
+using LlmServe.Worker.Model.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Engine;
 
 /// <summary>
-/// Runs generation on one dedicated thread: TorchSharp's inference mode and dispose scopes are per thread, so all
-/// tensor work stays here. Requests are served one at a time in arrival order.
+/// The engine loop on one dedicated thread (TorchSharp's inference mode and dispose scopes are per thread):
+/// take new requests, drop cancelled ones, schedule, run one batched forward over every scheduled token,
+/// sample, and hand each request its new text. Continuous batching: requests join and leave between steps.
 /// </summary>
 internal sealed partial class InferenceEngine : IDisposable
 {
-    private readonly BlockingCollection<GenerationRequest> _queue = new();
+    private readonly Channel<GenerationRequest> _incoming = Channel.CreateUnbounded<GenerationRequest>(); // multi-reader mode: it keeps a Count for /load
     private readonly CancellationTokenSource _stopping = new();
-    private readonly LoadedModel _model;
+    private readonly Scheduler _scheduler;
+    private readonly KvCacheManager _kv;
+    private readonly LlmServe.Worker.Model.Llama.KvCache _cache;
     private readonly WorkerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Thread _thread;
-    private int _running;
+    private readonly TokenEmitter _emitter;
+    private long _arrivals;
     private int _disposed;
 
-    public InferenceEngine(LoadedModel model, WorkerMetrics metrics, ILogger<InferenceEngine> logger)
+    public InferenceEngine(LoadedModel model, EngineOptions options, WorkerMetrics metrics, ILogger<InferenceEngine> logger)
     {
-        _model = model;
+        Model = model;
         _metrics = metrics;
         _logger = logger;
+        var numBlocks = options.NumBlocks(LlmServe.Worker.Model.Llama.KvCache.BytesPerSlot(model.Network.Config, model.Network.DType), model.MaxModelLen);
+        _cache = model.Network.CreateCache(numBlocks * options.BlockSize);
+        _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching);
+        _scheduler = new Scheduler(options.Scheduler, _kv);
+        _emitter = new TokenEmitter(model, metrics);
+        NumBlocks = numBlocks;
         _thread = new Thread(Run) { IsBackground = true, Name = "llmserve-engine" };
         _thread.Start();
     }
 
-    public LoadedModel Model => _model;
-    public int Waiting => _queue.Count;
-    public int Running => Volatile.Read(ref _running);
+    public LoadedModel Model { get; }
+    public int NumBlocks { get; }
 
-    public GenerationRequest Submit(string id, IReadOnlyList<int> prompt, SamplingParams sampling, CancellationToken cancellation)
+    /// <summary>Snapshot of the load, refreshed every step (read by /load and the metrics).</summary>
+    public EngineLoad Load { get; private set; } = new(0, 0, 0, 0, 0, 0);
+
+    public GenerationRequest Submit(string id, IReadOnlyList<int> prompt, SamplingParams sampling, CancellationToken cancellation, int priority = 0)
     {
-        var request = new GenerationRequest(id, prompt, sampling, cancellation);
-        _queue.Add(request, cancellation);
+        var request = new GenerationRequest(id, prompt, sampling, cancellation, priority);
+        if (!_incoming.Writer.TryWrite(request))
+        {
+            throw new InvalidOperationException("The engine is shutting down.");
+        }
         return request;
     }
 
     private void Run()
     {
-        try
-        {
-            foreach (var request in _queue.GetConsumingEnumerable(_stopping.Token))
-            {
-                Interlocked.Increment(ref _running);
-                try
-                {
-                    Generate(request);
-                }
-                catch (Exception ex)
-                {
-                    LogGenerationFailed(request.Id, ex);
-                    request.Output.Writer.TryComplete(ex);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _running);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down.
-        }
-    }
-
-    private void Generate(GenerationRequest request)
-    {
         using var inference = torch.inference_mode();
-        var sampling = request.Sampling;
-        var writer = request.Output.Writer;
-        var random = sampling.Seed is long seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
-        var capacity = Math.Min(_model.MaxModelLen, request.PromptTokens.Count + sampling.MaxTokens);
-        using var cache = _model.Network.CreateCache(capacity);
-        var detokenizer = new IncrementalDetokenizer(_model.Tokenizer);
-        var stops = new StopStringMatcher(sampling.Stop);
-        var promptCount = request.PromptTokens.Count;
-        IReadOnlyList<int> feed = request.PromptTokens;
-        var position = 0;
-        var generated = 0;
-        var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var lastToken = start;
-
-        while (true)
+        while (!_stopping.IsCancellationRequested)
         {
-            if (request.Cancellation.IsCancellationRequested)
+            try
             {
-                writer.TryWrite(new GenerationEvent("", null, FinishReason.Abort, promptCount, generated));
-                break;
+                if (!Admit())
+                {
+                    break;
+                }
+                DropCancelled();
+                var scheduled = _scheduler.Schedule();
+                if (scheduled.Count > 0)
+                {
+                    Step(scheduled);
+                }
+                PublishLoad();
             }
-            int next;
-            using (NewDisposeScope())
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                var input = torch.tensor(feed.Select(t => (long)t).ToArray(), ScalarType.Int64);  // (T)
-                var logits = _model.Network.Forward(input, position, cache);                       // (V)
-                next = Sampler.Sample(logits.data<float>().ToArray(), sampling, random);
+                // A failed step must not take the replica down: fail the requests of that step, keep serving.
+                LogStepFailed(ex);
+                foreach (var request in _scheduler.All.ToList())
+                {
+                    request.Source.Output.Writer.TryComplete(ex);
+                    _scheduler.Finish(request);
+                }
             }
-            position += feed.Count;
-            generated++;
-            var now = System.Diagnostics.Stopwatch.GetTimestamp();
-            _metrics.RecordToken(generated == 1, System.Diagnostics.Stopwatch.GetElapsedTime(generated == 1 ? request.EnqueuedAt : lastToken, now));
-            lastToken = now;
-
-            var (text, finish) = Advance(next, detokenizer, stops, sampling);
-            if (finish is null && (generated >= sampling.MaxTokens || position + 1 > cache.Capacity))
-            {
-                finish = FinishReason.Length;
-                text += FlushText(detokenizer, stops, ref finish);
-            }
-            writer.TryWrite(new GenerationEvent(text, next, finish, promptCount, generated));
-            if (finish is not null)
-            {
-                break;
-            }
-            feed = [next];
         }
-        writer.TryComplete();
-        _metrics.RecordRequest(promptCount, generated, System.Diagnostics.Stopwatch.GetElapsedTime(request.EnqueuedAt));
     }
 
-    private (string Text, FinishReason? Finish) Advance(int token, IncrementalDetokenizer detokenizer, StopStringMatcher stops, SamplingParams sampling)
+    /// <summary>Moves new requests into the scheduler; blocks when there is nothing else to do.</summary>
+    private bool Admit()
     {
-        var isEos = !sampling.IgnoreEos && _model.EosTokenIds.Contains(token);
-        if (isEos || sampling.StopTokenIds.Contains(token))
+        if (!_scheduler.HasRequests)
         {
-            FinishReason? stop = FinishReason.Stop;
-            return (FlushText(detokenizer, stops, ref stop), FinishReason.Stop);
+            try
+            {
+                if (!_incoming.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
+                {
+                    return false;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
         }
-        var (emit, stopped) = stops.Push(detokenizer.Push(token));
-        return (emit, stopped ? FinishReason.Stop : null);
+        while (_incoming.Reader.TryRead(out var request))
+        {
+            _scheduler.Add(new EngineRequest(request, _arrivals++, Model.Tokenizer));
+        }
+        return true;
     }
 
-    /// <summary>Releases held-back text at the end; a stop string inside it still ends the output there.</summary>
-    private static string FlushText(IncrementalDetokenizer detokenizer, StopStringMatcher stops, ref FinishReason? finish)
+    private void DropCancelled()
     {
-        var (emit, stopped) = stops.Push(detokenizer.Flush());
-        if (stopped)
+        foreach (var request in _scheduler.All.Where(r => r.IsCancelled).ToList())
         {
-            finish = FinishReason.Stop;
-            return emit;
+            _scheduler.Finish(request);   // blocks go back to the pool now, before the next forward
+            _emitter.Abort(request);
         }
-        return emit + stops.Flush();
+    }
+
+    private void Step(IReadOnlyList<ScheduledRequest> scheduled)
+    {
+        using var scope = NewDisposeScope();
+        var tokens = new List<long>();
+        var slices = new List<SequenceSlice>(scheduled.Count);
+        foreach (var s in scheduled)
+        {
+            var r = s.Request;
+            for (var p = r.NumComputedTokens; p < r.NumComputedTokens + s.NumTokens; p++)
+            {
+                tokens.Add(r.TokenAt(p));
+            }
+            slices.Add(new SequenceSlice(_kv.ContextSlots(r, r.NumComputedTokens + s.NumTokens), s.NumTokens, s.Samples));
+        }
+        using var batch = AttentionBatchBuilder.Build(slices);
+        var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (M, V)
+        var samplers = scheduled.Where(s => s.Samples).Select(s => s.Request).ToList();
+        _scheduler.Advance(scheduled);
+        var vocab = (int)logits.shape[1];
+        var all = logits.data<float>().ToArray();
+        for (var row = 0; row < samplers.Count; row++)
+        {
+            var request = samplers[row];
+            var token = Sampling.Sampler.Sample(all.AsSpan(row * vocab, vocab), request.Sampling, request.Random);
+            if (_emitter.Emit(request, token))
+            {
+                _scheduler.Finish(request);
+            }
+        }
+        _metrics.RecordStep(tokens.Count);
+    }
+
+    private void PublishLoad()
+    {
+        Load = new EngineLoad(_scheduler.NumRunning, _scheduler.NumWaiting + _incoming.Reader.Count, _kv.Pool.Usage,
+            _kv.PrefixQueries, _kv.PrefixHits, _scheduler.NumPreemptions);
+        _metrics.ObserveLoad(Load);
     }
 
     public void Dispose()
@@ -156,12 +170,13 @@ internal sealed partial class InferenceEngine : IDisposable
             return;
         }
         _stopping.Cancel();
-        _queue.CompleteAdding();
+        _incoming.Writer.TryComplete();
         _thread.Join(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
-        _model.Dispose();
+        _cache.Dispose();
+        Model.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Generation {RequestId} failed")]
-    private partial void LogGenerationFailed(string requestId, Exception ex);
+    [LoggerMessage(Level = LogLevel.Error, Message = "An engine step failed; its requests were failed")]
+    private partial void LogStepFailed(Exception ex);
 }

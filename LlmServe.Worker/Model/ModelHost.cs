@@ -32,7 +32,8 @@ internal sealed partial class ModelHost(
             var limited = o.MaxModelLen > 0 && o.MaxModelLen < model.MaxModelLen
                 ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, o.MaxModelLen, model.EosTokenIds)
                 : model;
-            _engine = new InferenceEngine(limited, metrics, loggers.CreateLogger<InferenceEngine>());
+            metrics.ModelName = ServedModelName;
+            _engine = new InferenceEngine(limited, o.ToEngineOptions(), metrics, loggers.CreateLogger<InferenceEngine>());
             LogLoaded(ServedModelName, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, limited.MaxModelLen);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException

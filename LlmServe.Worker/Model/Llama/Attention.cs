@@ -16,46 +16,71 @@ internal sealed class Attention(LlamaConfig config, AttentionWeights w) : IDispo
     private readonly int _headDim = config.HeadDim;
 
     /// <summary>
-    /// x: (T, d) hidden states of tokens at positions startPos..startPos+T-1. Writes their K/V into the cache and
-    /// attends over cache rows [0, startPos + T).
+    /// x: (N, d) hidden states of the step's new tokens. Writes their K/V into the cache slots of
+    /// <paramref name="batch"/> and attends each token over its sequence's context (itself included).
     /// </summary>
-    public Tensor Forward(Tensor x, int startPos, Tensor positions, RotaryEmbedding rope, Tensor cacheK, Tensor cacheV)
+    public Tensor Forward(Tensor x, AttentionBatch batch, RotaryEmbedding rope, Tensor cacheK, Tensor cacheV)
     {
-        var t = (int)x.shape[0];
-        var q = F.linear(x, w.Wq, w.Bq).view(t, _heads, _headDim);         // (T, H, D)
-        var k = F.linear(x, w.Wk, w.Bk).view(t, _kvHeads, _headDim);       // (T, Hkv, D)
-        var v = F.linear(x, w.Wv, w.Bv).view(t, _kvHeads, _headDim);       // (T, Hkv, D)
+        var n = x.shape[0];
+        var q = F.linear(x, w.Wq, w.Bq).view(n, _heads, _headDim);         // (N, H, D)
+        var k = F.linear(x, w.Wk, w.Bk).view(n, _kvHeads, _headDim);       // (N, Hkv, D)
+        var v = F.linear(x, w.Wv, w.Bv).view(n, _kvHeads, _headDim);       // (N, Hkv, D)
         if (w.QNorm is not null && w.KNorm is not null)
         {
-            q = w.QNorm.Forward(q);                                         // (T, H, D), normalised per head
-            k = w.KNorm.Forward(k);                                         // (T, Hkv, D)
+            q = w.QNorm.Forward(q);                                         // (N, H, D), normalised per head
+            k = w.KNorm.Forward(k);                                         // (N, Hkv, D)
         }
-        q = rope.Apply(q, positions);
-        k = rope.Apply(k, positions);
+        q = rope.Apply(q, batch.Positions);
+        k = rope.Apply(k, batch.Positions);
+        cacheK.index_copy_(0, batch.SlotMapping, k);
+        cacheV.index_copy_(0, batch.SlotMapping, v);
 
-        var end = startPos + t;
-        cacheK[TensorIndex.Slice(startPos, end)] = k;
-        cacheV[TensorIndex.Slice(startPos, end)] = v;
-        var keys = cacheK[TensorIndex.Slice(0, end)];                       // (S, Hkv, D)
-        var values = cacheV[TensorIndex.Slice(0, end)];                     // (S, Hkv, D)
-        if (_kvHeads != _heads)
+        var output = torch.empty([n, _heads, _headDim], x.dtype);           // (N, H, D)
+        foreach (var seq in batch.Prefills)
         {
-            // Query head h reads kv head h / (H / Hkv).
-            keys = keys.repeat_interleave(_heads / _kvHeads, dim: 1);       // (S, H, D)
-            values = values.repeat_interleave(_heads / _kvHeads, dim: 1);   // (S, H, D)
+            var context = Prefill(q.narrow(0, seq.TokenStart, seq.TokenCount),
+                cacheK.index_select(0, seq.ContextSlots), cacheV.index_select(0, seq.ContextSlots)); // (T, H, D)
+            output.narrow(0, seq.TokenStart, seq.TokenCount).copy_(context);
         }
+        if (batch.Decodes is { } decodes)
+        {
+            output.index_copy_(0, decodes.TokenRows, Decode(q.index_select(0, decodes.TokenRows), decodes, cacheK, cacheV));
+        }
+        return F.linear(output.view(n, _heads * _headDim), w.Wo);          // (N, d)
+    }
 
-        var scores = torch.matmul(q.transpose(0, 1), keys.permute(1, 2, 0)); // (H, T, S)
-        scores = scores.mul_(1.0 / Math.Sqrt(_headDim));
+    /// <summary>T new tokens of one sequence over its S context rows; the new tokens are the last T of them.</summary>
+    private Tensor Prefill(Tensor q, Tensor keys, Tensor values)
+    {
+        long t = q.shape[0], s = keys.shape[0], g = _heads / _kvHeads;
+        // Query head h reads kv head h / G: group the query heads under their kv head instead of copying K/V.
+        var qg = q.view(t, _kvHeads, g, _headDim).permute(1, 2, 0, 3);    // (Hkv, G, T, D)
+        var kg = keys.permute(1, 2, 0).unsqueeze(1);                         // (Hkv, 1, D, S)
+        var scores = torch.matmul(qg, kg).mul_(1.0 / Math.Sqrt(_headDim));  // (Hkv, G, T, S)
         if (t > 1)
         {
-            // Query i sits at startPos + i and may see keys j <= startPos + i.
-            var mask = torch.ones(t, end, dtype: ScalarType.Bool).triu_(startPos + 1); // (T, S)
+            // Query i sits at context position S - T + i and may see keys j <= S - T + i.
+            var mask = torch.ones(t, s, dtype: ScalarType.Bool).triu_(s - t + 1); // (T, S)
             scores = scores.masked_fill(mask, double.NegativeInfinity);
         }
-        var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(x.dtype); // (H, T, S)
-        var context = torch.matmul(probs, values.transpose(0, 1));          // (H, T, D)
-        return F.linear(context.transpose(0, 1).reshape(t, _heads * _headDim), w.Wo); // (T, d)
+        var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype); // (Hkv, G, T, S)
+        var context = torch.matmul(probs, values.permute(1, 0, 2).unsqueeze(1));       // (Hkv, G, T, D)
+        return context.permute(2, 0, 1, 3).reshape(t, _heads, _headDim);             // (T, H, D)
+    }
+
+    /// <summary>One new token per sequence, B sequences at once over their padded contexts.</summary>
+    private Tensor Decode(Tensor q, DecodeGroup decodes, Tensor cacheK, Tensor cacheV)
+    {
+        long b = q.shape[0], smax = decodes.ContextSlots.shape[1], g = _heads / _kvHeads;
+        var flat = decodes.ContextSlots.view(-1);                            // (B*Smax)
+        var keys = cacheK.index_select(0, flat).view(b, smax, _kvHeads, _headDim);   // (B, Smax, Hkv, D)
+        var values = cacheV.index_select(0, flat).view(b, smax, _kvHeads, _headDim); // (B, Smax, Hkv, D)
+        var qg = q.view(b, _kvHeads, g, _headDim);                           // (B, Hkv, G, D)
+        var scores = torch.matmul(qg, keys.permute(0, 2, 3, 1)).mul_(1.0 / Math.Sqrt(_headDim)); // (B, Hkv, G, Smax)
+        scores = scores.masked_fill(decodes.PaddingMask, double.NegativeInfinity);
+        var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype);         // (B, Hkv, G, Smax)
+        var context = torch.matmul(probs, values.permute(0, 2, 1, 3));      // (B, Hkv, G, D)
+        return context.reshape(b, _heads, _headDim);                         // (B, H, D)
     }
 
     public void Dispose()

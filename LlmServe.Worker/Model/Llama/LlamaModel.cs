@@ -62,27 +62,37 @@ internal sealed class LlamaModel : IDisposable
     public LlamaConfig Config { get; }
     public ScalarType DType { get; }
 
-    public KvCache CreateCache(int capacity) => new(Config, Math.Min(capacity, Config.MaxPositionEmbeddings), DType);
+    /// <summary>A cache of <paramref name="slots"/> rows (one per token position it can hold).</summary>
+    public KvCache CreateCache(int slots) => new(Config, slots, DType);
 
     /// <summary>
-    /// Runs <paramref name="tokens"/> (T, int64) at positions startPos.. through the model, extending the cache,
-    /// and returns float32 logits of the last position (V).
+    /// Runs the step's new tokens (N, int64) of every sequence in <paramref name="batch"/> through the model,
+    /// writing their K/V into <paramref name="cache"/>, and returns float32 logits of the sampled rows (M, V).
+    /// </summary>
+    public Tensor Forward(Tensor tokens, AttentionBatch batch, KvCache cache)
+    {
+        var x = _embedding.index_select(0, tokens);                                    // (N, d)
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            x = _layers[i].Forward(x, batch, _rope, cache.Keys(i), cache.Values(i));   // (N, d)
+        }
+        var rows = _norm.Forward(x.index_select(0, batch.SampleIndices));              // (M, d)
+        return nn.functional.linear(rows, _lmHead).to_type(ScalarType.Float32);        // (M, V)
+    }
+
+    /// <summary>
+    /// One sequence whose cache slot i holds position i: runs <paramref name="tokens"/> (T) at positions
+    /// startPos.. and returns float32 logits of the last one (V).
     /// </summary>
     public Tensor Forward(Tensor tokens, int startPos, KvCache cache)
     {
-        var t = tokens.shape[0];
+        var t = (int)tokens.shape[0];
         if (startPos + t > cache.Capacity)
         {
             throw new ArgumentOutOfRangeException(nameof(tokens), $"Sequence of {startPos + t} tokens exceeds the cache capacity {cache.Capacity}.");
         }
-        var positions = torch.arange(startPos, startPos + t, dtype: ScalarType.Int64); // (T)
-        var x = _embedding.index_select(0, tokens);                                    // (T, d)
-        for (var i = 0; i < _layers.Length; i++)
-        {
-            x = _layers[i].Forward(x, startPos, positions, _rope, cache.Keys(i), cache.Values(i)); // (T, d)
-        }
-        var last = _norm.Forward(x[TensorIndex.Slice(t - 1, t)]);                     // (1, d)
-        return nn.functional.linear(last, _lmHead).squeeze(0).to_type(ScalarType.Float32); // (V)
+        using var batch = AttentionBatchBuilder.Build([new SequenceSlice(Enumerable.Range(0, startPos + t).ToArray(), t, Sample: true)]);
+        return Forward(tokens, batch, cache).squeeze(0);                               // (V)
     }
 
     public void Dispose()

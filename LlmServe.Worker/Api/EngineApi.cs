@@ -1,0 +1,80 @@
+using System.Text.Json;
+using LlmServe.ServiceDefaults.OpenAi;
+using LlmServe.Worker.Engine;
+using LlmServe.Worker.Model;
+using LlmServe.Worker.Tokenization;
+
+namespace LlmServe.Worker.Api;
+
+/// <summary>
+/// vLLM's operational endpoints: <c>/metrics</c> (vllm:* Prometheus names), <c>/load</c> (a compact view for
+/// routers and autoscalers), <c>/tokenize</c> and <c>/detokenize</c>.
+/// </summary>
+internal static class EngineApi
+{
+    public static IEndpointRouteBuilder MapEngineApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", (WorkerMetrics metrics) => Results.Text(metrics.RenderPrometheus(), "text/plain; version=0.0.4"));
+        app.MapGet("/load", (ModelHost host) => host.Engine is { } engine
+            ? Results.Ok(new
+            {
+                running = engine.Load.Running,
+                waiting = engine.Load.Waiting,
+                kv_cache_usage = engine.Load.KvCacheUsage,
+                num_blocks = engine.NumBlocks,
+            })
+            : OpenAiError.Create(503, "The model is still loading.", OpenAiError.Unavailable));
+        app.MapPost("/tokenize", TokenizeAsync);
+        app.MapPost("/detokenize", DetokenizeAsync);
+        return app;
+    }
+
+    private static async Task TokenizeAsync(HttpContext context, ModelHost host)
+    {
+        if (RequestPipeline.CheckReady(host, out var engine) is { } notReady)
+        {
+            await notReady.ExecuteAsync(context);
+            return;
+        }
+        using var doc = await RequestPipeline.ReadBodyAsync(context);
+        if (doc is null)
+        {
+            return;
+        }
+        try
+        {
+            var prompt = JsonFields.RequiredString(doc.RootElement, "prompt");
+            var addSpecial = JsonFields.OptionalBool(doc.RootElement, "add_special_tokens", true);
+            var tokens = engine.Model.Tokenizer.Encode(prompt, addSpecial);
+            await context.Response.WriteAsJsonAsync(new { count = tokens.Count, max_model_len = engine.Model.MaxModelLen, tokens });
+        }
+        catch (RequestValidationException ex)
+        {
+            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
+        }
+    }
+
+    private static async Task DetokenizeAsync(HttpContext context, ModelHost host)
+    {
+        if (RequestPipeline.CheckReady(host, out var engine) is { } notReady)
+        {
+            await notReady.ExecuteAsync(context);
+            return;
+        }
+        using var doc = await RequestPipeline.ReadBodyAsync(context);
+        if (doc is null)
+        {
+            return;
+        }
+        var root = doc.RootElement;
+        var vocab = engine.Model.Tokenizer.VocabSize;
+        if (!root.TryGetProperty("tokens", out var t) || t.ValueKind != JsonValueKind.Array
+            || !t.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var id) && id >= 0 && id < vocab))
+        {
+            await OpenAiError.BadRequest("'tokens' must be an array of token ids within the vocabulary.", "tokens").ExecuteAsync(context);
+            return;
+        }
+        var text = engine.Model.Tokenizer.Decode(t.EnumerateArray().Select(e => e.GetInt32()));
+        await context.Response.WriteAsJsonAsync(new { prompt = text });
+    }
+}

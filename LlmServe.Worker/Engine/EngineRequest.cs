@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using LlmServe.Worker.Engine.KvCache;
+using LlmServe.Worker.Tokenization;
+
+namespace LlmServe.Worker.Engine;
+
+/// <summary>Where a request is in its life inside the engine.</summary>
+internal enum RequestStatus
+{
+    Waiting,
+    Running,
+    Preempted,
+    Finished,
+}
+
+/// <summary>
+/// A request inside the engine: its tokens (prompt then output), how many of them have their K/V in the cache
+/// (<see cref="NumComputedTokens"/>, which catches up with <see cref="NumTokens"/> step by step), its blocks and
+/// its own output state (random source, detokenizer, stop matcher, channel).
+/// </summary>
+internal sealed class EngineRequest
+{
+    private readonly List<int> _output = [];
+
+    public EngineRequest(GenerationRequest request, long arrivalOrder, ITokenizer tokenizer)
+    {
+        Source = request;
+        Id = request.Id;
+        Prompt = request.PromptTokens.ToArray();
+        Sampling = request.Sampling;
+        Priority = request.Priority;
+        ArrivalOrder = arrivalOrder;
+        Random = Sampling.Seed is long seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
+        Detokenizer = new IncrementalDetokenizer(tokenizer);
+        Stops = new StopStringMatcher(Sampling.Stop);
+    }
+
+    public GenerationRequest Source { get; }
+    public string Id { get; }
+    public int[] Prompt { get; }
+    public IReadOnlyList<int> Output => _output;
+    public SamplingParams Sampling { get; }
+    public int Priority { get; }
+    public long ArrivalOrder { get; }
+    public Random Random { get; }
+    public IncrementalDetokenizer Detokenizer { get; }
+    public StopStringMatcher Stops { get; }
+    public RequestStatus Status { get; set; } = RequestStatus.Waiting;
+
+    public int NumComputedTokens { get; set; }
+    public int NumTokens => Prompt.Length + _output.Count;
+    public List<KvBlock> Blocks { get; } = [];
+
+    /// <summary>Hashes of this request's full blocks, computed once and extended as it grows.</summary>
+    public List<BlockHash> BlockHashes { get; } = [];
+    public long? FirstTokenTimestamp { get; set; }
+    public long LastTokenTimestamp { get; set; }
+
+    public int TokenAt(int index) => index < Prompt.Length ? Prompt[index] : _output[index - Prompt.Length];
+
+    public void AppendOutput(int token) => _output.Add(token);
+
+    public bool IsCancelled => Source.Cancellation.IsCancellationRequested;
+}

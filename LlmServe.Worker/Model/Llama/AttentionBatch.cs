@@ -1,0 +1,56 @@
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>
+/// Where the N tokens of one forward pass sit: their positions, the cache slots their K/V go to, and for each
+/// sequence the slots of its whole context. Built on the host for every engine step.
+/// </summary>
+/// <remarks>
+/// Tokens of all sequences are flattened in sequence order:
+/// <code>
+///   tokens:  [ a0 a1 a2 a3 | b7 | c4 c5 | d9 ]      N = 8
+///   seqs:      a: prefill (4 new, context 4)   b: decode (context 8)
+///              c: prefill chunk (2 new, context 6)   d: decode (context 10)
+/// </code>
+/// Sequences with one new token (decodes) attend in one padded batched pass over their gathered context slots;
+/// sequences with several new tokens (prefill chunks) attend one by one with a causal mask.
+/// </remarks>
+internal sealed class AttentionBatch : IDisposable
+{
+    public required Tensor Positions { get; init; }          // (N) int64
+    public required Tensor SlotMapping { get; init; }        // (N) int64, cache row of each new token
+    public required IReadOnlyList<PrefillSequence> Prefills { get; init; }
+    public DecodeGroup? Decodes { get; init; }
+    public required Tensor SampleIndices { get; init; }      // (M) int64, token rows whose logits are needed
+
+    public void Dispose()
+    {
+        Positions.Dispose();
+        SlotMapping.Dispose();
+        SampleIndices.Dispose();
+        foreach (var p in Prefills)
+        {
+            p.ContextSlots.Dispose();
+        }
+        Decodes?.Dispose();
+    }
+}
+
+/// <summary>A sequence with <see cref="TokenCount"/> new tokens at rows [TokenStart, TokenStart + TokenCount).</summary>
+internal sealed record PrefillSequence(int TokenStart, int TokenCount, Tensor ContextSlots); // ContextSlots: (S) int64
+
+/// <summary>All single-token sequences of the step, padded to the longest context.</summary>
+internal sealed class DecodeGroup : IDisposable
+{
+    public required Tensor TokenRows { get; init; }          // (B) int64, row of each decode token in the flat batch
+    public required Tensor ContextSlots { get; init; }       // (B, Smax) int64, padded with slot 0
+    public required Tensor PaddingMask { get; init; }        // (B, 1, 1, Smax) bool, true where padded
+
+    public void Dispose()
+    {
+        TokenRows.Dispose();
+        ContextSlots.Dispose();
+        PaddingMask.Dispose();
+    }
+}

@@ -1,0 +1,74 @@
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>One sequence's part of a step: the cache slots of its whole context, the last <c>NewTokens</c> of which are new.</summary>
+internal readonly record struct SequenceSlice(int[] ContextSlots, int NewTokens, bool Sample);
+
+/// <summary>Builds the host-side index tensors of an <see cref="AttentionBatch"/>.</summary>
+internal static class AttentionBatchBuilder
+{
+    public static AttentionBatch Build(IReadOnlyList<SequenceSlice> sequences)
+    {
+        var positions = new List<long>();
+        var slots = new List<long>();
+        var samples = new List<long>();
+        var prefills = new List<PrefillSequence>();
+        var decodeRows = new List<long>();
+        var decodeContexts = new List<int[]>();
+        foreach (var seq in sequences)
+        {
+            var start = positions.Count;
+            var context = seq.ContextSlots.Length;
+            for (var i = context - seq.NewTokens; i < context; i++)
+            {
+                positions.Add(i);
+                slots.Add(seq.ContextSlots[i]);
+            }
+            if (seq.NewTokens == 1)
+            {
+                decodeRows.Add(start);
+                decodeContexts.Add(seq.ContextSlots);
+            }
+            else
+            {
+                prefills.Add(new PrefillSequence(start, seq.NewTokens, tensor(seq.ContextSlots.Select(s => (long)s).ToArray())));
+            }
+            if (seq.Sample)
+            {
+                samples.Add(positions.Count - 1);
+            }
+        }
+        return new AttentionBatch
+        {
+            Positions = tensor(positions.ToArray()),
+            SlotMapping = tensor(slots.ToArray()),
+            Prefills = prefills,
+            Decodes = decodeRows.Count == 0 ? null : BuildDecodes(decodeRows, decodeContexts),
+            SampleIndices = tensor(samples.ToArray(), ScalarType.Int64),
+        };
+    }
+
+    private static DecodeGroup BuildDecodes(List<long> rows, List<int[]> contexts)
+    {
+        var b = contexts.Count;
+        var smax = contexts.Max(c => c.Length);
+        var table = new long[b * smax];
+        var padding = new bool[b * smax];
+        for (var i = 0; i < b; i++)
+        {
+            for (var j = 0; j < smax; j++)
+            {
+                var inside = j < contexts[i].Length;
+                table[i * smax + j] = inside ? contexts[i][j] : 0;
+                padding[i * smax + j] = !inside;
+            }
+        }
+        return new DecodeGroup
+        {
+            TokenRows = tensor(rows.ToArray()),
+            ContextSlots = tensor(table, [b, smax]),
+            PaddingMask = tensor(padding, [b, 1, 1, smax]),
+        };
+    }
+}
