@@ -34,8 +34,42 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             Stop = JsonFields.StringOrStrings(root, "stop", 8),
             StopTokenIds = JsonFields.OptionalIntArray(root, "stop_token_ids"),
             IgnoreEos = JsonFields.OptionalBool(root, "ignore_eos", false),
+            MinP = JsonFields.OptionalNumber(root, "min_p", 0, 1) ?? 0,
+            MinTokens = JsonFields.OptionalInt(root, "min_tokens", 0) ?? 0,
+            RepetitionPenalty = JsonFields.OptionalNumber(root, "repetition_penalty", double.Epsilon, 100) ?? 1.0,
+            PresencePenalty = JsonFields.OptionalNumber(root, "presence_penalty", -2, 2) ?? 0,
+            FrequencyPenalty = JsonFields.OptionalNumber(root, "frequency_penalty", -2, 2) ?? 0,
+            LogitBias = ReadLogitBias(root),
         };
+        if (maxTokens is int max && sampling.MinTokens > max)
+        {
+            throw new RequestValidationException("min_tokens", "'min_tokens' must not exceed 'max_tokens'.");
+        }
         return new GenerationSettings(model, JsonFields.OptionalBool(root, "stream", false), includeUsage, maxTokens, sampling,
             JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0);
+    }
+
+    /// <summary>OpenAI's logit_bias: an object from token id (as a string) to a bias in [-100, 100].</summary>
+    private static Dictionary<int, float> ReadLogitBias(JsonElement root)
+    {
+        var result = new Dictionary<int, float>();
+        if (JsonFields.IsAbsent(root, "logit_bias", out var bias))
+        {
+            return result;
+        }
+        if (bias.ValueKind != JsonValueKind.Object)
+        {
+            throw new RequestValidationException("logit_bias", "'logit_bias' must be an object mapping token ids to numbers.");
+        }
+        foreach (var entry in bias.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, System.Globalization.CultureInfo.InvariantCulture, out var token) || token < 0
+                || entry.Value.ValueKind != JsonValueKind.Number || entry.Value.GetDouble() is < -100 or > 100)
+            {
+                throw new RequestValidationException("logit_bias", $"'logit_bias' entry '{entry.Name}' must map a token id to a number in [-100, 100].");
+            }
+            result[token] = (float)entry.Value.GetDouble();
+        }
+        return result;
     }
 }

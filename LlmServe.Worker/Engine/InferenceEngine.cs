@@ -146,7 +146,12 @@ internal sealed partial class InferenceEngine : IDisposable
         for (var row = 0; row < samplers.Count; row++)
         {
             var request = samplers[row];
-            var token = Sampling.Sampler.Sample(all.AsSpan(row * vocab, vocab), request.Sampling, request.Random);
+            var rowLogits = all.AsSpan(row * vocab, vocab);
+            if (request.Sampling.NeedsLogitProcessing)
+            {
+                Sampling.LogitsProcessor.Apply(rowLogits, request.Sampling, request.Prompt, request.Output, Model.EosTokenIds);
+            }
+            var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
             if (_emitter.Emit(request, token))
             {
                 _scheduler.Finish(request);

@@ -14,5 +14,26 @@ internal sealed record SamplingParams
     public IReadOnlyList<int> StopTokenIds { get; init; } = [];
     public bool IgnoreEos { get; init; }
 
+    /// <summary>Tokens whose probability is below min_p times the top token's are dropped (0 disables).</summary>
+    public double MinP { get; init; }
+
+    /// <summary>EOS and stop token ids cannot end the output before this many tokens.</summary>
+    public int MinTokens { get; init; }
+
+    /// <summary>Divides positive logits (multiplies negative ones) of tokens already in the prompt or output (1 disables).</summary>
+    public double RepetitionPenalty { get; init; } = 1.0;
+
+    /// <summary>Subtracted once from the logit of every token already generated.</summary>
+    public double PresencePenalty { get; init; }
+
+    /// <summary>Subtracted from a token's logit per time it was generated.</summary>
+    public double FrequencyPenalty { get; init; }
+
+    /// <summary>Added to the logits of the given token ids (OpenAI's logit_bias).</summary>
+    public IReadOnlyDictionary<int, float> LogitBias { get; init; } = new Dictionary<int, float>();
+
+    public bool NeedsLogitProcessing =>
+        MinTokens > 0 || RepetitionPenalty != 1.0 || PresencePenalty != 0 || FrequencyPenalty != 0 || LogitBias.Count > 0;
+
     public bool IsGreedy => Temperature < 1e-5 || TopK == 1;
 }

@@ -34,6 +34,18 @@ internal static class Sampler
             probs[i] = Math.Exp(scaled[order[i]] - max);
             sum += probs[i];
         }
+        if (p.MinP > 0)
+        {
+            // probs[0] is the largest: keep tokens with probability at least min_p times it.
+            var floor = probs[0] * p.MinP;
+            var kept = 1;
+            while (kept < keep && probs[kept] >= floor)
+            {
+                kept++;
+            }
+            keep = kept;
+            sum = probs.AsSpan(0, keep).ToArray().Sum();
+        }
         if (p.TopP < 1.0)
         {
             // Smallest prefix of the sorted distribution whose mass reaches top_p (always at least one token).

@@ -64,4 +64,16 @@ public sealed class SamplerTests
         Assert.InRange(counts[1] / 20000.0, 0.624, 0.664);
         Assert.InRange(counts[2] / 20000.0, 0.217, 0.257);
     }
+
+    [Fact]
+    public void Sample_MinP_DropsTokensBelowTheFractionOfTheTopProbability()
+    {
+        // probabilities ~ [0.087, 0.644, 0.237, 0.032]; min_p 0.3 keeps tokens >= 0.193: ids 1 and 2.
+        var seen = new HashSet<int>();
+        for (var seed = 0; seed < 300; seed++)
+        {
+            seen.Add(Sampler.Sample(Logits, new SamplingParams { Temperature = 1, MinP = 0.3 }, new Random(seed)));
+        }
+        Assert.Equal([1, 2], seen.Order());
+    }
 }
