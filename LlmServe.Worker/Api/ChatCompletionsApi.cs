@@ -37,30 +37,27 @@ internal static class ChatCompletionsApi
             var model = engine.Model;
             var prompt = model.Tokenizer.Encode(ChatPromptRenderer.Render(messages, model.ChatTemplate), addSpecial: true);
             var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
-            await GenerationResponder.RespondAsync(context, engine, "chatcmpl", prompt, settings, sampling,
-                (id, created, text, finish, first) => new
+            await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling,
+                (id, created, index, text, finish, first) => new
                 {
                     id, @object = "chat.completion.chunk", created, model = settings.Model,
                     choices = new[]
                     {
                         new
                         {
-                            index = 0,
+                            index,
                             delta = first ? (object)new { role = "assistant", content = "" } : new { content = text },
                             logprobs = (object?)null,
                             finish_reason = finish,
                         },
                     },
                 },
-                (id, created, text, finish, usage) => new
+                (index, text, finish) => new
                 {
-                    id, @object = "chat.completion", created, model = settings.Model,
-                    choices = new[]
-                    {
-                        new { index = 0, message = new { role = "assistant", content = text }, logprobs = (object?)null, finish_reason = finish },
-                    },
-                    usage,
-                });
+                    index, message = new { role = "assistant", content = text }, logprobs = (object?)null, finish_reason = finish,
+                },
+                (id, created, choices, usage) => new { id, @object = "chat.completion", created, model = settings.Model, choices, usage },
+                "chat.completion.chunk");
         }
         catch (RequestValidationException ex)
         {

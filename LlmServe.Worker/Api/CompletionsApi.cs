@@ -36,23 +36,21 @@ internal static class CompletionsApi
                 return;
             }
             var model = engine.Model;
-            var prompt = ReadPrompt(root, model.Tokenizer);
-            var echo = JsonFields.OptionalBool(root, "echo", false) ? model.Tokenizer.Decode(prompt) : "";
+            var prompts = ReadPrompts(root, model.Tokenizer);
+            var echo = JsonFields.OptionalBool(root, "echo", false);
             var limited = settings with { MaxTokens = settings.MaxTokens ?? 16 }; // OpenAI's completions default
-            var sampling = RequestPipeline.Limit(limited, prompt.Count, model.MaxModelLen, "prompt");
-            await GenerationResponder.RespondAsync(context, engine, "cmpl", prompt, settings, sampling,
-                (id, created, text, finish, first) => new
+            var sampling = prompts.Select(p => RequestPipeline.Limit(limited, p.Count, model.MaxModelLen, "prompt")).ToList()[0];
+            // Choice i belongs to prompt i / n.
+            string Echo(int index) => echo ? model.Tokenizer.Decode(prompts[index / settings.N]) : "";
+            await GenerationResponder.RespondAsync(context, engine, "cmpl", prompts, settings, sampling,
+                (id, created, index, text, finish, first) => new
                 {
                     id, @object = "text_completion", created, model = settings.Model,
-                    choices = new[] { new { index = 0, text = first ? echo : text, logprobs = (object?)null, finish_reason = finish } },
+                    choices = new[] { new { index, text = first ? Echo(index) : text, logprobs = (object?)null, finish_reason = finish } },
                 },
-                (id, created, text, finish, usage) => new
-                {
-                    id, @object = "text_completion", created, model = settings.Model,
-                    choices = new[] { new { index = 0, text = echo + text, logprobs = (object?)null, finish_reason = finish } },
-                    usage,
-                },
-                usageChunkShape: "text_completion");
+                (index, text, finish) => new { index, text = Echo(index) + text, logprobs = (object?)null, finish_reason = finish },
+                (id, created, choices, usage) => new { id, @object = "text_completion", created, model = settings.Model, choices, usage },
+                "text_completion");
         }
         catch (RequestValidationException ex)
         {
@@ -60,8 +58,8 @@ internal static class CompletionsApi
         }
     }
 
-    /// <summary>A string, a one-element array of strings, or an array of token ids.</summary>
-    private static IReadOnlyList<int> ReadPrompt(JsonElement root, ITokenizer tokenizer)
+    /// <summary>A string, an array of strings (a batch), an array of token ids, or an array of token-id arrays.</summary>
+    private static List<IReadOnlyList<int>> ReadPrompts(JsonElement root, ITokenizer tokenizer)
     {
         if (JsonFields.IsAbsent(root, "prompt", out var prompt))
         {
@@ -69,24 +67,30 @@ internal static class CompletionsApi
         }
         if (prompt.ValueKind == JsonValueKind.String)
         {
-            return tokenizer.Encode(prompt.GetString()!, addSpecial: true);
+            return [tokenizer.Encode(prompt.GetString()!, addSpecial: true)];
         }
-        if (prompt.ValueKind == JsonValueKind.Array && prompt.GetArrayLength() > 0)
+        if (prompt.ValueKind == JsonValueKind.Array && prompt.GetArrayLength() is > 0 and <= MaxBatch)
         {
             var items = prompt.EnumerateArray().ToList();
-            if (items.Count == 1 && items[0].ValueKind == JsonValueKind.String)
-            {
-                return tokenizer.Encode(items[0].GetString()!, addSpecial: true);
-            }
-            if (items.All(i => i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out var t) && t >= 0 && t < tokenizer.VocabSize))
-            {
-                return items.Select(i => i.GetInt32()).ToList();
-            }
             if (items.All(i => i.ValueKind == JsonValueKind.String))
             {
-                throw new RequestValidationException("prompt", "Batched prompts are not supported by this replica yet; send one prompt per request.");
+                return items.Select(i => tokenizer.Encode(i.GetString()!, addSpecial: true)).ToList();
+            }
+            if (items.All(i => IsTokenId(i, tokenizer)))
+            {
+                return [items.Select(i => i.GetInt32()).ToList()];
+            }
+            if (items.All(i => i.ValueKind == JsonValueKind.Array && i.GetArrayLength() > 0 && i.EnumerateArray().All(t => IsTokenId(t, tokenizer))))
+            {
+                return items.Select(i => (IReadOnlyList<int>)i.EnumerateArray().Select(t => t.GetInt32()).ToList()).ToList();
             }
         }
-        throw new RequestValidationException("prompt", "'prompt' must be a string or an array of token ids within the vocabulary.");
+        throw new RequestValidationException("prompt",
+            $"'prompt' must be a string, an array of at most {MaxBatch} strings, or token ids within the vocabulary.");
     }
+
+    private const int MaxBatch = 64;
+
+    private static bool IsTokenId(JsonElement e, ITokenizer tokenizer) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var t) && t >= 0 && t < tokenizer.VocabSize;
 }

@@ -1,39 +1,49 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using LlmServe.Worker.Engine;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LlmServe.Worker.Api;
 
 /// <summary>
-/// Submits a validated request to the engine and writes the OpenAI response: one JSON body, or server-sent events
-/// ending in <c>data: [DONE]</c>. The request's abort token cancels the engine request.
+/// Submits a validated request to the engine, one engine request per choice (n choices per prompt), and writes the
+/// OpenAI response: one JSON body, or server-sent events ending in <c>data: [DONE]</c>. The HTTP request's abort
+/// token cancels every engine request, which frees their KV blocks at the next step.
 /// </summary>
 internal static class GenerationResponder
 {
-    /// <summary>Builds one chunk/choice object for a text delta; the flavour (chat or completion) is the caller's.</summary>
-    internal delegate object ChunkFactory(string id, long created, string text, string? finishReason, bool first);
+    /// <summary>One streamed chunk for choice <paramref name="index"/>; the flavour (chat or completion) is the caller's.</summary>
+    internal delegate object ChunkFactory(string id, long created, int index, string text, string? finishReason, bool first);
 
-    /// <summary>Builds the final non-streaming body.</summary>
-    internal delegate object BodyFactory(string id, long created, string text, string finishReason, object usage);
+    /// <summary>One finished choice of a non-streaming body.</summary>
+    internal delegate object ChoiceFactory(int index, string text, string finishReason);
 
-    public static async Task RespondAsync(HttpContext context, InferenceEngine engine, string idPrefix, IReadOnlyList<int> prompt,
-        GenerationSettings settings, SamplingParams sampling, ChunkFactory chunk, BodyFactory body, object? usageChunkShape = null)
+    /// <summary>The final non-streaming body.</summary>
+    internal delegate object BodyFactory(string id, long created, object[] choices, object usage);
+
+    public static async Task RespondAsync(HttpContext context, InferenceEngine engine, string idPrefix,
+        IReadOnlyList<IReadOnlyList<int>> prompts, GenerationSettings settings, SamplingParams sampling,
+        ChunkFactory chunk, ChoiceFactory choice, BodyFactory body, string usageObject)
     {
         var id = $"{idPrefix}-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var request = engine.Submit(id, prompt, sampling, context.RequestAborted, settings.Priority);
-        var reader = request.Output.Reader;
+        var requests = new List<GenerationRequest>();
+        foreach (var prompt in prompts)
+        {
+            for (var i = 0; i < settings.N; i++)
+            {
+                // Parallel samples of one seeded request differ from each other but stay reproducible.
+                var s = sampling.Seed is long seed ? sampling with { Seed = seed + i } : sampling;
+                requests.Add(engine.Submit($"{id}-{requests.Count}", prompt, s, context.RequestAborted, settings.Priority));
+            }
+        }
+        var promptTokens = prompts.Sum(p => p.Count);
 
         if (!settings.Stream)
         {
-            var text = new System.Text.StringBuilder();
-            GenerationEvent last = default;
-            await foreach (var e in reader.ReadAllAsync(context.RequestAborted))
-            {
-                text.Append(e.Text);
-                last = e;
-            }
-            await context.Response.WriteAsJsonAsync(body(id, created, text.ToString(), (last.Finish ?? FinishReason.Abort).ToWire(), Usage(last)));
+            var results = await Task.WhenAll(requests.Select(r => CollectAsync(r, context.RequestAborted)));
+            var choices = results.Select((r, i) => choice(i, r.Text, (r.Last.Finish ?? FinishReason.Abort).ToWire())).ToArray();
+            await context.Response.WriteAsJsonAsync(body(id, created, choices, Usage(promptTokens, results.Sum(r => r.Last.CompletionTokens))));
             return;
         }
 
@@ -41,33 +51,78 @@ internal static class GenerationResponder
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
-        await WriteEventAsync(context, chunk(id, created, "", null, true));
-        GenerationEvent final = default;
-        await foreach (var e in reader.ReadAllAsync(context.RequestAborted))
+        for (var i = 0; i < requests.Count; i++)
         {
-            final = e;
+            await WriteEventAsync(context, chunk(id, created, i, "", null, true));
+        }
+        var completionTokens = 0;
+        await foreach (var (index, e) in MergeAsync(requests, context.RequestAborted))
+        {
+            if (e.Finish is not null)
+            {
+                completionTokens += e.CompletionTokens;
+            }
             if (e.Text.Length > 0 || e.Finish is not null)
             {
-                await WriteEventAsync(context, chunk(id, created, e.Text, e.Finish?.ToWire(), false));
+                await WriteEventAsync(context, chunk(id, created, index, e.Text, e.Finish?.ToWire(), false));
             }
         }
         if (settings.IncludeUsage)
         {
             await WriteEventAsync(context, new Dictionary<string, object?>
             {
-                ["id"] = id, ["object"] = usageChunkShape ?? "chat.completion.chunk", ["created"] = created,
-                ["model"] = settings.Model, ["choices"] = Array.Empty<object>(), ["usage"] = Usage(final),
+                ["id"] = id, ["object"] = usageObject, ["created"] = created, ["model"] = settings.Model,
+                ["choices"] = Array.Empty<object>(), ["usage"] = Usage(promptTokens, completionTokens),
             });
         }
         await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
-    private static object Usage(GenerationEvent last) => new
+    private static async Task<(string Text, GenerationEvent Last)> CollectAsync(GenerationRequest request, CancellationToken ct)
     {
-        prompt_tokens = last.PromptTokens,
-        completion_tokens = last.CompletionTokens,
-        total_tokens = last.PromptTokens + last.CompletionTokens,
+        var text = new System.Text.StringBuilder();
+        GenerationEvent last = default;
+        await foreach (var e in request.Output.Reader.ReadAllAsync(ct))
+        {
+            text.Append(e.Text);
+            last = e;
+        }
+        return (text.ToString(), last);
+    }
+
+    /// <summary>Events of every choice in arrival order, tagged with the choice index.</summary>
+    private static async IAsyncEnumerable<(int Index, GenerationEvent Event)> MergeAsync(List<GenerationRequest> requests,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (requests.Count == 1)
+        {
+            await foreach (var e in requests[0].Output.Reader.ReadAllAsync(ct))
+            {
+                yield return (0, e);
+            }
+            yield break;
+        }
+        var merged = Channel.CreateUnbounded<(int, GenerationEvent)>();
+        var pumps = requests.Select(async (r, i) =>
+        {
+            await foreach (var e in r.Output.Reader.ReadAllAsync(ct))
+            {
+                merged.Writer.TryWrite((i, e));
+            }
+        }).ToArray();
+        _ = Task.WhenAll(pumps).ContinueWith(t => merged.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+        await foreach (var item in merged.Reader.ReadAllAsync(ct))
+        {
+            yield return item;
+        }
+    }
+
+    private static object Usage(int promptTokens, int completionTokens) => new
+    {
+        prompt_tokens = promptTokens,
+        completion_tokens = completionTokens,
+        total_tokens = promptTokens + completionTokens,
     };
 
     private static async Task WriteEventAsync(HttpContext context, object payload)

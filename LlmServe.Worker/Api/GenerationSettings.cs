@@ -4,16 +4,13 @@ using LlmServe.Worker.Engine;
 namespace LlmServe.Worker.Api;
 
 /// <summary>The request fields shared by completions and chat completions, parsed and validated.</summary>
-internal sealed record GenerationSettings(string Model, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingParams Sampling, int Priority = 0)
+internal sealed record GenerationSettings(string Model, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingParams Sampling,
+    int Priority = 0, int N = 1)
 {
     public static GenerationSettings Parse(JsonElement root, bool chat)
     {
         var model = JsonFields.RequiredString(root, "model");
-        var n = JsonFields.OptionalInt(root, "n", 1, 128) ?? 1;
-        if (n != 1)
-        {
-            throw new RequestValidationException("n", "Only n = 1 is supported by this replica.");
-        }
+        var n = JsonFields.OptionalInt(root, "n", 1, 16) ?? 1;
         var maxTokens = (chat ? JsonFields.OptionalInt(root, "max_completion_tokens", 1) : null)
             ?? JsonFields.OptionalInt(root, "max_tokens", 1);
         var includeUsage = false;
@@ -46,7 +43,7 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             throw new RequestValidationException("min_tokens", "'min_tokens' must not exceed 'max_tokens'.");
         }
         return new GenerationSettings(model, JsonFields.OptionalBool(root, "stream", false), includeUsage, maxTokens, sampling,
-            JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0);
+            JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0, n);
     }
 
     /// <summary>OpenAI's logit_bias: an object from token id (as a string) to a bias in [-100, 100].</summary>

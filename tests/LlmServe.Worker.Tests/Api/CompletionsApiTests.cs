@@ -42,6 +42,56 @@ public sealed class CompletionsApiTests(WorkerFactory factory) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Post_BatchOfPrompts_ReturnsOneChoicePerPromptInOrder()
+    {
+        var client = await factory.CreateReadyClientAsync();
+        var single = await PostAsync(client, new { model = "stories", prompt = "The dog", max_tokens = 8, temperature = 0 });
+
+        var batch = await PostAsync(client, new { model = "stories", prompt = new[] { "Once upon a time", "The dog" }, max_tokens = 8, temperature = 0 });
+
+        var choices = batch.GetProperty("choices");
+        Assert.Equal(2, choices.GetArrayLength());
+        Assert.Equal(1, choices[1].GetProperty("index").GetInt32());
+        Assert.StartsWith(", there was", choices[0].GetProperty("text").GetString());
+        Assert.Equal(single.GetProperty("choices")[0].GetProperty("text").GetString(), choices[1].GetProperty("text").GetString());
+        Assert.Equal(16, batch.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task Post_NWithSeed_ReturnsDistinctReproducibleChoices()
+    {
+        var client = await factory.CreateReadyClientAsync();
+        var request = new { model = "stories", prompt = "The dog", max_tokens = 16, temperature = 1.0, seed = 7, n = 3 };
+
+        var a = await PostAsync(client, request);
+        var b = await PostAsync(client, request);
+
+        var textsA = a.GetProperty("choices").EnumerateArray().Select(c => c.GetProperty("text").GetString()).ToList();
+        var textsB = b.GetProperty("choices").EnumerateArray().Select(c => c.GetProperty("text").GetString()).ToList();
+        Assert.Equal(3, textsA.Count);
+        Assert.Equal(textsA, textsB);
+        Assert.True(textsA.Distinct().Count() > 1, "parallel samples should differ");
+    }
+
+    [Fact]
+    public async Task Post_StreamWithN_InterleavesChoicesAndEndsWithDone()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsJsonAsync("/v1/completions",
+            new { model = "stories", prompt = "The dog", max_tokens = 6, temperature = 0, n = 2, stream = true }, TestContext.Current.CancellationToken);
+
+        var events = (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+        Assert.Equal("[DONE]", events[^1]);
+        var byIndex = events[..^1].Select(e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0])
+            .GroupBy(c => c.GetProperty("index").GetInt32())
+            .ToDictionary(g => g.Key, g => string.Concat(g.Select(c => c.GetProperty("text").GetString())));
+        Assert.Equal([0, 1], byIndex.Keys.Order());
+        Assert.Equal(byIndex[0], byIndex[1]);   // greedy: both choices are the same continuation
+    }
+
+    [Fact]
     public async Task Post_MissingPrompt_Returns400()
     {
         var client = await factory.CreateReadyClientAsync();
