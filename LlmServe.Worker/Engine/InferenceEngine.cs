@@ -141,6 +141,11 @@ internal sealed partial class InferenceEngine : IDisposable
         var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (M, V)
         var samplers = scheduled.Where(s => s.Samples).Select(s => s.Request).ToList();
         _scheduler.Advance(scheduled);
+        _metrics.RecordStep(tokens.Count);
+        if (samplers.Count == 0)
+        {
+            return;   // only prefill chunks ran: nothing to sample yet
+        }
         var vocab = (int)logits.shape[1];
         var all = logits.data<float>().ToArray();
         for (var row = 0; row < samplers.Count; row++)
@@ -157,7 +162,6 @@ internal sealed partial class InferenceEngine : IDisposable
                 _scheduler.Finish(request);
             }
         }
-        _metrics.RecordStep(tokens.Count);
     }
 
     private void PublishLoad()

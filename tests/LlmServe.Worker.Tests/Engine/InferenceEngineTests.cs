@@ -97,6 +97,21 @@ public sealed class InferenceEngineTests
     }
 
     [Fact]
+    public async Task LongPrompt_ChunkedUnderASmallTokenBudget_GivesTheSameOutput()
+    {
+        var prompt = string.Join(" ", Enumerable.Repeat("Lily saw a big red ball in the park and she was happy.", 20));
+        using var whole = CreateEngine(new EngineOptions { Scheduler = new() { MaxNumBatchedTokens = 2048 } });
+        using var chunked = CreateEngine(new EngineOptions { Scheduler = new() { MaxNumBatchedTokens = 48 } });
+
+        var expected = await RunAsync(whole, prompt, Greedy);
+        var actual = await Task.WhenAll(RunAsync(chunked, prompt, Greedy), RunAsync(chunked, "Once upon a time", Greedy));
+
+        Assert.True(whole.Model.Tokenizer.Encode(prompt, true).Count > 200);
+        Assert.Equal(expected, actual[0]);
+        Assert.Equal(await RunAsync(whole, "Once upon a time", Greedy), actual[1]);
+    }
+
+    [Fact]
     public async Task SeededSampledRequest_SameAloneAndInABusyBatch()
     {
         using var engine = CreateEngine();
