@@ -29,7 +29,7 @@ public sealed class Stories260KOracleTests(Stories260KFixture fixture) : IClassF
     {
         var tokens = fixture.Oracle.Tokenize(prompt, addBos: true);
 
-        var ours = WorkerRun.LastLogits(fixture.Model, tokens);
+        var ours = WorkerRun.LastLogits(fixture.Model.Network, tokens);
 
         OracleAssert.LogitsClose(ours, fixture.Oracle.LastLogits(tokens), 1e-3, $"'{prompt}'");
     }
@@ -40,7 +40,7 @@ public sealed class Stories260KOracleTests(Stories260KFixture fixture) : IClassF
     {
         var tokens = fixture.Model.Tokenizer.Encode(prompt, addSpecial: true);
 
-        var ours = WorkerRun.Greedy(fixture.Model, tokens, 64);
+        var ours = WorkerRun.Greedy(fixture.Model.Network, tokens, 64);
 
         OracleAssert.SameTokens(fixture.Oracle.Greedy(tokens, 64), ours, $"'{prompt}'");
     }
