@@ -1,5 +1,7 @@
 using LlmServe.Checkpoints;
+using LlmServe.Checkpoints.Gguf;
 using LlmServe.Checkpoints.Random;
+using LlmServe.Checkpoints.Vocab;
 using LlmServe.Worker.Model;
 using LlmServe.Worker.Model.Llama;
 using static TorchSharp.torch;
@@ -45,6 +47,27 @@ public sealed class RandomCheckpointOracleTests(RandomCheckpointFixture files) :
         Assert.Equal(OracleSpecs.Get(name).VocabSize, first.Length);
         Assert.All(first, v => Assert.True(float.IsFinite(v)));
         Assert.True(OracleAssert.RelativeL2(first, second) > 1e-2);
+    }
+
+    /// <summary>
+    /// Without a donor vocabulary the tool writes a synthetic one (control, byte and filler pieces) of any size;
+    /// llama.cpp must accept it and tokenize it as our tokenizer does, or benchmarks at real vocab sizes break.
+    /// </summary>
+    [Fact]
+    public void Gguf_SyntheticVocabulary_TokenizesAndRunsLikeLlamaCpp()
+    {
+        var spec = OracleSpecs.Get("llama") with { VocabSize = 1000 };
+        var path = Path.Combine(Path.GetDirectoryName(files.Gguf("llama"))!, "synthetic-vocab.gguf");
+        GgufCheckpointWriter.Write(spec, path, Vocabulary.Synthetic(1000));
+        using var model = ModelLoader.Load(path, ScalarType.Float32);
+        using var oracle = new LlamaCppOracle(path);
+        const string text = "Once upon a time: 42 é 😀";
+
+        var tokens = oracle.Tokenize(text, addBos: true);
+
+        Assert.Equal(tokens, model.Tokenizer.Encode(text, addSpecial: true));
+        Assert.Equal(1000, oracle.VocabSize);
+        OracleAssert.LogitsClose(WorkerRun.LastLogits(model.Network, tokens), oracle.LastLogits(tokens), 1e-3, "synthetic vocabulary");
     }
 
     /// <summary>

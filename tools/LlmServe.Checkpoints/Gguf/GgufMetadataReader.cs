@@ -6,7 +6,7 @@ namespace LlmServe.Checkpoints.Gguf;
 /// Reads the metadata key/values of a GGUF file (v2/v3), e.g. to copy a tokenizer into a new checkpoint.
 /// Arrays come back as typed arrays (string[], float[], int[], uint[], ...).
 /// </summary>
-public static class GgufMetadataReader
+internal static class GgufMetadataReader
 {
     public static IReadOnlyDictionary<string, object> Read(string path)
     {

@@ -5,7 +5,7 @@ using LlmServe.Checkpoints.Vocab;
 namespace LlmServe.Checkpoints.HuggingFace;
 
 /// <summary>config.json and generation_config.json of a random checkpoint, in transformers' key names.</summary>
-public static class HfConfigFiles
+internal static class HfConfigFiles
 {
     public static JsonObject Config(RandomCheckpointSpec spec, Vocabulary vocabulary)
     {

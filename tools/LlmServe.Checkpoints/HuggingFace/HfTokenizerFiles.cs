@@ -7,7 +7,7 @@ namespace LlmServe.Checkpoints.HuggingFace;
 /// tokenizer.json and tokenizer_config.json for a SentencePiece-BPE vocabulary, shaped like transformers'
 /// LlamaConverter output: BPE with byte fallback, "▁" for spaces, BOS added by the post-processor.
 /// </summary>
-public static class HfTokenizerFiles
+internal static class HfTokenizerFiles
 {
     private const string SpaceMarker = "\u2581";
 

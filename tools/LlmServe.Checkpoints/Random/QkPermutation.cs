@@ -13,7 +13,7 @@ namespace LlmServe.Checkpoints.Random;
 /// </code>
 /// Biases (1-D, in = 1) are permuted the same way.
 /// </remarks>
-public static class QkPermutation
+internal static class QkPermutation
 {
     /// <param name="rows">Row-major (heads * headDim, columns) values in HF layout.</param>
     /// <param name="heads">Heads of this projection: attention heads for q, key/value heads for k.</param>
