@@ -1,0 +1,53 @@
+using LlmServe.Checkpoints;
+using LlmServe.Checkpoints.Random;
+
+namespace LlmServe.Worker.Tests.Oracle;
+
+/// <summary>
+/// The random-weight checkpoints the oracle tests use: small enough to stay fast, GQA (4 heads over 2 kv heads),
+/// head dim 32 so RoPE has 16 frequency pairs, and the stories260K vocabulary so llama.cpp can tokenize.
+/// </summary>
+internal static class OracleSpecs
+{
+    private static readonly RandomCheckpointSpec Base = new()
+    {
+        HiddenSize = 128,
+        Layers = 2,
+        Heads = 4,
+        KvHeads = 2,
+        IntermediateSize = 256,
+        VocabSize = 512,
+        DType = CheckpointDType.F32,
+        Seed = 1,
+        // NOTE: 5x transformers' usual 0.02. At 0.02 attention scores stay ~0.05, attention is nearly uniform and
+        // RoPE hardly moves the logits (Llama 3 scaling changed them by only 1.6e-3), so the comparisons would not
+        // see RoPE mistakes. At 0.1 the scores are O(1).
+        InitStd = 0.1,
+        MaxPositionEmbeddings = 512,
+    };
+
+    public static RandomCheckpointSpec Get(string name) => name switch
+    {
+        "llama" => Base with { Architecture = CheckpointArchitecture.Llama },
+        // high_freq_factor 64 puts the band edge at a wavelength of 128 positions, so pairs 4..15 of 16 are scaled
+        // and the scaling shows within a short prompt (Llama 3.1's own 4 only reaches wavelengths over 2048).
+        "llama3" => Base with
+        {
+            Architecture = CheckpointArchitecture.Llama3,
+            Llama3Scaling = new Llama3ScalingSpec(Factor: 8, LowFreqFactor: 1, HighFreqFactor: 64, OriginalMaxPositionEmbeddings: 8192),
+        },
+        "mistral" => Base with { Architecture = CheckpointArchitecture.Mistral },
+        "qwen2" => Base with { Architecture = CheckpointArchitecture.Qwen2 },
+        // q width 4 x 48 = 192 differs from hidden 128, as in real Qwen3 checkpoints.
+        "qwen3" => Base with { Architecture = CheckpointArchitecture.Qwen3, HeadDim = 48 },
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    /// <summary>Prompts as text; both runtimes tokenize them with the shared stories260K vocabulary.</summary>
+    public static readonly string[] Prompts =
+    [
+        "Once upon a time",
+        "Lily and Ben went to the park. They saw a big dog and a small cat playing in the grass.",
+        "The end.",
+    ];
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using LlmServe.Checkpoints.Gguf;
+using LlmServe.Checkpoints.HuggingFace;
+using LlmServe.Checkpoints.Random;
+using LlmServe.Checkpoints.Vocab;
+
+namespace LlmServe.Checkpoints.Cli;
+
+/// <summary><c>random</c>: writes one seeded random checkpoint as a Hugging Face folder and/or a GGUF file.</summary>
+internal static class RandomCommand
+{
+    public static Command Create()
+    {
+        var arch = new Option<CheckpointArchitecture>("--arch") { Description = "llama, llama3, mistral, qwen2 or qwen3", DefaultValueFactory = _ => CheckpointArchitecture.Llama };
+        var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 64 };
+        var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 2 };
+        var heads = new Option<int>("--heads") { DefaultValueFactory = _ => 4 };
+        var kvHeads = new Option<int>("--kv-heads") { DefaultValueFactory = _ => 2 };
+        var headDim = new Option<int?>("--head-dim") { Description = "default: hidden / heads" };
+        var ffn = new Option<int>("--ffn") { DefaultValueFactory = _ => 172 };
+        var vocab = new Option<int>("--vocab") { DefaultValueFactory = _ => 512 };
+        var dtype = new Option<CheckpointDType>("--dtype") { Description = "f32, f16 or bf16", DefaultValueFactory = _ => CheckpointDType.F32 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var std = new Option<double>("--init-std") { DefaultValueFactory = _ => 0.02 };
+        var maxPositions = new Option<int>("--max-positions") { DefaultValueFactory = _ => 2048 };
+        var theta = new Option<double?>("--rope-theta") { Description = "default: the architecture's" };
+        var tie = new Option<bool?>("--tie-embeddings") { Description = "default: true for qwen2/qwen3" };
+        var shardMb = new Option<double>("--shard-size-mb") { Description = "shard the safetensors above this size", DefaultValueFactory = _ => 5000 };
+        var vocabFrom = new Option<FileInfo?>("--vocab-from") { Description = "GGUF file whose llama tokenizer to copy (e.g. stories260K.gguf)" };
+        var hfOut = new Option<DirectoryInfo?>("--hf-out") { Description = "Hugging Face folder to write" };
+        var ggufOut = new Option<FileInfo?>("--gguf-out") { Description = "GGUF file to write" };
+
+        var command = new Command("random", "Write seeded random weights as a Hugging Face folder and/or GGUF file.")
+        {
+            arch, hidden, layers, heads, kvHeads, headDim, ffn, vocab, dtype, seed, std, maxPositions, theta, tie, shardMb, vocabFrom, hfOut, ggufOut,
+        };
+        command.SetAction(result =>
+        {
+            var spec = new RandomCheckpointSpec
+            {
+                Architecture = result.GetValue(arch),
+                HiddenSize = result.GetValue(hidden),
+                Layers = result.GetValue(layers),
+                Heads = result.GetValue(heads),
+                KvHeads = result.GetValue(kvHeads),
+                HeadDim = result.GetValue(headDim),
+                IntermediateSize = result.GetValue(ffn),
+                VocabSize = result.GetValue(vocab),
+                DType = result.GetValue(dtype),
+                Seed = result.GetValue(seed),
+                InitStd = result.GetValue(std),
+                MaxPositionEmbeddings = result.GetValue(maxPositions),
+                RopeTheta = result.GetValue(theta),
+                TieWordEmbeddings = result.GetValue(tie),
+                ShardSizeBytes = (long)(result.GetValue(shardMb) * 1_000_000),
+            };
+            var hf = result.GetValue(hfOut);
+            var gguf = result.GetValue(ggufOut);
+            if (hf is null && gguf is null)
+            {
+                Console.Error.WriteLine("Nothing to do: pass --hf-out DIR and/or --gguf-out FILE.gguf.");
+                return 2;
+            }
+            try
+            {
+                spec.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+            var donor = result.GetValue(vocabFrom);
+            var vocabulary = donor is null ? Vocabulary.Synthetic(spec.VocabSize) : Vocabulary.FromGguf(donor.FullName).Resize(spec.VocabSize);
+            if (hf is not null)
+            {
+                HfCheckpointWriter.Write(spec, hf.FullName, vocabulary);
+                Console.WriteLine($"Wrote {hf.FullName}");
+            }
+            if (gguf is not null)
+            {
+                GgufCheckpointWriter.Write(spec, gguf.FullName, vocabulary);
+                Console.WriteLine($"Wrote {gguf.FullName}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

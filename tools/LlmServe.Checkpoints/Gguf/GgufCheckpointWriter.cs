@@ -1,0 +1,88 @@
+using LlmServe.Checkpoints.Random;
+using LlmServe.Checkpoints.Vocab;
+
+namespace LlmServe.Checkpoints.Gguf;
+
+/// <summary>
+/// Writes a random checkpoint as GGUF the way llama.cpp's convert_hf_to_gguf.py would convert its Hugging Face
+/// twin: the same hyper-parameter keys, q/k permuted for llama-converted architectures, 1-D tensors in F32,
+/// and Llama 3 scaling as a rope_freqs tensor.
+/// </summary>
+public static class GgufCheckpointWriter
+{
+    public static void Write(RandomCheckpointSpec spec, string path, Vocabulary vocabulary)
+    {
+        var writer = Create(spec, vocabulary);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        writer.Write(path);
+    }
+
+    public static GgufWriter Create(RandomCheckpointSpec spec, Vocabulary vocabulary)
+    {
+        var plan = RandomCheckpoint.Plan(spec);
+        if (vocabulary.Size != spec.VocabSize)
+        {
+            throw new ArgumentException($"The vocabulary has {vocabulary.Size} tokens, the spec {spec.VocabSize}.", nameof(vocabulary));
+        }
+        var traits = spec.Traits;
+        var arch = traits.GgufArchitecture;
+        var headDim = spec.EffectiveHeadDim;
+        var w = new GgufWriter();
+        w.AddString("general.architecture", arch);
+        w.AddString("general.name", $"random-{spec.Architecture.ToString().ToLowerInvariant()}");
+        w.AddUInt32("general.file_type", spec.DType switch { CheckpointDType.F16 => 1u, CheckpointDType.BF16 => 32u, _ => 0u });
+        w.AddUInt32($"{arch}.vocab_size", (uint)spec.VocabSize);
+        w.AddUInt32($"{arch}.context_length", (uint)spec.MaxPositionEmbeddings);
+        w.AddUInt32($"{arch}.embedding_length", (uint)spec.HiddenSize);
+        w.AddUInt32($"{arch}.block_count", (uint)spec.Layers);
+        w.AddUInt32($"{arch}.feed_forward_length", (uint)spec.IntermediateSize);
+        w.AddUInt32($"{arch}.attention.head_count", (uint)spec.Heads);
+        w.AddUInt32($"{arch}.attention.head_count_kv", (uint)spec.KvHeads);
+        w.AddUInt32($"{arch}.attention.key_length", (uint)headDim);
+        w.AddUInt32($"{arch}.attention.value_length", (uint)headDim);
+        w.AddFloat32($"{arch}.attention.layer_norm_rms_epsilon", (float)spec.EffectiveRmsNormEps);
+        w.AddFloat32($"{arch}.rope.freq_base", (float)spec.EffectiveRopeTheta);
+        w.AddUInt32($"{arch}.rope.dimension_count", (uint)headDim);
+        AddTokenizer(w, vocabulary);
+
+        // The converter emits generated tensors (rope_freqs) before the checkpoint's own.
+        if (traits.Llama3RopeScaling)
+        {
+            var factors = spec.Llama3Scaling.GgufRopeFactors(spec.EffectiveRopeTheta, headDim);
+            w.AddTensor("rope_freqs.weight", [factors.Length], GgufTensorType.F32, () => TensorEncoding.Encode(factors, CheckpointDType.F32));
+        }
+        foreach (var tensor in plan)
+        {
+            // NOTE: as in the converter, 1-D tensors (norms, biases) stay F32; their values were already rounded to
+            // the checkpoint dtype, so they equal the Hugging Face twin's.
+            var dtype = tensor.IsVector ? CheckpointDType.F32 : spec.DType;
+            w.AddTensor(tensor.GgufName, tensor.Shape, ToGguf(dtype),
+                () => TensorEncoding.Encode(RandomCheckpoint.GgufValues(spec, tensor), dtype));
+        }
+        return w;
+    }
+
+    private static void AddTokenizer(GgufWriter w, Vocabulary vocabulary)
+    {
+        w.AddString("tokenizer.ggml.model", "llama");
+        w.AddStrings("tokenizer.ggml.tokens", vocabulary.Tokens);
+        w.AddFloat32s("tokenizer.ggml.scores", vocabulary.Scores);
+        w.AddInt32s("tokenizer.ggml.token_type", vocabulary.TokenTypes);
+        w.AddUInt32("tokenizer.ggml.bos_token_id", (uint)vocabulary.BosId);
+        w.AddUInt32("tokenizer.ggml.eos_token_id", (uint)vocabulary.EosId);
+        w.AddUInt32("tokenizer.ggml.unknown_token_id", (uint)vocabulary.UnknownId);
+        w.AddBool("tokenizer.ggml.add_bos_token", true);
+        w.AddBool("tokenizer.ggml.add_eos_token", false);
+    }
+
+    private static GgufTensorType ToGguf(CheckpointDType dtype) => dtype switch
+    {
+        CheckpointDType.F16 => GgufTensorType.F16,
+        CheckpointDType.BF16 => GgufTensorType.BF16,
+        _ => GgufTensorType.F32,
+    };
+}

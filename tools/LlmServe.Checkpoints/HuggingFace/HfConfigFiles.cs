@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using LlmServe.Checkpoints.Random;
+using LlmServe.Checkpoints.Vocab;
+
+namespace LlmServe.Checkpoints.HuggingFace;
+
+/// <summary>config.json and generation_config.json of a random checkpoint, in transformers' key names.</summary>
+internal static class HfConfigFiles
+{
+    public static JsonObject Config(RandomCheckpointSpec spec, Vocabulary vocabulary)
+    {
+        var traits = spec.Traits;
+        var config = new JsonObject
+        {
+            ["architectures"] = new JsonArray(traits.HfArchitecture),
+            ["model_type"] = traits.ModelType,
+            ["vocab_size"] = spec.VocabSize,
+            ["hidden_size"] = spec.HiddenSize,
+            ["intermediate_size"] = spec.IntermediateSize,
+            ["num_hidden_layers"] = spec.Layers,
+            ["num_attention_heads"] = spec.Heads,
+            ["num_key_value_heads"] = spec.KvHeads,
+            ["head_dim"] = spec.EffectiveHeadDim,
+            ["hidden_act"] = "silu",
+            ["max_position_embeddings"] = spec.MaxPositionEmbeddings,
+            ["rms_norm_eps"] = spec.EffectiveRmsNormEps,
+            ["rope_theta"] = spec.EffectiveRopeTheta,
+            ["rope_scaling"] = traits.Llama3RopeScaling ? Llama3Scaling(spec.Llama3Scaling) : null,
+            ["tie_word_embeddings"] = spec.EffectiveTieWordEmbeddings,
+            ["attention_bias"] = traits.AttentionBias,
+            ["attention_dropout"] = 0.0,
+            ["initializer_range"] = spec.InitStd,
+            ["bos_token_id"] = vocabulary.BosId,
+            ["eos_token_id"] = vocabulary.EosId,
+            ["torch_dtype"] = TorchDType(spec.DType),
+            ["use_cache"] = true,
+        };
+        switch (spec.Architecture)
+        {
+            case CheckpointArchitecture.Llama or CheckpointArchitecture.Llama3:
+                config["mlp_bias"] = false;
+                config["pretraining_tp"] = 1;
+                break;
+            case CheckpointArchitecture.Mistral:
+                config["sliding_window"] = null;
+                break;
+            default:
+                // Qwen2/Qwen3 configs carry a sliding-window switch; these checkpoints use full attention.
+                config["use_sliding_window"] = false;
+                config["sliding_window"] = null;
+                config["max_window_layers"] = spec.Layers;
+                break;
+        }
+        return config;
+    }
+
+    public static JsonObject GenerationConfig(Vocabulary vocabulary) => new()
+    {
+        ["_from_model_config"] = true,
+        ["bos_token_id"] = vocabulary.BosId,
+        ["eos_token_id"] = vocabulary.EosId,
+    };
+
+    private static JsonObject Llama3Scaling(Llama3ScalingSpec s) => new()
+    {
+        ["rope_type"] = "llama3",
+        ["factor"] = s.Factor,
+        ["low_freq_factor"] = s.LowFreqFactor,
+        ["high_freq_factor"] = s.HighFreqFactor,
+        ["original_max_position_embeddings"] = s.OriginalMaxPositionEmbeddings,
+    };
+
+    private static string TorchDType(CheckpointDType dtype) => dtype switch
+    {
+        CheckpointDType.F16 => "float16",
+        CheckpointDType.BF16 => "bfloat16",
+        _ => "float32",
+    };
+}

@@ -1,0 +1,29 @@
+namespace LlmServe.Checkpoints.Random;
+
+/// <summary>What distinguishes one <see cref="CheckpointArchitecture"/> in both file formats.</summary>
+/// <param name="PermuteQk">
+/// Whether llama.cpp's converter permutes q/k rows into adjacent-pair RoPE (true for its LlamaModel, which also
+/// converts Mistral); Qwen2/Qwen3 keep the HF rotate-half layout and llama.cpp runs NEOX RoPE on them.
+/// </param>
+public sealed record ArchitectureTraits(
+    string ModelType,
+    string HfArchitecture,
+    string GgufArchitecture,
+    bool PermuteQk,
+    bool AttentionBias,
+    bool QkNorm,
+    bool Llama3RopeScaling,
+    bool TieWordEmbeddings,
+    double RopeTheta,
+    double RmsNormEps)
+{
+    public static ArchitectureTraits For(CheckpointArchitecture architecture) => architecture switch
+    {
+        CheckpointArchitecture.Llama => new("llama", "LlamaForCausalLM", "llama", true, false, false, false, false, 10000, 1e-5),
+        CheckpointArchitecture.Llama3 => new("llama", "LlamaForCausalLM", "llama", true, false, false, true, false, 500000, 1e-5),
+        CheckpointArchitecture.Mistral => new("mistral", "MistralForCausalLM", "llama", true, false, false, false, false, 1e6, 1e-5),
+        CheckpointArchitecture.Qwen2 => new("qwen2", "Qwen2ForCausalLM", "qwen2", false, true, false, false, true, 1e6, 1e-6),
+        CheckpointArchitecture.Qwen3 => new("qwen3", "Qwen3ForCausalLM", "qwen3", false, false, true, false, true, 1e6, 1e-6),
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, null),
+    };
+}

@@ -1,0 +1,20 @@
+namespace LlmServe.Checkpoints.Random;
+
+/// <summary>The Llama-family variants the random-checkpoint writer can produce.</summary>
+public enum CheckpointArchitecture
+{
+    /// <summary>Llama 2 style: untied LM head, plain RoPE.</summary>
+    Llama,
+
+    /// <summary>Llama 3.1 style: rope_scaling {rope_type: llama3}; GGUF gets a rope_freqs tensor.</summary>
+    Llama3,
+
+    /// <summary>Mistral style: GQA, RoPE theta 1e6; llama.cpp converts it to GGUF arch "llama".</summary>
+    Mistral,
+
+    /// <summary>Qwen2 style: q/k/v biases, tied embeddings, rotate-half ("NEOX") RoPE in GGUF.</summary>
+    Qwen2,
+
+    /// <summary>Qwen3 style: per-head q/k RMS norms, explicit head_dim, tied embeddings, NEOX RoPE.</summary>
+    Qwen3,
+}

@@ -1,0 +1,84 @@
+namespace LlmServe.Checkpoints.Random;
+
+/// <summary>
+/// The tensors of a seeded random-weight checkpoint and their values. Values are a pure function of
+/// (spec, tensor name), so every writer and every test regenerates the same numbers.
+/// </summary>
+public static class RandomCheckpoint
+{
+    /// <summary>The tensors in Hugging Face order (embedding, layers, final norm, LM head unless tied).</summary>
+    public static IReadOnlyList<PlannedTensor> Plan(RandomCheckpointSpec spec)
+    {
+        spec.Validate();
+        var traits = spec.Traits;
+        long d = spec.HiddenSize, q = (long)spec.Heads * spec.EffectiveHeadDim, kv = (long)spec.KvHeads * spec.EffectiveHeadDim;
+        long ffn = spec.IntermediateSize, dh = spec.EffectiveHeadDim, v = spec.VocabSize;
+        int? qHeads = traits.PermuteQk ? spec.Heads : null;
+        int? kHeads = traits.PermuteQk ? spec.KvHeads : null;
+        var plan = new List<PlannedTensor> { new("model.embed_tokens.weight", "token_embd.weight", [v, d], TensorRole.Matrix) };
+        for (var i = 0; i < spec.Layers; i++)
+        {
+            var hf = $"model.layers.{i}.";
+            var gg = $"blk.{i}.";
+            plan.Add(new(hf + "input_layernorm.weight", gg + "attn_norm.weight", [d], TensorRole.Norm));
+            plan.Add(new(hf + "self_attn.q_proj.weight", gg + "attn_q.weight", [q, d], TensorRole.Matrix, qHeads));
+            plan.Add(new(hf + "self_attn.k_proj.weight", gg + "attn_k.weight", [kv, d], TensorRole.Matrix, kHeads));
+            plan.Add(new(hf + "self_attn.v_proj.weight", gg + "attn_v.weight", [kv, d], TensorRole.Matrix));
+            if (traits.AttentionBias)
+            {
+                plan.Add(new(hf + "self_attn.q_proj.bias", gg + "attn_q.bias", [q], TensorRole.Bias, qHeads));
+                plan.Add(new(hf + "self_attn.k_proj.bias", gg + "attn_k.bias", [kv], TensorRole.Bias, kHeads));
+                plan.Add(new(hf + "self_attn.v_proj.bias", gg + "attn_v.bias", [kv], TensorRole.Bias));
+            }
+            plan.Add(new(hf + "self_attn.o_proj.weight", gg + "attn_output.weight", [d, q], TensorRole.Matrix));
+            if (traits.QkNorm)
+            {
+                plan.Add(new(hf + "self_attn.q_norm.weight", gg + "attn_q_norm.weight", [dh], TensorRole.Norm));
+                plan.Add(new(hf + "self_attn.k_norm.weight", gg + "attn_k_norm.weight", [dh], TensorRole.Norm));
+            }
+            plan.Add(new(hf + "post_attention_layernorm.weight", gg + "ffn_norm.weight", [d], TensorRole.Norm));
+            plan.Add(new(hf + "mlp.gate_proj.weight", gg + "ffn_gate.weight", [ffn, d], TensorRole.Matrix));
+            plan.Add(new(hf + "mlp.up_proj.weight", gg + "ffn_up.weight", [ffn, d], TensorRole.Matrix));
+            plan.Add(new(hf + "mlp.down_proj.weight", gg + "ffn_down.weight", [d, ffn], TensorRole.Matrix));
+        }
+        plan.Add(new("model.norm.weight", "output_norm.weight", [d], TensorRole.Norm));
+        if (!spec.EffectiveTieWordEmbeddings)
+        {
+            plan.Add(new("lm_head.weight", "output.weight", [v, d], TensorRole.Matrix));
+        }
+        return plan;
+    }
+
+    /// <summary>The tensor's values in Hugging Face layout, already rounded to the spec's dtype.</summary>
+    public static float[] Values(RandomCheckpointSpec spec, PlannedTensor tensor)
+    {
+        var values = new float[tensor.ElementCount];
+        var normal = new SeededNormal(spec.Seed, tensor.HfName);
+        switch (tensor.Role)
+        {
+            case TensorRole.Norm:
+                normal.Fill(values, 1.0, 0.1);
+                break;
+            case TensorRole.Bias:
+                normal.Fill(values, 0.0, 5 * spec.InitStd);
+                break;
+            default:
+                normal.Fill(values, 0.0, spec.InitStd);
+                break;
+        }
+        TensorEncoding.RoundTo(values, spec.DType);
+        return values;
+    }
+
+    /// <summary>The tensor's values as GGUF stores them: q/k rows permuted when the architecture needs it.</summary>
+    public static float[] GgufValues(RandomCheckpointSpec spec, PlannedTensor tensor)
+    {
+        var values = Values(spec, tensor);
+        if (tensor.PermuteHeads is not int heads)
+        {
+            return values;
+        }
+        var columns = tensor.Shape.Length == 2 ? (int)tensor.Shape[1] : 1;
+        return QkPermutation.ToGguf(values, heads, columns);
+    }
+}

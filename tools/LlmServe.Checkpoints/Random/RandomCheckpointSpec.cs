@@ -1,0 +1,63 @@
+namespace LlmServe.Checkpoints.Random;
+
+/// <summary>The shape, dtype and seed of a random-weight checkpoint. Unset optional values take the architecture's defaults.</summary>
+public sealed record RandomCheckpointSpec
+{
+    public CheckpointArchitecture Architecture { get; init; } = CheckpointArchitecture.Llama;
+    public int HiddenSize { get; init; } = 64;
+    public int Layers { get; init; } = 2;
+    public int Heads { get; init; } = 4;
+    public int KvHeads { get; init; } = 2;
+
+    /// <summary>Per-head width; hidden / heads when null (Qwen3 checkpoints usually set it explicitly).</summary>
+    public int? HeadDim { get; init; }
+
+    public int IntermediateSize { get; init; } = 172;
+    public int VocabSize { get; init; } = 512;
+    public CheckpointDType DType { get; init; } = CheckpointDType.F32;
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Standard deviation of matrix weights (as transformers' initializer_range).</summary>
+    public double InitStd { get; init; } = 0.02;
+
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+    public double? RopeTheta { get; init; }
+    public double? RmsNormEps { get; init; }
+    public bool? TieWordEmbeddings { get; init; }
+
+    /// <summary>Used by <see cref="CheckpointArchitecture.Llama3"/> only.</summary>
+    public Llama3ScalingSpec Llama3Scaling { get; init; } = new();
+
+    /// <summary>Above this many bytes of weights, the Hugging Face folder gets shards and an index (transformers' default 5 GB).</summary>
+    public long ShardSizeBytes { get; init; } = 5_000_000_000;
+
+    public ArchitectureTraits Traits => ArchitectureTraits.For(Architecture);
+    public int EffectiveHeadDim => HeadDim ?? HiddenSize / Heads;
+    public double EffectiveRopeTheta => RopeTheta ?? Traits.RopeTheta;
+    public double EffectiveRmsNormEps => RmsNormEps ?? Traits.RmsNormEps;
+    public bool EffectiveTieWordEmbeddings => TieWordEmbeddings ?? Traits.TieWordEmbeddings;
+
+    public void Validate()
+    {
+        if (HiddenSize <= 0 || Layers <= 0 || Heads <= 0 || KvHeads <= 0 || IntermediateSize <= 0 || MaxPositionEmbeddings <= 0)
+        {
+            throw new ArgumentException("hidden, layers, heads, kv heads, FFN size and max positions must be positive.");
+        }
+        if (Heads % KvHeads != 0)
+        {
+            throw new ArgumentException($"heads ({Heads}) must be a multiple of kv heads ({KvHeads}).");
+        }
+        if (HeadDim is null && HiddenSize % Heads != 0)
+        {
+            throw new ArgumentException($"hidden ({HiddenSize}) is not a multiple of heads ({Heads}); pass a head dim.");
+        }
+        if (EffectiveHeadDim <= 0 || EffectiveHeadDim % 2 != 0)
+        {
+            throw new ArgumentException($"head dim ({EffectiveHeadDim}) must be positive and even for RoPE.");
+        }
+        if (ShardSizeBytes <= 0)
+        {
+            throw new ArgumentException("The shard size must be positive.");
+        }
+    }
+}
