@@ -29,9 +29,18 @@ internal sealed class BpeModel
         Options = options;
         _merges = [];
         var rank = 0;
+        var buffer = new char[64];
         foreach (var (left, right) in merges)
         {
-            if (!vocab.TryGetValue(left, out var l) || !vocab.TryGetValue(right, out var r) || !vocab.TryGetValue(left + right, out var id))
+            // Looked up as a span: a 280k-merge vocabulary (Llama 3) would otherwise allocate every concatenation.
+            if (buffer.Length < left.Length + right.Length)
+            {
+                buffer = new char[left.Length + right.Length];
+            }
+            left.CopyTo(buffer);
+            right.CopyTo(buffer.AsSpan(left.Length));
+            if (!vocab.TryGetValue(left, out var l) || !vocab.TryGetValue(right, out var r)
+                || !TryGetId(buffer.AsSpan(0, left.Length + right.Length), out var id))
             {
                 throw new InvalidDataException($"Merge {rank} ('{left}' '{right}') refers to a token missing from the vocabulary.");
             }
@@ -50,6 +59,9 @@ internal sealed class BpeModel
     public BpeModelOptions Options { get; }
 
     public bool TryGetId(string token, out int id) => _vocab.TryGetValue(token, out id);
+
+    private bool TryGetId(ReadOnlySpan<char> token, out int id) =>
+        _vocab.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup) ? lookup.TryGetValue(token, out id) : _vocab.TryGetValue(token.ToString(), out id);
 
     /// <summary>Appends the ids of one pre-tokenized word.</summary>
     public void Encode(string word, List<int> output)

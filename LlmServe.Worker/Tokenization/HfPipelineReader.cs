@@ -56,16 +56,14 @@ internal static class HfPipelineReader
 
     /// <summary>Whether a ByteLevel pre-tokenizer or decoder makes this a byte-level BPE.</summary>
     public static bool IsByteLevel(JsonElement root) =>
-        Mentions(root, "pre_tokenizer", "ByteLevel") || Mentions(root, "decoder", "ByteLevel");
+        HfTokenizerJson.Any(root, "pre_tokenizer", IsType("ByteLevel")) || HfTokenizerJson.Any(root, "decoder", IsType("ByteLevel"));
 
-    /// <summary>Whether spaces become "▁" (Metaspace, or a Replace(" ", "▁") normalizer): SentencePiece-style BPE.</summary>
+    /// <summary>Whether spaces become "▁" (Metaspace, or a Replace/Prepend normalizer writing it): SentencePiece-style BPE.</summary>
     public static bool UsesMetaspace(JsonElement root) =>
-        Mentions(root, "pre_tokenizer", "Metaspace") || Mentions(root, "decoder", "Metaspace")
-        || (root.TryGetProperty("normalizer", out var n) && n.ValueKind == JsonValueKind.Object && n.GetRawText().Contains("\u2581", StringComparison.Ordinal));
+        HfTokenizerJson.Any(root, "pre_tokenizer", IsType("Metaspace")) || HfTokenizerJson.Any(root, "decoder", IsType("Metaspace"))
+        || HfTokenizerJson.Any(root, "normalizer", n => (HfTokenizerJson.String(n, "content") ?? HfTokenizerJson.String(n, "prepend")) == "\u2581");
 
-    private static bool Mentions(JsonElement root, string section, string type) =>
-        root.TryGetProperty(section, out var s) && s.ValueKind == JsonValueKind.Object
-        && s.GetRawText().Contains($"\"{type}\"", StringComparison.Ordinal);
+    private static Func<JsonElement, bool> IsType(string type) => e => HfTokenizerJson.String(e, "type") == type;
 
     /// <summary>The byte-level pre-tokenizer's splits; the byte mapping itself is done by the tokenizer.</summary>
     public static PreTokenizer ReadByteLevelPreTokenizer(JsonElement root, string path)

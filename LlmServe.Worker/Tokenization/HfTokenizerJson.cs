@@ -76,34 +76,36 @@ internal static class HfTokenizerJson
     /// The token a TemplateProcessing / BertProcessing / RobertaProcessing post-processor puts in front of a single
     /// sequence, if any (Llama 3's "&lt;|begin_of_text|&gt;", BERT's "[CLS]").
     /// </summary>
-    public static string? LeadingSpecialToken(JsonElement root)
+    public static string? LeadingSpecialToken(JsonElement root) =>
+        root.TryGetProperty("post_processor", out var post) && post.ValueKind == JsonValueKind.Object ? LeadingOf(post) : null;
+
+    private static string? LeadingOf(JsonElement post)
     {
-        if (!root.TryGetProperty("post_processor", out var post) || post.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
         if (post.TryGetProperty("cls", out var cls) && cls.ValueKind == JsonValueKind.Array)
         {
             return cls[0].GetString();
         }
-        if (post.TryGetProperty("single", out var single) && single.GetArrayLength() > 0
+        if (post.TryGetProperty("single", out var single) && single.ValueKind == JsonValueKind.Array && single.GetArrayLength() > 0
             && single[0].TryGetProperty("SpecialToken", out var special))
         {
             return special.GetProperty("id").GetString();
         }
-        if (post.TryGetProperty("processors", out var processors))
-        {
-            foreach (var p in processors.EnumerateArray())
-            {
-                using var nested = JsonDocument.Parse($"{{\"post_processor\":{p.GetRawText()}}}");
-                if (LeadingSpecialToken(nested.RootElement) is string token)
-                {
-                    return token;
-                }
-            }
-        }
-        return null;
+        // A Sequence (Llama 3.1: ByteLevel then TemplateProcessing): the first processor that adds one.
+        return post.TryGetProperty("processors", out var processors) && processors.ValueKind == JsonValueKind.Array
+            ? processors.EnumerateArray().Select(LeadingOf).FirstOrDefault(t => t is not null)
+            : null;
     }
+
+    /// <summary>Whether any object in the section, nested Sequences included, satisfies <paramref name="predicate"/>.</summary>
+    public static bool Any(JsonElement root, string section, Func<JsonElement, bool> predicate) =>
+        root.TryGetProperty(section, out var s) && AnyObject(s, predicate);
+
+    private static bool AnyObject(JsonElement element, Func<JsonElement, bool> predicate) => element.ValueKind switch
+    {
+        JsonValueKind.Object => predicate(element) || element.EnumerateObject().Any(p => AnyObject(p.Value, predicate)),
+        JsonValueKind.Array => element.EnumerateArray().Any(e => AnyObject(e, predicate)),
+        _ => false,
+    };
 
     public static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -49,6 +49,11 @@ public sealed class ByteLevelBpeTokenizerTests
         ];
 
         Parity.AssertSame("Hugging Face", TokenizerCorpus.Texts.Concat(added), hf.Encode, t => Qwen2.Value.Encode(t, addSpecial: true));
+        foreach (var text in TokenizerCorpus.Texts.Concat(added))
+        {
+            // Both skip special tokens when decoding.
+            Assert.Equal(hf.Decode(hf.Encode(text)), Qwen2.Value.Decode(Qwen2.Value.Encode(text, addSpecial: true)));
+        }
     }
 
     [Fact]
@@ -69,7 +74,6 @@ public sealed class ByteLevelBpeTokenizerTests
     [Fact]
     public void Decode_Corpus_RoundTripsAndStreamsLikeBatchDecode()
     {
-        using var hf = new HfOracle(TokenizerFixtures.QwenJson.Value);
         foreach (var tokenizer in new[] { Gpt2.Value, Llama3.Value, Qwen2.Value })
         {
             foreach (var text in TokenizerCorpus.Texts)
@@ -81,10 +85,6 @@ public sealed class ByteLevelBpeTokenizerTests
                 Assert.Equal(text, tokenizer.Decode(ids));
                 Assert.Equal(text, streamed);
             }
-        }
-        foreach (var text in TokenizerCorpus.Texts)
-        {
-            Assert.Equal(hf.Decode(hf.Encode(text)), Qwen2.Value.Decode(Qwen2.Value.Encode(text, true)));
         }
     }
 

