@@ -1,5 +1,4 @@
 using LlmServe.Worker.Model.Llama;
-using LlmServe.Worker.Tokenization;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Gguf;
@@ -20,7 +19,7 @@ internal static class GgufModelLoader
         {
             throw new NotSupportedException($"'{path}': architecture '{arch}' is not supported (supported: {string.Join(", ", SupportedArchitectures)}).");
         }
-        var tokenizer = LoadTokenizer(file);
+        var tokenizer = GgufTokenizerLoader.Load(file);
         var heads = Required<int>(file, $"{arch}.attention.head_count");
         var hidden = Required<int>(file, $"{arch}.embedding_length");
         var config = new LlamaConfig
@@ -50,33 +49,4 @@ internal static class GgufModelLoader
         file.Metadata.ContainsKey(key)
             ? file.Get<T>(key, default!)   // present, so the fallback is never used
             : throw new InvalidDataException($"'{file.Path}' lacks the metadata key '{key}'.");
-
-    private static ITokenizer LoadTokenizer(GgufFile file)
-    {
-        var model = file.Get("tokenizer.ggml.model", "");
-        if (model != "llama")
-        {
-            throw new NotSupportedException($"'{file.Path}': tokenizer model '{model}' is not supported yet (supported: llama).");
-        }
-        if (!file.TryGet<string[]>("tokenizer.ggml.tokens", out var tokens))
-        {
-            throw new InvalidDataException($"'{file.Path}' has no tokenizer.ggml.tokens.");
-        }
-        var scores = file.TryGet<float[]>("tokenizer.ggml.scores", out var s) ? s : new float[tokens.Length];
-        var kinds = file.TryGet<int[]>("tokenizer.ggml.token_type", out var k)
-            ? k.Select(x => (TokenKind)x).ToArray()
-            : Enumerable.Repeat(TokenKind.Normal, tokens.Length).ToArray();
-        return new SentencePieceBpeTokenizer(tokens, scores, kinds,
-            OptionalId(file, "tokenizer.ggml.bos_token_id", tokens.Length),
-            OptionalId(file, "tokenizer.ggml.eos_token_id", tokens.Length),
-            file.Get("tokenizer.ggml.add_bos_token", true),
-            file.Get("tokenizer.ggml.add_space_prefix", true));
-    }
-
-    /// <summary>Ids out of range (GGUF writes 0xFFFFFFFF for "unset") count as absent.</summary>
-    private static int? OptionalId(GgufFile file, string key, int vocab)
-    {
-        var value = file.Get(key, uint.MaxValue);
-        return value < vocab ? (int)value : null;
-    }
 }

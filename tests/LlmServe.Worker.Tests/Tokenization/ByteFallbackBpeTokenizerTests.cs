@@ -1,0 +1,74 @@
+using LlmServe.TestUtilities;
+using LlmServe.Worker.Model.Gguf;
+using LlmServe.Worker.Tests.Tokenization.Fixtures;
+using LlmServe.Worker.Tokenization;
+
+namespace LlmServe.Worker.Tests.Tokenization;
+
+/// <summary>
+/// SentencePiece-style BPE from tokenizer.json (Llama 2's two layouts, over stories260K's vocabulary) against Hugging
+/// Face tokenizers, and against the GGUF SentencePiece path on the same vocabulary.
+/// </summary>
+public sealed class ByteFallbackBpeTokenizerTests
+{
+    private static readonly Lazy<ITokenizer> Legacy = new(() => HfTokenizerLoader.Load(SentencePieceFixtures.LegacyJson.Value, null));
+    private static readonly Lazy<ITokenizer> Metaspace = new(() => HfTokenizerLoader.Load(SentencePieceFixtures.MetaspaceJson.Value, null));
+
+    private static readonly string[] WithMarkers =
+    [
+        "<s>Once upon a time</s>", "Lily<s> and </s>Tom", "  <s>  spaced  </s>  ",
+    ];
+
+    [Fact]
+    public void Encode_LegacyLayout_MatchesHuggingFace()
+    {
+        using var hf = new HfOracle(SentencePieceFixtures.LegacyJson.Value);
+
+        Parity.AssertSame("Hugging Face", TokenizerCorpus.Texts.Concat(WithMarkers), hf.Encode, t => Legacy.Value.Encode(t, addSpecial: true));
+    }
+
+    [Fact]
+    public void Encode_MetaspaceLayout_MatchesHuggingFace()
+    {
+        using var hf = new HfOracle(SentencePieceFixtures.MetaspaceJson.Value);
+
+        Parity.AssertSame("Hugging Face", TokenizerCorpus.Texts.Concat(WithMarkers), hf.Encode, t => Metaspace.Value.Encode(t, addSpecial: true));
+    }
+
+    [Fact]
+    public void Encode_LegacyLayout_MatchesGgufSentencePiece()
+    {
+        using var file = GgufFile.Open(TestModels.Stories260K);
+        var gguf = GgufTokenizerLoader.Load(file);
+
+        // Merge ranks generated from piece scores reproduce score-ordered SentencePiece merging.
+        Parity.AssertSame("the GGUF SentencePiece tokenizer", TokenizerCorpus.Texts, t => gguf.Encode(t, true), t => Legacy.Value.Encode(t, true));
+    }
+
+    [Fact]
+    public void Decode_Corpus_KeepsTheLeadingSpaceAndStreamsLikeBatchDecode()
+    {
+        var tokenizer = Legacy.Value;
+        foreach (var text in TokenizerCorpus.Texts.Where(t => !t.Contains('\u0000', StringComparison.Ordinal)))
+        {
+            var ids = tokenizer.Encode(text, addSpecial: true);
+            var detokenizer = new IncrementalDetokenizer(tokenizer);
+            var streamed = string.Concat(ids.Select(detokenizer.Push)) + detokenizer.Flush();
+
+            // The "▁" put in front of the text decodes to a space: generated text continues a prompt.
+            Assert.Equal(" " + text, tokenizer.Decode(ids));
+            Assert.Equal(" " + text, streamed);
+        }
+    }
+
+    [Fact]
+    public void Encode_UnknownCharacter_FallsBackToByteTokens()
+    {
+        var ids = Legacy.Value.Encode("🐶", addSpecial: false);
+
+        // "▁" then the four UTF-8 bytes of U+1F436 as <0xF0> <0x9F> <0x90> <0xB6>.
+        Assert.Equal(5, ids.Count);
+        Assert.Equal([0xF0 + 3, 0x9F + 3, 0x90 + 3, 0xB6 + 3], ids.Skip(1));
+        Assert.Equal(" 🐶", Legacy.Value.Decode(ids));
+    }
+}
