@@ -35,15 +35,15 @@ public sealed class HfCheckpointWriterTests : IDisposable
         var spec = new RandomCheckpointSpec { ShardSizeBytes = 100_000 };
         HfCheckpointWriter.Write(spec, _dir, Vocabulary.Synthetic(512));
 
-        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "model.safetensors.index.json")))!;
-        var weightMap = index["weight_map"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "model.safetensors.index.json")));
+        var weightMap = At(index, "weight_map").AsObject().ToDictionary(p => p.Key, p => At(p.Value).GetValue<string>());
         var shards = weightMap.Values.Distinct().Order().ToList();
         Assert.True(shards.Count > 1);
         Assert.Equal(shards.Select((_, i) => $"model-{i + 1:00000}-of-{shards.Count:00000}.safetensors"), shards);
         var read = shards.SelectMany(s => ReadSafetensors(Path.Combine(_dir, s)).Select(kv => (kv.Key, Shard: s, kv.Value))).ToList();
         Assert.Equal(RandomCheckpoint.Plan(spec).Select(t => t.HfName).Order(), read.Select(r => r.Key).Order());
         Assert.All(read, r => Assert.Equal(weightMap[r.Key], r.Shard));
-        Assert.Equal(read.Sum(r => (long)r.Value.Bytes.Length), index["metadata"]!["total_size"]!.GetValue<long>());
+        Assert.Equal(read.Sum(r => (long)r.Value.Bytes.Length), At(index, "metadata", "total_size").GetValue<long>());
     }
 
     [Fact]
@@ -56,13 +56,13 @@ public sealed class HfCheckpointWriterTests : IDisposable
         var c3 = HfConfigFiles.Config(llama3, vocabulary);
         var c2 = HfConfigFiles.Config(qwen2, vocabulary);
 
-        Assert.Equal("llama3", c3["rope_scaling"]!["rope_type"]!.GetValue<string>());
-        Assert.Equal(8192, c3["rope_scaling"]!["original_max_position_embeddings"]!.GetValue<int>());
-        Assert.Equal(500000.0, c3["rope_theta"]!.GetValue<double>());
-        Assert.Equal("Qwen2ForCausalLM", c2["architectures"]![0]!.GetValue<string>());
-        Assert.True(c2["attention_bias"]!.GetValue<bool>());
-        Assert.True(c2["tie_word_embeddings"]!.GetValue<bool>());
-        Assert.Equal(16, c2["head_dim"]!.GetValue<int>());
+        Assert.Equal("llama3", At(c3, "rope_scaling", "rope_type").GetValue<string>());
+        Assert.Equal(8192, At(c3, "rope_scaling", "original_max_position_embeddings").GetValue<int>());
+        Assert.Equal(500000.0, At(c3, "rope_theta").GetValue<double>());
+        Assert.Equal("Qwen2ForCausalLM", At(c2, "architectures", 0).GetValue<string>());
+        Assert.True(At(c2, "attention_bias").GetValue<bool>());
+        Assert.True(At(c2, "tie_word_embeddings").GetValue<bool>());
+        Assert.Equal(16, At(c2, "head_dim").GetValue<int>());
     }
 
     [Fact]
@@ -76,8 +76,19 @@ public sealed class HfCheckpointWriterTests : IDisposable
         // Piece 259 "▁t" has the highest merge score among multi-character pieces, then 260 "he".
         Assert.Equal(("\u2581", "t"), merges[0]);
         Assert.Equal(("h", "e"), merges[1]);
-        Assert.Equal(512, json["model"]!["vocab"]!.AsObject().Count);
-        Assert.True(json["model"]!["byte_fallback"]!.GetValue<bool>());
+        Assert.Equal(512, At(json, "model", "vocab").AsObject().Count);
+        Assert.True(At(json, "model", "byte_fallback").GetValue<bool>());
+    }
+
+    /// <summary>Walks object keys and array indices, failing the test where a node is missing.</summary>
+    private static JsonNode At(JsonNode? node, params object[] path)
+    {
+        foreach (var step in path)
+        {
+            node = step is int i ? node?[i] : node?[(string)step];
+        }
+        Assert.NotNull(node);
+        return node;
     }
 
     private static Dictionary<string, (string DType, long[] Shape, byte[] Bytes)> ReadSafetensors(string path)
@@ -94,7 +105,7 @@ public sealed class HfCheckpointWriterTests : IDisposable
             var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
             Assert.Equal(expectedStart, offsets[0]);   // back to back, in header order
             expectedStart = offsets[1];
-            result[entry.Name] = (entry.Value.GetProperty("dtype").GetString()!,
+            result[entry.Name] = (entry.Value.GetProperty("dtype").GetString() ?? "",
                 entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
                 file[(int)(data + offsets[0])..(int)(data + offsets[1])]);
         }

@@ -16,9 +16,12 @@ public sealed class RandomCheckpointFixture : IDisposable
 
     internal Vocabulary Vocabulary => _vocabulary.Value;
 
-    /// <summary>The GGUF file of <paramref name="name"/> (see <see cref="OracleSpecs"/>), written on first use.</summary>
-    internal string Gguf(string name, RandomCheckpointSpec? spec = null) =>
-        Write($"{name}.gguf", path => GgufCheckpointWriter.Write(spec ?? OracleSpecs.Get(name), path, Vocabulary));
+    /// <summary>
+    /// The GGUF file of <paramref name="name"/> (see <see cref="OracleSpecs"/>, or <paramref name="spec"/>), written on
+    /// first use with the stories260K vocabulary unless another is given.
+    /// </summary>
+    internal string Gguf(string name, RandomCheckpointSpec? spec = null, Vocabulary? vocabulary = null) =>
+        Write($"{name}.gguf", path => GgufCheckpointWriter.Write(spec ?? OracleSpecs.Get(name), path, vocabulary ?? Vocabulary));
 
     /// <summary>The Hugging Face folder of <paramref name="name"/>, written on first use.</summary>
     internal string HuggingFace(string name, RandomCheckpointSpec? spec = null) =>

@@ -1,5 +1,4 @@
 using LlmServe.Checkpoints;
-using LlmServe.Checkpoints.Gguf;
 using LlmServe.Checkpoints.Random;
 using LlmServe.Checkpoints.Vocab;
 using LlmServe.Worker.Model;
@@ -57,8 +56,7 @@ public sealed class RandomCheckpointOracleTests(RandomCheckpointFixture files) :
     public void Gguf_SyntheticVocabulary_TokenizesAndRunsLikeLlamaCpp()
     {
         var spec = OracleSpecs.Get("llama") with { VocabSize = 1000 };
-        var path = Path.Combine(Path.GetDirectoryName(files.Gguf("llama"))!, "synthetic-vocab.gguf");
-        GgufCheckpointWriter.Write(spec, path, Vocabulary.Synthetic(1000));
+        var path = files.Gguf("llama-synthetic-vocab", spec, Vocabulary.Synthetic(1000));
         using var model = ModelLoader.Load(path, ScalarType.Float32);
         using var oracle = new LlamaCppOracle(path);
         const string text = "Once upon a time: 42 é 😀";

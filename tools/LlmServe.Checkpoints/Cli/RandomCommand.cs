@@ -26,7 +26,7 @@ internal static class RandomCommand
         var theta = new Option<double?>("--rope-theta") { Description = "default: the architecture's" };
         var tie = new Option<bool?>("--tie-embeddings") { Description = "default: true for qwen2/qwen3" };
         var shardMb = new Option<double>("--shard-size-mb") { Description = "shard the safetensors above this size", DefaultValueFactory = _ => 5000 };
-        var vocabFrom = new Option<FileInfo?>("--vocab-from") { Description = "GGUF file whose llama tokenizer to copy (e.g. stories260K.gguf)" };
+        var vocabFrom = new Option<FileInfo?>("--vocab-from") { Description = "GGUF file whose llama tokenizer to copy; default: stories260K.gguf from shared/models when --vocab is 512" };
         var hfOut = new Option<DirectoryInfo?>("--hf-out") { Description = "Hugging Face folder to write" };
         var ggufOut = new Option<FileInfo?>("--gguf-out") { Description = "GGUF file to write" };
 
@@ -70,8 +70,10 @@ internal static class RandomCommand
                 Console.Error.WriteLine(e.Message);
                 return 2;
             }
-            var donor = result.GetValue(vocabFrom);
-            var vocabulary = donor is null ? Vocabulary.Synthetic(spec.VocabSize) : Vocabulary.FromGguf(donor.FullName).Resize(spec.VocabSize);
+            // A 512-token checkpoint copies the stories260K tokenizer when it can find it; --vocab-from picks any donor.
+            var donor = result.GetValue(vocabFrom)?.FullName ?? (spec.VocabSize == StoriesVocabulary.Size ? StoriesVocabulary.Find() : null);
+            var vocabulary = donor is null ? Vocabulary.Synthetic(spec.VocabSize) : Vocabulary.FromGguf(donor).Resize(spec.VocabSize);
+            Console.WriteLine(donor is null ? "Vocabulary: synthetic" : $"Vocabulary: copied from {donor}");
             if (hf is not null)
             {
                 HfCheckpointWriter.Write(spec, hf.FullName, vocabulary);
