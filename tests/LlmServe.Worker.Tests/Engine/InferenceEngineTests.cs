@@ -133,7 +133,12 @@ public sealed class InferenceEngineTests
         var request = engine.Submit("c", engine.Model.Tokenizer.Encode("Once upon a time", true),
             new SamplingParams { Temperature = 0, MaxTokens = 1000, IgnoreEos = true }, cts.Token);
         await request.Output.Reader.ReadAsync(TestContext.Current.CancellationToken);   // it is running
-        Assert.True(engine.Load.KvCacheUsage > 0 || engine.Load.Running > 0);
+        // The load snapshot is published after each step, so it may lag the first token by one step.
+        for (var i = 0; i < 100 && engine.Load.KvCacheUsage == 0; i++)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        Assert.True(engine.Load.KvCacheUsage > 0);
 
         await cts.CancelAsync();
         var events = new List<GenerationEvent>();
