@@ -28,7 +28,7 @@ internal sealed partial class ModelHost(
         {
             var model = ModelLoader.Load(o.Model, ModelLoader.ParseDtype(o.Dtype));
             var limited = o.MaxModelLen > 0 && o.MaxModelLen < model.MaxModelLen
-                ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, o.MaxModelLen, model.EosTokenIds)
+                ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, o.MaxModelLen, model.EosTokenIds, model.BosToken, model.EosToken)
                 : model;
             _engine = new InferenceEngine(limited, metrics, loggers.CreateLogger<InferenceEngine>());
             LogLoaded(ServedModelName, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, limited.MaxModelLen);
