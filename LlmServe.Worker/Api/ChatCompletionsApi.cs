@@ -1,5 +1,6 @@
 using LlmServe.ServiceDefaults.OpenAi;
 using LlmServe.Worker.Chat;
+using LlmServe.Worker.Chat.Jinja;
 using LlmServe.Worker.Model;
 
 namespace LlmServe.Worker.Api;
@@ -35,7 +36,8 @@ internal static class ChatCompletionsApi
             }
             var messages = ChatMessage.ParseAll(doc.RootElement);
             var model = engine.Model;
-            var prompt = model.Tokenizer.Encode(ChatPromptRenderer.Render(messages, model.ChatTemplate), addSpecial: true);
+            var chat = ChatPromptRenderer.Render(doc.RootElement, messages, model.ChatTemplate, model.BosToken, model.EosToken);
+            var prompt = ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
             var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
             await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling,
                 (id, created, index, text, finish, first) => new
@@ -62,6 +64,11 @@ internal static class ChatCompletionsApi
         catch (RequestValidationException ex)
         {
             await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
+        }
+        catch (ChatTemplateException ex)
+        {
+            // The template refused these messages (raise_exception) or could not render them.
+            await OpenAiError.BadRequest(ex.Message, "messages").ExecuteAsync(context);
         }
     }
 }

@@ -1,15 +1,116 @@
+using System.Text.Json;
+using LlmServe.Worker.Api;
+using LlmServe.Worker.Chat.Jinja;
+using LlmServe.Worker.Tokenization;
+
 namespace LlmServe.Worker.Chat;
 
 /// <summary>
-/// Turns chat messages into the prompt text the model was trained on.
+/// Turns chat messages into the prompt text the model was trained on, and that text into token ids.
 /// </summary>
 /// <remarks>
-/// NOTE: base models without a chat template (such as TinyStories checkpoints) get their message contents joined
-/// by newlines, so a chat request continues the user's text. Models that carry a Jinja chat template need the
-/// template interpreter; until it exists they are rendered the same way.
+/// <para>Models with a chat template get it rendered as Hugging Face does, with the request's own JSON messages (so
+/// <c>tool_calls</c>, <c>tool_call_id</c> and any other fields reach the template), <c>tools</c> when given,
+/// <c>add_generation_prompt</c> set, and the BOS/EOS token text. Like vLLM, each message's content is first made a
+/// string (text parts joined by newlines, null as "") and tool call arguments sent as a JSON string are parsed into
+/// an object, because templates print them with <c>tojson</c>.</para>
+/// <para>NOTE: base models without a chat template (such as TinyStories checkpoints) get their message contents joined
+/// by newlines, so a chat request continues the user's text.</para>
 /// </remarks>
 internal static class ChatPromptRenderer
 {
-    public static string Render(IReadOnlyList<ChatMessage> messages, string? chatTemplate) =>
-        string.Join("\n", messages.Where(m => m.Content.Length > 0).Select(m => m.Content));
+    public static ChatPrompt Render(JsonElement request, IReadOnlyList<ChatMessage> messages, ChatTemplate? template,
+        string? bosToken = null, string? eosToken = null, TimeProvider? clock = null)
+    {
+        if (template is null)
+        {
+            return new ChatPrompt(string.Join("\n", messages.Where(m => m.Content.Length > 0).Select(m => m.Content)), false, false);
+        }
+        var variables = new Dictionary<string, object?>
+        {
+            ["messages"] = TemplateMessages(request.GetProperty("messages"), messages),
+            ["tools"] = Tools(request),
+            ["add_generation_prompt"] = true,
+        };
+        if (bosToken is not null)
+        {
+            variables["bos_token"] = bosToken;
+        }
+        if (eosToken is not null)
+        {
+            variables["eos_token"] = eosToken;
+        }
+        var text = template.Render(variables, clock);
+        return new ChatPrompt(text, true, !string.IsNullOrEmpty(bosToken) && text.StartsWith(bosToken, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Token ids for a rendered prompt. Without a template the tokenizer adds BOS when the model wants it (as before);
+    /// with one, the template alone decides, as in vLLM: a leading BOS text becomes the BOS id and nothing is added.
+    /// </summary>
+    /// <remarks>
+    /// NOTE: other special tokens the template writes (such as &lt;|im_start|&gt;) are encoded as plain text by
+    /// tokenizers that do not match special tokens in text; such models need that tokenizer support as well.
+    /// </remarks>
+    public static IReadOnlyList<int> Encode(ChatPrompt prompt, ITokenizer tokenizer, string? bosToken)
+    {
+        if (!prompt.FromTemplate)
+        {
+            return tokenizer.Encode(prompt.Text, addSpecial: true);
+        }
+        if (prompt.StartsWithBos && bosToken is not null && tokenizer.BosId is int bos)
+        {
+            return [bos, .. tokenizer.Encode(prompt.Text[bosToken.Length..], addSpecial: false)];
+        }
+        return tokenizer.Encode(prompt.Text, addSpecial: false);
+    }
+
+    private static JsonElement? Tools(JsonElement request)
+    {
+        if (JsonFields.IsAbsent(request, "tools", out var tools))
+        {
+            return null;
+        }
+        return tools.ValueKind == JsonValueKind.Array
+            ? tools
+            : throw new RequestValidationException("tools", "'tools' must be an array.");
+    }
+
+    private static List<object?> TemplateMessages(JsonElement raw, IReadOnlyList<ChatMessage> parsed)
+    {
+        var result = new List<object?>(parsed.Count);
+        var index = 0;
+        foreach (var element in raw.EnumerateArray())
+        {
+            var message = (JinjaDict)ValueConverter.FromJson(element)!;   // ChatMessage.ParseAll checked it is an object
+            message["content"] = parsed[index++].Content;
+            if (message.TryGetValue("tool_calls", out var calls) && calls is List<object?> list)
+            {
+                foreach (var call in list)
+                {
+                    if (call is JinjaDict c && c.TryGetValue("function", out var f) && f is JinjaDict function
+                        && function.TryGetValue("arguments", out var args) && args is string json)
+                    {
+                        function["arguments"] = ParseArguments(json);
+                    }
+                }
+            }
+            result.Add(message);
+        }
+        return result;
+    }
+
+    /// <summary>The arguments object of a JSON string; text that is not a JSON object stays as it is.</summary>
+    private static object? ParseArguments(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind == JsonValueKind.Object ? ValueConverter.FromJson(doc.RootElement) : json;
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
 }

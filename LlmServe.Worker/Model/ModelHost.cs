@@ -30,7 +30,7 @@ internal sealed partial class ModelHost(
             var local = HuggingFaceHub.LooksLikeModelId(o.Model) ? await hub.ResolveAsync(o.Model, stoppingToken) : o.Model;
             var model = ModelLoader.Load(local, ModelLoader.ParseDtype(o.Dtype));
             var limited = o.MaxModelLen > 0 && o.MaxModelLen < model.MaxModelLen
-                ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, o.MaxModelLen, model.EosTokenIds)
+                ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, o.MaxModelLen, model.EosTokenIds, model.BosToken, model.EosToken)
                 : model;
             metrics.ModelName = ServedModelName;
             _engine = new InferenceEngine(limited, o.ToEngineOptions(), metrics, loggers.CreateLogger<InferenceEngine>());
