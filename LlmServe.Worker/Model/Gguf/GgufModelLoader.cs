@@ -1,3 +1,4 @@
+using LlmServe.Worker.Chat;
 using LlmServe.Worker.Chat.Jinja;
 using LlmServe.Worker.Model.Llama;
 using static TorchSharp.torch;
@@ -41,28 +42,12 @@ internal static class GgufModelLoader
             TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"),
         };
         var network = new LlamaModel(config, new GgufWeightSource(file), dtype);
-        var template = ParseChatTemplate(file);
+        file.TryGet<string>("tokenizer.chat_template", out var source);
+        var template = ChatTemplateLoader.Parse(source, $"'{file.Path}' (tokenizer.chat_template)");
         var eos = tokenizer.EosId is int e ? new[] { e } : [];
         var pieces = file.Get("tokenizer.ggml.tokens", Array.Empty<string>());
         return new LoadedModel(network, tokenizer, template, config.MaxPositionEmbeddings, eos,
             TokenText(pieces, tokenizer.BosId), TokenText(pieces, tokenizer.EosId));
-    }
-
-    /// <summary>Parses the embedded chat template now, so a model whose template cannot be rendered fails to load.</summary>
-    private static ChatTemplate? ParseChatTemplate(GgufFile file)
-    {
-        if (!file.TryGet<string>("tokenizer.chat_template", out var source) || string.IsNullOrWhiteSpace(source))
-        {
-            return null;
-        }
-        try
-        {
-            return ChatTemplate.Parse(source);
-        }
-        catch (ChatTemplateException ex)
-        {
-            throw new InvalidDataException($"'{file.Path}': its chat template (tokenizer.chat_template) cannot be used: {ex.Message}", ex);
-        }
     }
 
     private static string? TokenText(string[] pieces, int? id) => id is int i && i < pieces.Length ? pieces[i] : null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmServe.Worker.Chat;
 using LlmServe.Worker.Model.Llama;
 using LlmServe.Worker.Tokenization;
 using static TorchSharp.torch;
@@ -28,8 +29,10 @@ internal static class HfModelLoader
         var tokenizer = HfTokenizerLoader.Load(tokenizerJson, File.Exists(tokenizerConfig) ? tokenizerConfig : null);
         using var weights = new HfWeightSource(folder);
         var network = new LlamaModel(config, weights, dtype);
-        return new LoadedModel(network, tokenizer, ReadChatTemplate(tokenizerConfig), config.MaxPositionEmbeddings,
-            ReadEosIds(Path.Combine(folder, "generation_config.json"), tokenizer));
+        var template = ChatTemplateLoader.Parse(ReadChatTemplate(tokenizerConfig), $"'{tokenizerConfig}' (chat_template)");
+        return new LoadedModel(network, tokenizer, template, config.MaxPositionEmbeddings,
+            ReadEosIds(Path.Combine(folder, "generation_config.json"), tokenizer),
+            ReadSpecialToken(tokenizerConfig, "bos_token"), ReadSpecialToken(tokenizerConfig, "eos_token"));
     }
 
     /// <summary>tokenizer_config.json's chat_template: a string, or a list of named templates ("default" wins).</summary>
@@ -50,6 +53,26 @@ internal static class HfModelLoader
             JsonValueKind.Array => t.EnumerateArray()
                 .Where(e => e.TryGetProperty("name", out var n) && n.GetString() == "default")
                 .Select(e => e.GetProperty("template").GetString()).FirstOrDefault(),
+            _ => null,
+        };
+    }
+
+    /// <summary>A special token's text from tokenizer_config.json: a string or an AddedToken object with "content".</summary>
+    internal static string? ReadSpecialToken(string tokenizerConfig, string name)
+    {
+        if (!File.Exists(tokenizerConfig))
+        {
+            return null;
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(tokenizerConfig));
+        if (!doc.RootElement.TryGetProperty(name, out var token))
+        {
+            return null;
+        }
+        return token.ValueKind switch
+        {
+            JsonValueKind.String => token.GetString(),
+            JsonValueKind.Object when token.TryGetProperty("content", out var c) => c.GetString(),
             _ => null,
         };
     }
