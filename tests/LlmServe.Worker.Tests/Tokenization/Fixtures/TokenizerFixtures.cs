@@ -14,7 +14,17 @@ internal static class TokenizerFixtures
     private static readonly Lazy<string> Folder = new(() =>
     {
         var dir = Directory.CreateTempSubdirectory("llmserve-tokenizers-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a leftover temporary folder must not fail the run.
+            }
+        };
         return dir;
     });
 
@@ -62,6 +72,12 @@ internal static class TokenizerFixtures
             new TokenizerSections(Normalizer: """{"type":"NFC"}""", PreTokenizer: TokenizerSections.SplitThenByteLevel(PreTokenizerPatterns.Qwen2),
                 Decoder: TokenizerSections.ByteLevel()), mergesAsPairs: true);
     }));
+
+    /// <summary>Hugging Face reading the Qwen2 fixture, shared by the tests that compare with it (loading costs).</summary>
+    public static readonly Lazy<HfOracle> QwenOracle = new(() => new HfOracle(QwenJson.Value));
+
+    /// <summary>Our tokenizer for the GPT-2 fixture, shared likewise.</summary>
+    public static readonly Lazy<ITokenizer> Gpt2Tokenizer = new(() => HfTokenizerLoader.Load(Gpt2Json.Value, null));
 
     /// <summary>The tokenizer_config.json of the Qwen2 fixture.</summary>
     public static readonly Lazy<string> QwenConfigJson = new(() => Write("qwen2_config.json", path => File.WriteAllText(path,
