@@ -96,6 +96,23 @@ internal static class HfTokenizerJson
             : null;
     }
 
+    /// <summary>The token a BERT-style post-processor puts after a single sequence ("[SEP]"), if any.</summary>
+    public static string? TrailingSpecialToken(JsonElement root)
+    {
+        if (!root.TryGetProperty("post_processor", out var post) || post.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        if (post.TryGetProperty("sep", out var sep) && sep.ValueKind == JsonValueKind.Array)
+        {
+            return sep[0].GetString();
+        }
+        return post.TryGetProperty("single", out var single) && single.ValueKind == JsonValueKind.Array && single.GetArrayLength() > 1
+            && single[single.GetArrayLength() - 1].TryGetProperty("SpecialToken", out var special)
+            ? special.GetProperty("id").GetString()
+            : null;
+    }
+
     /// <summary>Whether any object in the section, nested Sequences included, satisfies <paramref name="predicate"/>.</summary>
     public static bool Any(JsonElement root, string section, Func<JsonElement, bool> predicate) =>
         root.TryGetProperty(section, out var s) && AnyObject(s, predicate);

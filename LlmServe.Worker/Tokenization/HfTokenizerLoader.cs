@@ -72,7 +72,12 @@ internal static class HfTokenizerLoader
     {
         var vocab = HfTokenizerJson.ReadVocab(model);
         var added = HfTokenizerJson.ReadAddedTokens(root);
-        var basic = new BertBasicTokenizer();
+        var preTokenizer = root.TryGetProperty("pre_tokenizer", out var p) && p.ValueKind == JsonValueKind.Object ? HfTokenizerJson.String(p, "type") : null;
+        if (preTokenizer is not null and not "BertPreTokenizer")
+        {
+            throw new NotSupportedException($"'{path}': pre-tokenizer '{preTokenizer}' is not supported with WordPiece.");
+        }
+        var basic = new BertBasicTokenizer(Lowercase: false, StripAccents: false);
         if (root.TryGetProperty("normalizer", out var n) && n.ValueKind == JsonValueKind.Object)
         {
             if (HfTokenizerJson.String(n, "type") != "BertNormalizer")
@@ -83,14 +88,10 @@ internal static class HfTokenizerLoader
             basic = new BertBasicTokenizer(lowercase, HfTokenizerJson.Flag(n, "strip_accents", fallback: lowercase),
                 HfTokenizerJson.Flag(n, "clean_text", fallback: true), HfTokenizerJson.Flag(n, "handle_chinese_chars", fallback: true));
         }
-        else
-        {
-            basic = new BertBasicTokenizer(Lowercase: false, StripAccents: false);
-        }
         var tokens = HfTokenizerJson.TokensById(vocab, added);
         int? Id(string token) => vocab.TryGetValue(token, out var id) ? id : null;
         var cls = HfTokenizerJson.LeadingSpecialToken(root) is string c ? Id(c) : null;
-        var sep = cls is null ? null : Id("[SEP]");
+        var sep = HfTokenizerJson.TrailingSpecialToken(root) is string e ? Id(e) : null;
         return new WordPieceTokenizer(tokens, basic, added, HfTokenizerJson.String(model, "unk_token") ?? "[UNK]", cls, sep,
             HfTokenizerJson.String(model, "continuing_subword_prefix") ?? "##",
             model.TryGetProperty("max_input_chars_per_word", out var max) ? max.GetInt32() : 100);

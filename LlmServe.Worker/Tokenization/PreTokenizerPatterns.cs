@@ -20,6 +20,10 @@ internal static class PreTokenizerPatterns
     /// null when the name is unknown. Whether the family also ignores merges for whole-vocabulary words is
     /// <see cref="IgnoresMerges"/>.
     /// </summary>
+    /// <remarks>
+    /// NOTE: llama.cpp's own "default" splits slightly differently from GPT-2 (punctuation runs first); converted
+    /// GPT-2-style models that say "default" were tokenized with GPT-2's pattern in Hugging Face, which is used here.
+    /// </remarks>
     public static string[]? ForGgufPre(string name) => name switch
     {
         "default" or "gpt-2" or "gpt2" or "phi-2" or "roberta-bpe" or "jina-v1-en" or "jina-v2-code" => [Gpt2],

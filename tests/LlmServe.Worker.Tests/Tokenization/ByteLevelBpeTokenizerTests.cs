@@ -10,7 +10,7 @@ namespace LlmServe.Worker.Tests.Tokenization;
 /// </summary>
 public sealed class ByteLevelBpeTokenizerTests
 {
-    private static readonly Lazy<ITokenizer> Gpt2 = new(() => HfTokenizerLoader.Load(TokenizerFixtures.Gpt2Json.Value, null));
+    private static readonly Lazy<ITokenizer> Gpt2 = TokenizerFixtures.Gpt2Tokenizer;
     private static readonly Lazy<ITokenizer> Llama3 = new(() => HfTokenizerLoader.Load(TokenizerFixtures.Llama3Json.Value, null));
     private static readonly Lazy<ITokenizer> Qwen2 = new(() => HfTokenizerLoader.Load(TokenizerFixtures.QwenJson.Value, TokenizerFixtures.QwenConfigJson.Value));
 
@@ -38,7 +38,7 @@ public sealed class ByteLevelBpeTokenizerTests
     [Fact]
     public void Encode_Qwen2RegexAndAddedTokens_MatchHuggingFace()
     {
-        using var hf = new HfOracle(TokenizerFixtures.QwenJson.Value);
+        var hf = TokenizerFixtures.QwenOracle.Value;
         string[] added =
         [
             "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n",
@@ -63,9 +63,9 @@ public sealed class ByteLevelBpeTokenizerTests
 
         var ids = tokenizer.Encode("<|im_start|>user\nhi<|im_end|>", addSpecial: true);
 
-        // The markers are one id each; "user\nhi" in between is encoded exactly as on its own.
+        // The markers are one id each; "user\nhi" in between is encoded exactly as on its own ("user", "\n", "hi").
         Assert.Equal([TokenizerFixtures.ImStart, .. tokenizer.Encode("user\nhi", false), TokenizerFixtures.ImEnd], ids);
-        Assert.Equal(4, ids.Count - 1);   // user, \n, hi
+        Assert.Equal(5, ids.Count);
         Assert.True(tokenizer.IsControl(TokenizerFixtures.ImStart));
         Assert.Equal(TokenizerFixtures.ImEnd, tokenizer.EosId);
         Assert.False(tokenizer.AddBos);

@@ -84,7 +84,7 @@ public sealed class HfTokenizerLoaderTests
     [Fact]
     public void Load_NoConfigAndNoTemplate_AddsNoBos()
     {
-        var tokenizer = HfTokenizerLoader.Load(TokenizerFixtures.Gpt2Json.Value, tokenizerConfigPath: null);
+        var tokenizer = TokenizerFixtures.Gpt2Tokenizer.Value;   // loaded without a tokenizer_config.json
 
         Assert.Null(tokenizer.BosId);
         Assert.False(tokenizer.AddBos);

@@ -51,7 +51,8 @@ public sealed class WordPieceTokenizerTests
         // words, drops emoji instead of giving [UNK], mishandles tabs and newlines, and its accent stripping calls
         // string.Normalize, a no-op under invariant globalization. It is compared on plain prose only.
         var corpus = TokenizerCorpus.Texts.Concat(BertTexts).Where(t => t == AccentFolding.Fold(t)
-            && t.All(c => char.IsLetterOrDigit(c) || c == ' ' || ".,!?;:'\"()[]{}#@%&*/\\-".Contains(c)));
+            && t.All(c => char.IsLetterOrDigit(c) || c == ' ' || ".,!?;:'\"()[]{}#@%&*/\\-".Contains(c))).ToList();
+        Assert.Equal(30, corpus.Count);   // 19 corpus strings and 11 BERT ones qualify
         Parity.AssertSame("BertTokenizer", corpus, t => bert.EncodeToIds(t), t => FromVocab.Value.Encode(t, addSpecial: true));
     }
 

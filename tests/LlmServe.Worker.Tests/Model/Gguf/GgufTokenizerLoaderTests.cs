@@ -24,7 +24,7 @@ public sealed class GgufTokenizerLoaderTests
     public void Load_Qwen2PreTokenizer_MatchesHuggingFaceIncludingChatMarkers()
     {
         var tokenizer = LoadGguf(TokenizerFixtures.QwenJson.Value, "qwen2", eos: TokenizerFixtures.ImEnd);
-        using var hf = new HfOracle(TokenizerFixtures.QwenJson.Value);
+        var hf = TokenizerFixtures.QwenOracle.Value;
         var chat = "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n";
 
         Parity.AssertSame("Hugging Face", TokenizerCorpus.Texts.Append(chat), hf.Encode, t => tokenizer.Encode(t, addSpecial: true));
@@ -34,7 +34,11 @@ public sealed class GgufTokenizerLoaderTests
     [Fact]
     public void Load_UnknownPreTokenizer_FailsNamingFileAndName()
     {
-        var path = WriteGguf(TokenizerFixtures.Gpt2Json.Value, "mystery-bpe", eos: 50256);
+        var path = TokenizerFixtures.Write("mystery.gguf", p => GgufMetadataWriter.Write(p,
+        [
+            ("tokenizer.ggml.model", "gpt2"), ("tokenizer.ggml.pre", "mystery-bpe"), ("tokenizer.ggml.tokens", new[] { "a", "b", "ab" }),
+            ("tokenizer.ggml.merges", new[] { "a b" }),
+        ]));
         using var file = GgufFile.Open(path);
 
         var ex = Assert.Throws<NotSupportedException>(() => GgufTokenizerLoader.Load(file));

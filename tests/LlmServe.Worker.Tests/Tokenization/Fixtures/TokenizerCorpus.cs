@@ -55,6 +55,7 @@ internal static class TokenizerCorpus
         "🎉",
         "ok👍",
         "¿Qué tal? ¡Muy bien!",
+        "",
     ];
 
     /// <summary>

