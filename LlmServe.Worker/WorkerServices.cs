@@ -2,6 +2,7 @@ using LlmServe.ServiceDefaults.OpenAi;
 using LlmServe.Worker.Api;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Model;
+using LlmServe.Worker.Tokenization;
 
 namespace LlmServe.Worker;
 
@@ -17,6 +18,7 @@ internal static class WorkerServices
         builder.WebHost.ConfigureKestrel((ctx, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = ctx.Configuration.GetValue<long?>("Worker:MaxRequestBytes") ?? 16 * 1024 * 1024);
         builder.Services.AddSingleton<WorkerMetrics>();
+        builder.Services.AddSingleton<BertTokenizerFactory>(BertTokenizers.Create);
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         builder.Services.AddHealthChecks().AddCheck<ModelHost>("model");
@@ -30,6 +32,7 @@ internal static class WorkerServices
         app.MapModelsApi();
         app.MapCompletionsApi();
         app.MapChatCompletionsApi();
+        app.MapEmbeddingsApi();
         return app;
     }
 }

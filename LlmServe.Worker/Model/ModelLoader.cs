@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model;
 
-/// <summary>Resolves a model reference (a .gguf file or a Hugging Face folder) and loads it.</summary>
+/// <summary>Loads a generative model from a resolved path (see <see cref="ModelResolver"/>): today, a .gguf file.</summary>
 internal static class ModelLoader
 {
     public static LoadedModel Load(string reference, ScalarType dtype)
@@ -15,7 +15,8 @@ internal static class ModelLoader
         if (Directory.Exists(reference))
         {
             throw new NotSupportedException(
-                $"'{reference}' is a folder; Hugging Face folder checkpoints are not supported by this build yet. Pass a .gguf file.");
+                $"'{reference}' is a folder of a generative model; this build loads generative models from .gguf files only " +
+                "(Hugging Face folders are supported for BERT-family embedding models).");
         }
         throw new FileNotFoundException($"Model '{reference}' was not found: pass a .gguf file path.", reference);
     }

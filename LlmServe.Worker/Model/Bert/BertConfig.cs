@@ -25,13 +25,13 @@ internal sealed record BertConfig
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
         var root = doc.RootElement;
-        var act = root.TryGetProperty("hidden_act", out var a) ? a.GetString() : "gelu";
+        var act = OptionalString(root, "hidden_act", configPath) ?? "gelu";
         if (act != "gelu")
         {
             // gelu_new/gelu_pytorch_tanh and relu BERTs exist but none we serve; refuse rather than embed wrongly.
             throw new NotSupportedException($"'{configPath}': hidden_act '{act}' is not supported (gelu).");
         }
-        if (root.TryGetProperty("position_embedding_type", out var pos) && pos.GetString() is { } p && p != "absolute")
+        if (OptionalString(root, "position_embedding_type", configPath) is { } p && p != "absolute")
         {
             throw new NotSupportedException($"'{configPath}': position_embedding_type '{p}' is not supported (absolute).");
         }
@@ -44,7 +44,9 @@ internal sealed record BertConfig
             IntermediateSize = Required(root, "intermediate_size", configPath),
             MaxPositionEmbeddings = Optional(root, "max_position_embeddings") ?? 512,
             TypeVocabSize = Optional(root, "type_vocab_size") ?? 2,
-            LayerNormEps = root.TryGetProperty("layer_norm_eps", out var eps) ? eps.GetDouble() : 1e-12,
+            LayerNormEps = !root.TryGetProperty("layer_norm_eps", out var eps) ? 1e-12
+                : eps.ValueKind == JsonValueKind.Number ? eps.GetDouble()
+                : throw new InvalidDataException($"'{configPath}': 'layer_norm_eps' must be a number."),
         };
         config.Validate(configPath);
         return config;
@@ -60,6 +62,11 @@ internal sealed record BertConfig
                 $"intermediate {IntermediateSize}, positions {MaxPositionEmbeddings}, token types {TypeVocabSize}).");
         }
     }
+
+    private static string? OptionalString(JsonElement root, string name, string path) =>
+        !root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.String ? v.GetString()
+        : throw new InvalidDataException($"'{path}': '{name}' must be a string.");
 
     private static int Required(JsonElement root, string name, string path) =>
         Optional(root, name) ?? throw new InvalidDataException($"'{path}' lacks the integer '{name}'.");
