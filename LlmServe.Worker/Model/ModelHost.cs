@@ -49,7 +49,8 @@ internal sealed partial class ModelHost(
             }
             LogLoaded(ServedModelName, resolved.Kind, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, MaxModelLen ?? 0);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException
+            or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             _failure = ex.Message;
             LogLoadFailed(ex, o.Model);
