@@ -1,7 +1,8 @@
 namespace LlmServe.Worker;
 
 /// <summary>
-/// The vLLM-style command line: <c>--model PATH [--port N] [--served-model-name NAME] [--dtype T] [--max-model-len N]</c>,
+/// The vLLM-style command line: <c>--model PATH|HUB_ID [--port N] [--served-model-name NAME] [--dtype T] [--max-model-len N]
+/// [--download-dir DIR]</c>,
 /// mapped onto configuration keys so the same settings also come from environment variables and appsettings.
 /// </summary>
 internal static class WorkerCommandLine
@@ -20,6 +21,7 @@ internal static class WorkerCommandLine
         ["--max-num-seqs"] = "Worker:MaxNumSeqs",
         ["--max-num-batched-tokens"] = "Worker:MaxNumBatchedTokens",
         ["--scheduling-policy"] = "Worker:SchedulingPolicy",
+        ["--download-dir"] = "Worker:DownloadDir",
     };
 
     /// <summary>Applies <c>--port</c>/<c>--host</c> as the Kestrel URL unless URLs were set another way (Aspire sets them).</summary>

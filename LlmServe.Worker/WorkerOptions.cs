@@ -5,10 +5,16 @@ internal sealed class WorkerOptions
 {
     public const string SectionName = "Worker";
 
-    /// <summary>A .gguf file (or, later, a Hugging Face folder or hub id).</summary>
+    /// <summary>
+    /// A .gguf file, a Hugging Face folder (BERT-family folders serve embeddings) or a hub id found in the hub
+    /// cache; <c>sentence-transformers/all-MiniLM-L6-v2</c> is converted into the cache when absent.
+    /// </summary>
     public string Model { get; set; } = "";
 
-    /// <summary>The name clients put in <c>model</c>; defaults to the file name without extension.</summary>
+    /// <summary>The Hugging Face hub cache (vLLM's --download-dir); null means $HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub.</summary>
+    public string? DownloadDir { get; set; }
+
+    /// <summary>The name clients put in <c>model</c>; see <see cref="ResolveServedName"/> for the default.</summary>
     public string? ServedModelName { get; set; }
 
     /// <summary>float32 or bfloat16.</summary>
@@ -51,6 +57,10 @@ internal sealed class WorkerOptions
         },
     };
 
+    /// <summary>The served name: as configured, else a file's name without extension, a folder's name, or the hub id itself (as vLLM does).</summary>
     public string ResolveServedName() =>
-        !string.IsNullOrWhiteSpace(ServedModelName) ? ServedModelName : Path.GetFileNameWithoutExtension(Model.TrimEnd('/'));
+        !string.IsNullOrWhiteSpace(ServedModelName) ? ServedModelName
+        : File.Exists(Model) ? Path.GetFileNameWithoutExtension(Model)
+        : Directory.Exists(Model) ? Path.GetFileName(Model.TrimEnd('/'))
+        : Model;
 }

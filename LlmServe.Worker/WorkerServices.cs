@@ -3,6 +3,7 @@ using LlmServe.Worker.Api;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Model;
 using LlmServe.Worker.Model.HuggingFace;
+using LlmServe.Worker.Tokenization;
 
 namespace LlmServe.Worker;
 
@@ -19,6 +20,7 @@ internal static class WorkerServices
             kestrel.Limits.MaxRequestBodySize = ctx.Configuration.GetValue<long?>("Worker:MaxRequestBytes") ?? 16 * 1024 * 1024);
         builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddHttpClient<HuggingFaceHub>();
+        builder.Services.AddSingleton<BertTokenizerFactory>(BertTokenizers.Create);
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         builder.Services.AddHealthChecks().AddCheck<ModelHost>("model");
@@ -34,6 +36,7 @@ internal static class WorkerServices
         app.MapModelsApi();
         app.MapCompletionsApi();
         app.MapChatCompletionsApi();
+        app.MapEmbeddingsApi();
         return app;
     }
 }

@@ -22,6 +22,6 @@ internal static class ModelsApi
         @object = "model",
         created = Created,
         owned_by = "llmserve",
-        max_model_len = host.Engine?.Model.MaxModelLen,
+        max_model_len = host.MaxModelLen,
     };
 }

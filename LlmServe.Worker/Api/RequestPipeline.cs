@@ -27,13 +27,18 @@ internal static class RequestPipeline
         return null;
     }
 
+    /// <summary>503 while the model loads (or failed to), 400 when it is an embedding model; else null and the engine.</summary>
     public static IResult? CheckReady(ModelHost host, out InferenceEngine engine)
     {
         engine = host.Engine!; // checked right below
-        return host.Engine is null
-            ? OpenAiError.Create(503, host.Failure is null ? "The model is still loading." : $"The model failed to load: {host.Failure}", OpenAiError.Unavailable)
-            : null;
+        return host.Engine is not null ? null
+            : host.Embedder is not null ? OpenAiError.BadRequest(
+                $"The model `{host.ServedModelName}` is an embedding model: this model does not support generation (use /v1/embeddings).", "model")
+            : NotLoaded(host);
     }
+
+    public static IResult NotLoaded(ModelHost host) =>
+        OpenAiError.Create(503, host.Failure is null ? "The model is still loading." : $"The model failed to load: {host.Failure}", OpenAiError.Unavailable);
 
     /// <summary>Resolves max_tokens against the context length like vLLM: unset means "the rest of the context".</summary>
     public static SamplingParams Limit(GenerationSettings settings, int promptTokens, int maxModelLen, string promptParam)

@@ -1,5 +1,8 @@
 using LlmServe.Worker.Engine;
+using LlmServe.Worker.Engine.Embedding;
+using LlmServe.Worker.Model.Bert;
 using LlmServe.Worker.Model.HuggingFace;
+using LlmServe.Worker.Tokenization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -7,18 +10,27 @@ namespace LlmServe.Worker.Model;
 
 /// <summary>
 /// Loads the model in the background after start-up (so the process answers probes while weights load) and owns
-/// the engine. The readiness check stays unhealthy until the engine exists.
+/// what serves it: an <see cref="InferenceEngine"/> for a generative model, or an <see cref="EmbeddingRunner"/>
+/// for an embedding model (the kind comes from <see cref="ModelResolver"/>). Exactly one of them is set once
+/// loaded; the readiness check stays unhealthy until then.
 /// </summary>
 internal sealed partial class ModelHost(
-    IOptions<WorkerOptions> options, WorkerMetrics metrics, HuggingFaceHub hub, ILoggerFactory loggers, ILogger<ModelHost> logger)
+    IOptions<WorkerOptions> options, BertTokenizerFactory bertTokenizers, WorkerMetrics metrics, HuggingFaceHub hub,
+    ILoggerFactory loggers, ILogger<ModelHost> logger)
     : BackgroundService, IHealthCheck
 {
     private volatile InferenceEngine? _engine;
+    private volatile EmbeddingRunner? _embedder;
     private volatile string? _failure;
 
     public InferenceEngine? Engine => _engine;
+    public EmbeddingRunner? Embedder => _embedder;
+    public bool IsLoaded => _engine is not null || _embedder is not null;
     public string ServedModelName { get; } = options.Value.ResolveServedName();
     public string? Failure => _failure;
+
+    /// <summary>The context length of whatever is loaded, for /v1/models.</summary>
+    public int? MaxModelLen => _engine?.Model.MaxModelLen ?? _embedder?.MaxModelLen;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(async () =>
     {
@@ -27,39 +39,69 @@ internal sealed partial class ModelHost(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var local = HuggingFaceHub.LooksLikeModelId(o.Model) ? await hub.ResolveAsync(o.Model, stoppingToken) : o.Model;
-            var model = ModelLoader.Load(local, ModelLoader.ParseDtype(o.Dtype));
-            var limited = o.MaxModelLen > 0 && o.MaxModelLen < model.MaxModelLen
-                ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, o.MaxModelLen, model.EosTokenIds, model.BosToken, model.EosToken)
-                : model;
-            metrics.ModelName = ServedModelName;
-            _engine = new InferenceEngine(limited, o.ToEngineOptions(), metrics, loggers.CreateLogger<InferenceEngine>());
-            LogLoaded(ServedModelName, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, limited.MaxModelLen);
+            await hub.EnsureCachedAsync(o.Model, HubCache.Root(o.DownloadDir), stoppingToken);
+            var resolved = ModelResolver.Resolve(o.Model, o.DownloadDir);
+            var dtype = ModelLoader.ParseDtype(o.Dtype);
+            if (resolved.Kind == ModelKind.Embedding)
+            {
+                LoadEmbedding(resolved.Path, dtype, o.MaxModelLen);
+            }
+            else
+            {
+                LoadGenerative(resolved.Path, dtype, o.MaxModelLen);
+            }
+            LogLoaded(ServedModelName, resolved.Kind, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, MaxModelLen ?? 0);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException
-            or UnauthorizedAccessException or HttpRequestException or System.Text.Json.JsonException)
+            or UnauthorizedAccessException or System.Text.Json.JsonException or HttpRequestException)
         {
             _failure = ex.Message;
             LogLoadFailed(ex, o.Model);
         }
     }, stoppingToken);
 
+    private void LoadGenerative(string path, TorchSharp.torch.ScalarType dtype, int maxModelLen)
+    {
+        var model = ModelLoader.Load(path, dtype);
+        var limited = maxModelLen > 0 && maxModelLen < model.MaxModelLen
+            ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, maxModelLen, model.EosTokenIds, model.BosToken, model.EosToken)
+            : model;
+        metrics.ModelName = ServedModelName;
+        _engine = new InferenceEngine(limited, options.Value.ToEngineOptions(), metrics, loggers.CreateLogger<InferenceEngine>());
+    }
+
+    private void LoadEmbedding(string folder, TorchSharp.torch.ScalarType dtype, int maxModelLen)
+    {
+        var encoder = BertLoader.Load(folder, dtype);
+        var tokenizer = bertTokenizers(folder);
+        if (tokenizer is null)
+        {
+            LogNoTokenizer(ServedModelName);
+        }
+        _embedder = new EmbeddingRunner(encoder, tokenizer, maxModelLen > 0 ? maxModelLen : encoder.MaxTokens,
+            metrics, loggers.CreateLogger<EmbeddingRunner>());
+    }
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_engine is not null ? HealthCheckResult.Healthy($"{ServedModelName} loaded")
+        Task.FromResult(IsLoaded ? HealthCheckResult.Healthy($"{ServedModelName} loaded")
             : _failure is not null ? HealthCheckResult.Unhealthy($"Model failed to load: {_failure}")
             : HealthCheckResult.Unhealthy("Model is loading"));
 
     public override void Dispose()
     {
         _engine?.Dispose();
+        _embedder?.Dispose();
         base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loading model {Model} as {ServedModelName} ({Dtype})")]
     private partial void LogLoading(string model, string servedModelName, string dtype);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ServedModelName} loaded in {ElapsedMs:F0} ms, max model length {MaxModelLen}")]
-    private partial void LogLoaded(string servedModelName, double elapsedMs, int maxModelLen);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ServedModelName} ({Kind}) loaded in {ElapsedMs:F0} ms, max model length {MaxModelLen}")]
+    private partial void LogLoaded(string servedModelName, ModelKind kind, double elapsedMs, int maxModelLen);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No tokenizer files (tokenizer.json or vocab.txt) for {ServedModelName}: /v1/embeddings accepts token ids only")]
+    private partial void LogNoTokenizer(string servedModelName);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Model {Model} failed to load")]
     private partial void LogLoadFailed(Exception ex, string model);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmServe.Checkpoints.Cli;
+using LlmServe.Checkpoints.MiniLm;
 
 namespace LlmServe.Checkpoints;
 
@@ -9,9 +10,10 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("LlmServe checkpoint tools: random-weight checkpoints in Hugging Face and GGUF layouts.")
+        var root = new RootCommand("LlmServe checkpoint tools: random-weight checkpoints in Hugging Face and GGUF layouts, and model conversion.")
         {
             RandomCommand.Create(),
+            ConvertMiniLmCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

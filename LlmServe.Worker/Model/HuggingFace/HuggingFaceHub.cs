@@ -1,63 +1,47 @@
 using System.Text.Json;
+using LlmServe.Conversion.MiniLm;
 
 namespace LlmServe.Worker.Model.HuggingFace;
 
 /// <summary>
-/// Resolves a Hugging Face model id (<c>org/name</c>) to a local folder in the standard hub cache
-/// (<c>$HF_HUB_CACHE</c>, else <c>$HF_HOME/hub</c>, else <c>~/.cache/huggingface/hub</c>), downloading the files a
-/// Llama-family checkpoint needs once, with progress, when they are not there yet.
+/// Fills the standard Hugging Face hub cache (see <see cref="HubCache"/>) with the files a Llama-family checkpoint
+/// needs, once, with progress in the log; <see cref="ModelResolver"/> then reads the model from there.
 /// </summary>
 internal sealed partial class HuggingFaceHub(HttpClient http, ILogger<HuggingFaceHub> logger)
 {
     private static readonly string[] MetadataFiles = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json"];
 
-    public static bool LooksLikeModelId(string reference) =>
-        reference.Count(c => c == '/') == 1 && !reference.StartsWith('.') && !reference.StartsWith('/') && !Path.Exists(reference);
-
-    public static string CacheRoot =>
-        Environment.GetEnvironmentVariable("HF_HUB_CACHE")
-        ?? Path.Combine(Environment.GetEnvironmentVariable("HF_HOME")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "huggingface"), "hub");
-
-    /// <summary>The cached snapshot folder of <paramref name="modelId"/> at its <c>main</c> revision, if complete.</summary>
-    public static string? FindCached(string modelId)
+    /// <summary>
+    /// Makes sure a hub id (<c>org/name</c>) has a complete snapshot under <paramref name="root"/>, downloading it
+    /// once when it has none. Local paths, and the embedding model this build converts itself, need nothing.
+    /// </summary>
+    public async Task EnsureCachedAsync(string reference, string root, CancellationToken cancellationToken)
     {
-        var repo = Path.Combine(CacheRoot, "models--" + modelId.Replace("/", "--", StringComparison.Ordinal));
-        var refFile = Path.Combine(repo, "refs", "main");
-        if (!File.Exists(refFile))
+        if (!ModelResolver.IsHubId(reference) || reference == MiniLmConverter.ModelId
+            || HubCache.FindSnapshot(root, reference) is { } existing && File.Exists(Path.Combine(existing, "config.json")))
         {
-            return null;
+            return;
         }
-        var snapshot = Path.Combine(repo, "snapshots", File.ReadAllText(refFile).Trim());
-        return File.Exists(Path.Combine(snapshot, "config.json")) ? snapshot : null;
-    }
-
-    public async Task<string> ResolveAsync(string modelId, CancellationToken cancellationToken)
-    {
-        if (FindCached(modelId) is { } cached)
-        {
-            return cached;
-        }
-        var repo = Path.Combine(CacheRoot, "models--" + modelId.Replace("/", "--", StringComparison.Ordinal));
-        var commit = await ResolveCommitAsync(modelId, cancellationToken);
+        var repo = HubCache.RepoFolder(root, reference);
+        var commit = await ResolveCommitAsync(reference, cancellationToken);
         var snapshot = Path.Combine(repo, "snapshots", commit);
         Directory.CreateDirectory(snapshot);
         foreach (var file in MetadataFiles)
         {
-            await DownloadAsync(modelId, commit, file, snapshot, required: file is "config.json", cancellationToken);
+            await DownloadAsync(reference, commit, file, snapshot, required: file is "config.json", cancellationToken);
         }
-        if (!await DownloadAsync(modelId, commit, "model.safetensors", snapshot, required: false, cancellationToken))
+        if (!await DownloadAsync(reference, commit, "model.safetensors", snapshot, required: false, cancellationToken))
         {
-            await DownloadAsync(modelId, commit, "model.safetensors.index.json", snapshot, required: true, cancellationToken);
+            await DownloadAsync(reference, commit, "model.safetensors.index.json", snapshot, required: true, cancellationToken);
             using var index = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(snapshot, "model.safetensors.index.json"), cancellationToken));
             foreach (var shard in index.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => p.Value.GetString()!).Distinct())
             {
-                await DownloadAsync(modelId, commit, shard, snapshot, required: true, cancellationToken);
+                await DownloadAsync(reference, commit, shard, snapshot, required: true, cancellationToken);
             }
         }
+        // refs/main is written last: a snapshot it names is complete.
         Directory.CreateDirectory(Path.Combine(repo, "refs"));
         await File.WriteAllTextAsync(Path.Combine(repo, "refs", "main"), commit, cancellationToken);
-        return snapshot;
     }
 
     private async Task<string> ResolveCommitAsync(string modelId, CancellationToken cancellationToken)

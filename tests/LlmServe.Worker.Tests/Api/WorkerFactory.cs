@@ -16,9 +16,11 @@ public sealed class WorkerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Worker:MaxModelLen", "256");
     }
 
-    public async Task<HttpClient> CreateReadyClientAsync()
+    public Task<HttpClient> CreateReadyClientAsync() => WaitUntilHealthyAsync(CreateClient());
+
+    /// <summary>Polls /health until the model has loaded.</summary>
+    public static async Task<HttpClient> WaitUntilHealthyAsync(HttpClient client)
     {
-        var client = CreateClient();
         for (var i = 0; i < 100; i++)
         {
             var health = await client.GetAsync("/health");
