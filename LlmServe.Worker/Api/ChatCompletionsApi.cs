@@ -40,7 +40,7 @@ internal static class ChatCompletionsApi
             var prompt = ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
             var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
             await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling,
-                (id, created, index, text, finish, first) => new
+                (id, created, index, text, finish, first, logprobs) => new
                 {
                     id, @object = "chat.completion.chunk", created, model = settings.Model,
                     choices = new[]
@@ -49,14 +49,15 @@ internal static class ChatCompletionsApi
                         {
                             index,
                             delta = first ? (object)new { role = "assistant", content = "" } : new { content = text },
-                            logprobs = (object?)null,
+                            logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer),
                             finish_reason = finish,
                         },
                     },
                 },
-                (index, text, finish) => new
+                (index, text, finish, logprobs) => new
                 {
-                    index, message = new { role = "assistant", content = text }, logprobs = (object?)null, finish_reason = finish,
+                    index, message = new { role = "assistant", content = text },
+                    logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer), finish_reason = finish,
                 },
                 (id, created, choices, usage) => new { id, @object = "chat.completion", created, model = settings.Model, choices, usage },
                 "chat.completion.chunk");

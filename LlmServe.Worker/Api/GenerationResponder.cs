@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using LlmServe.Worker.Engine;
+using LlmServe.Worker.Engine.Sampling;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LlmServe.Worker.Api;
@@ -13,10 +14,11 @@ namespace LlmServe.Worker.Api;
 internal static class GenerationResponder
 {
     /// <summary>One streamed chunk for choice <paramref name="index"/>; the flavour (chat or completion) is the caller's.</summary>
-    internal delegate object ChunkFactory(string id, long created, int index, string text, string? finishReason, bool first);
+    internal delegate object ChunkFactory(string id, long created, int index, string text, string? finishReason, bool first,
+        IReadOnlyList<TokenLogprobs> logprobs);
 
     /// <summary>One finished choice of a non-streaming body.</summary>
-    internal delegate object ChoiceFactory(int index, string text, string finishReason);
+    internal delegate object ChoiceFactory(int index, string text, string finishReason, IReadOnlyList<TokenLogprobs> logprobs);
 
     /// <summary>The final non-streaming body.</summary>
     internal delegate object BodyFactory(string id, long created, object[] choices, object usage);
@@ -42,7 +44,7 @@ internal static class GenerationResponder
         if (!settings.Stream)
         {
             var results = await Task.WhenAll(requests.Select(r => CollectAsync(r, context.RequestAborted)));
-            var choices = results.Select((r, i) => choice(i, r.Text, (r.Last.Finish ?? FinishReason.Abort).ToWire())).ToArray();
+            var choices = results.Select((r, i) => choice(i, r.Text, (r.Last.Finish ?? FinishReason.Abort).ToWire(), r.Logprobs)).ToArray();
             await context.Response.WriteAsJsonAsync(body(id, created, choices, Usage(promptTokens, results.Sum(r => r.Last.CompletionTokens))));
             return;
         }
@@ -53,7 +55,7 @@ internal static class GenerationResponder
         context.Response.Headers["X-Accel-Buffering"] = "no";
         for (var i = 0; i < requests.Count; i++)
         {
-            await WriteEventAsync(context, chunk(id, created, i, "", null, true));
+            await WriteEventAsync(context, chunk(id, created, i, "", null, true, []));
         }
         var completionTokens = 0;
         await foreach (var (index, e) in MergeAsync(requests, context.RequestAborted))
@@ -62,9 +64,10 @@ internal static class GenerationResponder
             {
                 completionTokens += e.CompletionTokens;
             }
-            if (e.Text.Length > 0 || e.Finish is not null)
+            if (e.Text.Length > 0 || e.Finish is not null || e.Logprobs is not null)
             {
-                await WriteEventAsync(context, chunk(id, created, index, e.Text, e.Finish?.ToWire(), false));
+                IReadOnlyList<TokenLogprobs> logprobs = e.Logprobs is { } lp ? [lp] : [];
+                await WriteEventAsync(context, chunk(id, created, index, e.Text, e.Finish?.ToWire(), false, logprobs));
             }
         }
         if (settings.IncludeUsage)
@@ -79,16 +82,21 @@ internal static class GenerationResponder
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task<(string Text, GenerationEvent Last)> CollectAsync(GenerationRequest request, CancellationToken ct)
+    private static async Task<(string Text, GenerationEvent Last, List<TokenLogprobs> Logprobs)> CollectAsync(GenerationRequest request, CancellationToken ct)
     {
         var text = new System.Text.StringBuilder();
+        var logprobs = new List<TokenLogprobs>();
         GenerationEvent last = default;
         await foreach (var e in request.Output.Reader.ReadAllAsync(ct))
         {
             text.Append(e.Text);
+            if (e.Logprobs is { } lp)
+            {
+                logprobs.Add(lp);
+            }
             last = e;
         }
-        return (text.ToString(), last);
+        return (text.ToString(), last, logprobs);
     }
 
     /// <summary>Events of every choice in arrival order, tagged with the choice index.</summary>

@@ -37,6 +37,7 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             PresencePenalty = JsonFields.OptionalNumber(root, "presence_penalty", -2, 2) ?? 0,
             FrequencyPenalty = JsonFields.OptionalNumber(root, "frequency_penalty", -2, 2) ?? 0,
             LogitBias = ReadLogitBias(root),
+            Logprobs = ReadLogprobs(root, chat),
         };
         if (maxTokens is int max && sampling.MinTokens > max)
         {
@@ -44,6 +45,24 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
         }
         return new GenerationSettings(model, JsonFields.OptionalBool(root, "stream", false), includeUsage, maxTokens, sampling,
             JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0, n);
+    }
+
+    /// <summary>
+    /// Chat: <c>logprobs: true</c> plus <c>top_logprobs</c> (0-20). Completions: <c>logprobs</c> is the number of
+    /// alternatives (0-20). Null when log-probabilities were not asked for.
+    /// </summary>
+    private static int? ReadLogprobs(JsonElement root, bool chat)
+    {
+        if (!chat)
+        {
+            return JsonFields.OptionalInt(root, "logprobs", 0, 20);
+        }
+        var top = JsonFields.OptionalInt(root, "top_logprobs", 0, 20);
+        if (!JsonFields.OptionalBool(root, "logprobs", false))
+        {
+            return top is null ? null : throw new RequestValidationException("top_logprobs", "'top_logprobs' needs 'logprobs': true.");
+        }
+        return top ?? 0;
     }
 
     /// <summary>OpenAI's logit_bias: an object from token id (as a string) to a bias in [-100, 100].</summary>

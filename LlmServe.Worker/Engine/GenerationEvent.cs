@@ -1,6 +1,10 @@
+using LlmServe.Worker.Engine.Sampling;
+
 namespace LlmServe.Worker.Engine;
 
 /// <summary>
 /// One step of a request's output: the text that became final in this step and, on the last event, why it ended.
+/// <see cref="Logprobs"/> is set when the request asked for log-probabilities.
 /// </summary>
-internal readonly record struct GenerationEvent(string Text, int? TokenId, FinishReason? Finish, int PromptTokens, int CompletionTokens);
+internal readonly record struct GenerationEvent(string Text, int? TokenId, FinishReason? Finish, int PromptTokens, int CompletionTokens,
+    TokenLogprobs? Logprobs = null);

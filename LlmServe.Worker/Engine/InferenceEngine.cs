@@ -152,12 +152,15 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             var request = samplers[row];
             var rowLogits = all.AsSpan(row * vocab, vocab);
+            // Log-probabilities come from the raw distribution, so they are read before any processing.
+            var raw = request.Sampling.Logprobs is not null ? rowLogits.ToArray() : null;
             if (request.Sampling.NeedsLogitProcessing)
             {
                 Sampling.LogitsProcessor.Apply(rowLogits, request.Sampling, request.Prompt, request.Output, Model.EosTokenIds);
             }
             var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
-            if (_emitter.Emit(request, token))
+            var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
+            if (_emitter.Emit(request, token, logprobs))
             {
                 _scheduler.Finish(request);
             }

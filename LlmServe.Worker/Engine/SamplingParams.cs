@@ -32,6 +32,9 @@ internal sealed record SamplingParams
     /// <summary>Added to the logits of the given token ids (OpenAI's logit_bias).</summary>
     public IReadOnlyDictionary<int, float> LogitBias { get; init; } = new Dictionary<int, float>();
 
+    /// <summary>Number of top alternatives to report with each token's log-probability; null when not asked for.</summary>
+    public int? Logprobs { get; init; }
+
     public bool NeedsLogitProcessing =>
         MinTokens > 0 || RepetitionPenalty != 1.0 || PresencePenalty != 0 || FrequencyPenalty != 0 || LogitBias.Count > 0;
 

@@ -10,7 +10,7 @@ namespace LlmServe.Worker.Engine;
 internal sealed class TokenEmitter(LoadedModel model, WorkerMetrics metrics)
 {
     /// <summary>Appends <paramref name="token"/>, writes its event and returns true when the request finished.</summary>
-    public bool Emit(EngineRequest request, int token)
+    public bool Emit(EngineRequest request, int token, Sampling.TokenLogprobs? logprobs = null)
     {
         request.AppendOutput(token);
         var now = Stopwatch.GetTimestamp();
@@ -41,7 +41,7 @@ internal sealed class TokenEmitter(LoadedModel model, WorkerMetrics metrics)
             text += Flush(request, ref finish);
         }
         var writer = request.Source.Output.Writer;
-        writer.TryWrite(new GenerationEvent(text, token, finish, request.Prompt.Length, generated));
+        writer.TryWrite(new GenerationEvent(text, token, finish, request.Prompt.Length, generated, logprobs));
         if (finish is null)
         {
             return false;

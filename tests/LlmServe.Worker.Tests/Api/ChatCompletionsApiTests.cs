@@ -53,6 +53,31 @@ public sealed class ChatCompletionsApiTests(WorkerFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Post_Logprobs_GreedyTokenIsTheTopAlternative()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/chat/completions", Json("""
+            {"model":"stories","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":6,"temperature":0,
+             "logprobs":true,"top_logprobs":3}
+            """), TestContext.Current.CancellationToken);
+
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var content = body.RootElement.GetProperty("choices")[0].GetProperty("logprobs").GetProperty("content");
+        Assert.Equal(6, content.GetArrayLength());
+        foreach (var entry in content.EnumerateArray())
+        {
+            var top = entry.GetProperty("top_logprobs");
+            Assert.Equal(3, top.GetArrayLength());
+            Assert.Equal(top[0].GetProperty("token").GetString(), entry.GetProperty("token").GetString());
+            Assert.Equal(top[0].GetProperty("logprob").GetDouble(), entry.GetProperty("logprob").GetDouble(), 6);
+            Assert.True(entry.GetProperty("logprob").GetDouble() <= 0);
+        }
+        Assert.Equal(",", content[0].GetProperty("token").GetString());
+    }
+
+    [Fact]
     public async Task Post_StopString_EndsBeforeIt()
     {
         var client = await factory.CreateReadyClientAsync();
@@ -80,6 +105,10 @@ public sealed class ChatCompletionsApiTests(WorkerFactory factory) : IClassFixtu
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "temperature")]
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"stream":"yes"}""", "stream")]
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"stop":[1]}""", "stop")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"top_logprobs":2}""", "top_logprobs")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"logprobs":true,"top_logprobs":50}""", "top_logprobs")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"logit_bias":{"x":1}}""", "logit_bias")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"n":0}""", "n")]
     public async Task Post_BadInput_Returns400WithOpenAiError(string json, string? param)
     {
         var client = await factory.CreateReadyClientAsync();

@@ -92,6 +92,22 @@ public sealed class CompletionsApiTests(WorkerFactory factory) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Post_Logprobs_ParallelArraysCoverEveryToken()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var body = await PostAsync(client, new { model = "stories", prompt = "Once upon a time", max_tokens = 5, temperature = 0, logprobs = 2 });
+
+        var logprobs = body.GetProperty("choices")[0].GetProperty("logprobs");
+        Assert.Equal(5, logprobs.GetProperty("tokens").GetArrayLength());
+        Assert.Equal(5, logprobs.GetProperty("token_logprobs").GetArrayLength());
+        Assert.Equal(5, logprobs.GetProperty("top_logprobs").GetArrayLength());
+        Assert.Equal(0, logprobs.GetProperty("text_offset")[0].GetInt32());
+        Assert.Equal(string.Concat(logprobs.GetProperty("tokens").EnumerateArray().Select(t => t.GetString())),
+            body.GetProperty("choices")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Post_MissingPrompt_Returns400()
     {
         var client = await factory.CreateReadyClientAsync();
