@@ -38,7 +38,8 @@ internal static class ChatCompletionsApi
             var model = engine.Model;
             var chat = ChatPromptRenderer.Render(doc.RootElement, messages, model.ChatTemplate, model.BosToken, model.EosToken);
             var prompt = ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
-            var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
+            var sampling = ConstraintReader.Apply(RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages"),
+                ConstraintReader.Read(doc.RootElement), engine, "response_format");
             await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling,
                 (id, created, index, text, finish, first, logprobs) => new
                 {

@@ -39,7 +39,9 @@ internal static class CompletionsApi
             var prompts = ReadPrompts(root, model.Tokenizer);
             var echo = JsonFields.OptionalBool(root, "echo", false);
             var limited = settings with { MaxTokens = settings.MaxTokens ?? 16 }; // OpenAI's completions default
-            var sampling = prompts.Select(p => RequestPipeline.Limit(limited, p.Count, model.MaxModelLen, "prompt")).ToList()[0];
+            var sampling = ConstraintReader.Apply(
+                prompts.Select(p => RequestPipeline.Limit(limited, p.Count, model.MaxModelLen, "prompt")).ToList()[0],
+                ConstraintReader.Read(root), engine, "structured_outputs");
             // Choice i belongs to prompt i / n.
             string Echo(int index) => echo ? model.Tokenizer.Decode(prompts[index / settings.N]) : "";
             await GenerationResponder.RespondAsync(context, engine, "cmpl", prompts, settings, sampling,
@@ -76,18 +78,19 @@ internal static class CompletionsApi
         {
             return [tokenizer.Encode(prompt.GetString()!, addSpecial: true)];
         }
-        if (prompt.ValueKind == JsonValueKind.Array && prompt.GetArrayLength() is > 0 and <= MaxBatch)
+        if (prompt.ValueKind == JsonValueKind.Array && prompt.GetArrayLength() > 0)
         {
             var items = prompt.EnumerateArray().ToList();
-            if (items.All(i => i.ValueKind == JsonValueKind.String))
+            if (items.All(i => IsTokenId(i, tokenizer)))
+            {
+                return [items.Select(i => i.GetInt32()).ToList()];   // one prompt of token ids, however long
+            }
+            var batch = items.Count <= MaxBatch;
+            if (batch && items.All(i => i.ValueKind == JsonValueKind.String))
             {
                 return items.Select(i => tokenizer.Encode(i.GetString()!, addSpecial: true)).ToList();
             }
-            if (items.All(i => IsTokenId(i, tokenizer)))
-            {
-                return [items.Select(i => i.GetInt32()).ToList()];
-            }
-            if (items.All(i => i.ValueKind == JsonValueKind.Array && i.GetArrayLength() > 0 && i.EnumerateArray().All(t => IsTokenId(t, tokenizer))))
+            if (batch && items.All(i => i.ValueKind == JsonValueKind.Array && i.GetArrayLength() > 0 && i.EnumerateArray().All(t => IsTokenId(t, tokenizer))))
             {
                 return items.Select(i => (IReadOnlyList<int>)i.EnumerateArray().Select(t => t.GetInt32()).ToList()).ToList();
             }

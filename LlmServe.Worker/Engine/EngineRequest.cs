@@ -33,7 +33,11 @@ internal sealed class EngineRequest
         Random = Sampling.Seed is long seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
         Detokenizer = new IncrementalDetokenizer(tokenizer);
         Stops = new StopStringMatcher(Sampling.Stop);
+        GrammarState = Sampling.Grammar?.Start ?? 0;
     }
+
+    /// <summary>The constraint automaton's state after the output so far.</summary>
+    public int GrammarState { get; set; }
 
     public GenerationRequest Source { get; }
     public string Id { get; }

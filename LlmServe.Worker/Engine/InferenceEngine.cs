@@ -37,12 +37,16 @@ internal sealed partial class InferenceEngine : IDisposable
         _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching);
         _scheduler = new Scheduler(options.Scheduler, _kv);
         _emitter = new TokenEmitter(model, metrics);
+        Constraints = new StructuredOutput.ConstraintCompiler(model.Tokenizer);
         NumBlocks = numBlocks;
         _thread = new Thread(Run) { IsBackground = true, Name = "llmserve-engine" };
         _thread.Start();
     }
 
     public LoadedModel Model { get; }
+
+    /// <summary>Compiles (and caches) output constraints for this model's tokenizer.</summary>
+    public StructuredOutput.ConstraintCompiler Constraints { get; }
     public int NumBlocks { get; }
 
     /// <summary>Snapshot of the load, refreshed every step (read by /load and the metrics).</summary>
@@ -158,9 +162,22 @@ internal sealed partial class InferenceEngine : IDisposable
             {
                 Sampling.LogitsProcessor.Apply(rowLogits, request.Sampling, request.Prompt, request.Output, Model.EosTokenIds);
             }
+            var grammar = request.Sampling.Grammar;
+            grammar?.Apply(rowLogits, request.GrammarState, Model.EosTokenIds);
             var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
             var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
-            if (_emitter.Emit(request, token, logprobs))
+            if (grammar is not null && !Model.EosTokenIds.Contains(token))
+            {
+                request.GrammarState = grammar.Advance(request.GrammarState, Model.Tokenizer, token);
+            }
+            var finished = _emitter.Emit(request, token, logprobs);
+            if (!finished && grammar is not null && grammar.MustEnd(request.GrammarState))
+            {
+                // The output is complete and nothing may follow: end it as if EOS had been sampled.
+                _emitter.Complete(request);
+                finished = true;
+            }
+            if (finished)
             {
                 _scheduler.Finish(request);
             }

@@ -35,6 +35,9 @@ internal sealed record SamplingParams
     /// <summary>Number of top alternatives to report with each token's log-probability; null when not asked for.</summary>
     public int? Logprobs { get; init; }
 
+    /// <summary>The compiled constraint the output must match (structured outputs, tool calls); null when free.</summary>
+    public StructuredOutput.TokenMasker? Grammar { get; init; }
+
     public bool NeedsLogitProcessing =>
         MinTokens > 0 || RepetitionPenalty != 1.0 || PresencePenalty != 0 || FrequencyPenalty != 0 || LogitBias.Count > 0;
 

@@ -51,6 +51,17 @@ internal sealed class TokenEmitter(LoadedModel model, WorkerMetrics metrics)
         return true;
     }
 
+    /// <summary>Ends a request that may not continue (its constraint is complete), releasing held-back text.</summary>
+    public void Complete(EngineRequest request)
+    {
+        FinishReason? finish = FinishReason.Stop;
+        var text = Flush(request, ref finish);
+        var writer = request.Source.Output.Writer;
+        writer.TryWrite(new GenerationEvent(text, null, finish, request.Prompt.Length, request.Output.Count));
+        writer.TryComplete();
+        metrics.RecordRequest(request.Prompt.Length, request.Output.Count, FinishReason.Stop, Stopwatch.GetElapsedTime(request.Source.EnqueuedAt));
+    }
+
     public void Abort(EngineRequest request)
     {
         var writer = request.Source.Output.Writer;

@@ -30,6 +30,18 @@ public sealed class CompletionsApiTests(WorkerFactory factory) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Post_LongTokenArrayPrompt_IsOnePrompt()
+    {
+        var client = await factory.CreateReadyClientAsync();
+        var ids = Enumerable.Repeat(403, 100).Prepend(1).ToArray();   // longer than the batch limit of 64 prompts
+
+        var body = await PostAsync(client, new { model = "stories", prompt = ids, max_tokens = 2, temperature = 0 });
+
+        Assert.Single(body.GetProperty("choices").EnumerateArray());
+        Assert.Equal(101, body.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
     public async Task Post_SeededSampling_IsReproducible()
     {
         var client = await factory.CreateReadyClientAsync();

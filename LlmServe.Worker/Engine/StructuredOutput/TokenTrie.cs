@@ -1,0 +1,40 @@
+using LlmServe.Worker.Tokenization;
+
+namespace LlmServe.Worker.Engine.StructuredOutput;
+
+/// <summary>The vocabulary as a byte trie, so a whole family of tokens sharing a prefix is ruled out at once.</summary>
+internal sealed class TokenTrie
+{
+    internal sealed class Node
+    {
+        public Dictionary<byte, Node> Children { get; } = [];
+        public List<int> Tokens { get; } = [];
+    }
+
+    public Node Root { get; } = new();
+    public int VocabSize { get; }
+
+    public TokenTrie(ITokenizer tokenizer)
+    {
+        VocabSize = tokenizer.VocabSize;
+        for (var id = 0; id < tokenizer.VocabSize; id++)
+        {
+            var bytes = tokenizer.TokenBytes(id);
+            if (bytes.IsEmpty || tokenizer.IsControl(id))
+            {
+                continue;   // control tokens never carry constrained text
+            }
+            var node = Root;
+            foreach (var b in bytes)
+            {
+                if (!node.Children.TryGetValue(b, out var child))
+                {
+                    child = new Node();
+                    node.Children[b] = child;
+                }
+                node = child;
+            }
+            node.Tokens.Add(id);
+        }
+    }
+}
