@@ -1,4 +1,5 @@
 using LlmServe.AppHost;
+using LlmServe.AppHost.Publishing;
 
 // The topology: model deployments (one Worker project resource each), the OpenAI gateway in front of them,
 // and the RAG and agent services that call models through the gateway.
@@ -11,7 +12,7 @@ var gateway = builder.AddProject<Projects.LlmServe_Gateway>(ResourceNames.Gatewa
 
 foreach (var (deployment, index) in topology.Deployments.Select((d, i) => (d, i)))
 {
-    var worker = builder.AddLlmWorker(deployment);
+    var worker = builder.AddLlmWorker(deployment).WithPlacement(deployment);
     gateway.WithModelDeployment(index, deployment, worker);
 }
 
@@ -28,5 +29,8 @@ builder.AddProject<Projects.LlmServe_Agents>(ResourceNames.Agents)
     .WithEnvironment("Agents__RagUrl", $"http://{ResourceNames.Rag}")
     .WithEnvironment("Agents__Model", topology.DefaultModel)
     .WithHttpHealthCheck("/health");
+
+// Publish: Kubernetes manifests for EKS (kustomize base + overlays), next to the Aspire manifest.
+builder.AddKubernetesPublishing(topology);
 
 builder.Build().Run();

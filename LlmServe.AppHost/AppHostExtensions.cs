@@ -1,3 +1,5 @@
+using LlmServe.AppHost.Kubernetes;
+
 namespace LlmServe.AppHost;
 
 /// <summary>Resource builders that read as the topology.</summary>
@@ -8,6 +10,15 @@ internal static class AppHostExtensions
         builder.AddProject<Projects.LlmServe_Worker>(ResourceNames.WorkerPrefix + deployment.Name.ToLowerInvariant())
             .WithArgs("--model", deployment.Model, "--served-model-name", deployment.Name, "--dtype", deployment.Dtype)
             .WithHttpHealthCheck("/health");
+
+    /// <summary>The deployment's published placement (inert locally, except the tensor-parallel argument).</summary>
+    public static IResourceBuilder<ProjectResource> WithPlacement(this IResourceBuilder<ProjectResource> worker, ModelDeploymentOptions deployment) =>
+        worker.WithTensorParallel(deployment.TensorParallelSize)
+            .WithGpu(deployment.TensorParallelSize)
+            .WithNodePool(deployment.NodePool, deployment.InstanceFamilies)
+            .WithComputeResources(deployment.Cpu, deployment.Memory)
+            .WithKubernetesReplicas(deployment.Replicas)
+            .WithStartupBudget(TimeSpan.FromSeconds(deployment.StartupSeconds));
 
     /// <summary>Registers a deployment with the gateway (name, aliases, upstream by service discovery).</summary>
     public static IResourceBuilder<ProjectResource> WithModelDeployment(this IResourceBuilder<ProjectResource> gateway, int index,

@@ -26,4 +26,23 @@ internal sealed class ModelDeploymentOptions
 
     /// <summary>float32 or bfloat16.</summary>
     public string Dtype { get; set; } = "float32";
+
+    /// <summary>GPUs one replica is sharded over (vLLM's --tensor-parallel-size); also the GPUs it requests.</summary>
+    public int TensorParallelSize { get; set; } = 1;
+
+    /// <summary>Published placement: the Karpenter NodePool, optionally pinned to instance families.</summary>
+    public string NodePool { get; set; } = "gpu";
+
+    public List<string> InstanceFamilies { get; set; } = [];
+
+    /// <summary>Published CPU and memory per replica (request = limit).</summary>
+    public string Cpu { get; set; } = "4";
+
+    public string Memory { get; set; } = "16Gi";
+
+    /// <summary>Replicas a cluster starts with.</summary>
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>Seconds a replica may take to download and load its model before the startup probe gives up.</summary>
+    public int StartupSeconds { get; set; } = 600;
 }

@@ -14,6 +14,22 @@ if [ ! -f ../shared/models/stories260K.gguf ]; then
   exit 2
 fi
 
+# Offline validation of the published Kubernetes manifests: node_modules of the validation package, installed
+# only when missing or when its lock file changed since the last install.
+validation=tests/LlmServe.AppHost.Tests/validation
+if [ ! -f "$validation/node_modules/.package-lock.json" ] || ! cmp -s "$validation/package-lock.json" "$validation/node_modules/.llmserve-lock"; then
+  npm ci --prefix "$validation" --ignore-scripts --no-audit --no-fund
+  cp "$validation/package-lock.json" "$validation/node_modules/.llmserve-lock"
+fi
+
+# kubectl renders the kustomize overlays (`kubectl kustomize`, offline); install it when absent.
+if ! command -v kubectl >/dev/null 2>&1; then
+  if ! { apt-get install -y kubectl || sudo apt-get install -y kubectl; }; then
+    echo "error: kubectl is missing and could not be installed with apt-get (the package needs the Kubernetes apt repository)." >&2
+    exit 2
+  fi
+fi
+
 # --- Tests --------------------------------------------------------------------------------------------------
 log=$(mktemp)
 status=0

@@ -1,0 +1,71 @@
+using System.Globalization;
+using LlmServe.AppHost.Kubernetes;
+using k8s.Models;
+
+namespace LlmServe.AppHost.Publishing;
+
+/// <summary>Turns the app model plus configuration into the kustomize base: file name -> objects, in a fixed order.</summary>
+internal sealed class KubernetesManifestBuilder(TopologyOptions topology, PublishOptions options)
+{
+    public SortedDictionary<string, IReadOnlyList<object>> Build(DistributedApplicationModel model)
+    {
+        var files = new SortedDictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal)
+        {
+            ["namespace.yaml"] = [new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = options.Namespace, Labels = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = Meta.PartOf } } }],
+            ["rbac.yaml"] = [.. RbacManifests.Build(options)],
+            ["karpenter.yaml"] = [.. KarpenterManifests.Build(options.Karpenter)],
+            ["monitoring.yaml"] = [.. MonitoringManifests.Build(options)],
+        };
+        var gateway = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (deployment, index) in topology.Deployments.Select((d, i) => (d, i)))
+        {
+            var name = ResourceNames.WorkerPrefix + deployment.Name.ToLowerInvariant();
+            // The model's own resource (not a local replica pool's extra members) carries the placement.
+            var resource = model.Resources.SingleOrDefault(r => r.Name == name)
+                ?? throw new InvalidOperationException($"The app model has no resource '{name}' for deployment '{deployment.Name}'.");
+            var placement = resource.GetPlacement() ?? new KubernetesPlacementAnnotation();
+            files[name + ".yaml"] = [.. WorkerManifests.Build(name, deployment, placement, options)];
+
+            var prefix = $"Gateway__Deployments__{index.ToString(CultureInfo.InvariantCulture)}__";
+            gateway[prefix + "Name"] = deployment.Name;
+            // The headless Service: DNS lists every ready replica.
+            gateway[prefix + "Upstream"] = $"http://{name}:{Meta.ContainerPort.ToString(CultureInfo.InvariantCulture)}";
+            foreach (var (alias, i) in deployment.Aliases.Select((a, i) => (a, i)))
+            {
+                gateway[$"{prefix}Aliases__{i.ToString(CultureInfo.InvariantCulture)}"] = alias;
+            }
+        }
+        gateway["Gateway__Autoscaling__Kubernetes__Namespace"] = options.Namespace;
+        RequireResource(model, ResourceNames.Gateway);
+        files["gateway.yaml"] = [.. ServiceManifests.Build(ResourceNames.Gateway, gateway, options, 2, RbacManifests.AutoscalerAccount)];
+
+        RequireResource(model, ResourceNames.Rag);
+        var rag = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Rag__GatewayUrl"] = $"http://{ResourceNames.Gateway}",
+            ["Rag__Model"] = topology.DefaultModel,
+            ["Rag__VectorStore__Provider"] = "Milvus",
+            ["Rag__VectorStore__Milvus__Endpoint"] = MilvusManifests.Endpoint(options.Milvus),
+        };
+        files["rag.yaml"] = [.. ServiceManifests.Build(ResourceNames.Rag, rag, options, 2)];
+        files["milvus.yaml"] = [.. MilvusManifests.Build(options)];
+
+        RequireResource(model, ResourceNames.Agents);
+        var agents = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Agents__GatewayUrl"] = $"http://{ResourceNames.Gateway}",
+            ["Agents__RagUrl"] = $"http://{ResourceNames.Rag}",
+            ["Agents__Model"] = topology.DefaultModel,
+        };
+        files["agents.yaml"] = [.. ServiceManifests.Build(ResourceNames.Agents, agents, options, 2)];
+        return new(files.Where(f => f.Value.Count > 0).ToDictionary(), StringComparer.Ordinal);
+    }
+
+    private static void RequireResource(DistributedApplicationModel model, string name)
+    {
+        if (!model.Resources.Any(r => r.Name == name))
+        {
+            throw new InvalidOperationException($"The app model has no resource '{name}'.");
+        }
+    }
+}
