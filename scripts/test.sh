@@ -14,6 +14,25 @@ if [ ! -f ../shared/models/stories260K.gguf ]; then
   exit 2
 fi
 
+# npm `openai` clients for the compatibility tests, one folder per major version. `npm ci` runs only when a folder's
+# node_modules is missing or was installed from another package-lock.json (a stamp file records the lock's hash).
+compat_node=tests/LlmServe.Worker.Tests/Compatibility/node
+if command -v npm >/dev/null 2>&1; then
+  for lock in "$compat_node"/*/package-lock.json; do
+    dir=$(dirname "$lock")
+    stamp="$dir/node_modules/.llmserve-lock.sha256"
+    hash=$(sha256sum "$lock" | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
+      echo "provisioning: npm ci --prefix $dir"
+      npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+      echo "$hash" > "$stamp"
+    fi
+  done
+else
+  # Not fatal here so that every other test still runs; the npm compatibility tests fail and say why.
+  echo "warning: npm is not installed; the npm openai compatibility tests will fail." >&2
+fi
+
 # --- Tests --------------------------------------------------------------------------------------------------
 log=$(mktemp)
 status=0
