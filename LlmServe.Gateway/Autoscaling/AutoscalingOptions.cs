@@ -59,6 +59,15 @@ public sealed class AutoscalingOptions
     /// <summary>LLM-native policy: engine-waiting plus gateway-queued requests tolerated per replica (default 1).</summary>
     public double TargetWaitingRequests { get; set; } = 1.0;
 
+    /// <summary>
+    /// Local replica pool: further upstreams (<c>http://worker-x-1</c>, ...) that are replicas 1..N of this deployment,
+    /// pre-declared and started/stopped by an external actuator. Replicas at or above the target are drained.
+    /// </summary>
+    public string[] ReplicaUpstreams { get; set; } = [];
+
+    /// <summary>Kubernetes actuator: the Deployment to scale (default <c>worker-&lt;name lowercased&gt;</c>).</summary>
+    public string? ScaleTargetName { get; set; }
+
     /// <summary>The factor applied when the desired count is above the current one (Ray <c>get_upscaling_factor</c>).</summary>
     public double EffectiveUpscalingFactor => UpscalingFactor ?? UpscaleSmoothingFactor ?? SmoothingFactor;
 
