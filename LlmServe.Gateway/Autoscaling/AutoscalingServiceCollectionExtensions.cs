@@ -1,3 +1,4 @@
+using k8s;
 using LlmServe.Gateway.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -7,8 +8,23 @@ namespace LlmServe.Gateway.Autoscaling;
 /// <summary>Registers the autoscaler. Call after the routing services: it decorates the registered <see cref="IReplicaResolver"/>.</summary>
 internal static class AutoscalingServiceCollectionExtensions
 {
-    public static IServiceCollection AddGatewayAutoscaling(this IServiceCollection services)
+    public const string KubernetesActuator = "Kubernetes";
+
+    public static IServiceCollection AddGatewayAutoscaling(this IServiceCollection services, IConfiguration configuration)
     {
+        var settings = configuration.GetSection(AutoscalerSettings.SectionName).Get<AutoscalerSettings>() ?? new AutoscalerSettings();
+        if (string.Equals(settings.Actuator, KubernetesActuator, StringComparison.OrdinalIgnoreCase))
+        {
+            // In-cluster credentials: the pod's service-account token and CA, KUBERNETES_SERVICE_HOST/PORT.
+            services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.InClusterConfig()));
+            services.AddSingleton(KubernetesNamespace.Resolve(settings.Kubernetes.Namespace));
+            services.AddSingleton(settings.Kubernetes);
+            services.AddSingleton<IReplicaScaler, KubernetesReplicaScaler>();
+            services.AddSingleton<KubernetesLeaseElector>();
+            services.AddSingleton<ILeaderElector>(sp => sp.GetRequiredService<KubernetesLeaseElector>());
+            services.AddHostedService(sp => sp.GetRequiredService<KubernetesLeaseElector>());
+        }
+
         services.AddOptions<AutoscalerSettings>().BindConfiguration(AutoscalerSettings.SectionName);
         services.AddSingleton<ReplicaHealthTable>();
         services.AddSingleton<AutoscalerStatusBoard>();

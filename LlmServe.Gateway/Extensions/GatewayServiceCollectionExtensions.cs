@@ -39,7 +39,7 @@ internal static class GatewayServiceCollectionExtensions
 
         // AddServiceDefaults registers discovery too; repeating it keeps the gateway correct on its own.
         services.AddServiceDiscovery();
-        services.AddGatewayAutoscaling();
+        services.AddGatewayAutoscaling(builder.Configuration);
         return builder;
     }
 
