@@ -1,3 +1,5 @@
+using LlmServe.Gateway.Autoscaling;
+
 namespace LlmServe.Gateway;
 
 /// <summary>One model deployment: a set of identical worker replicas serving one model.</summary>
@@ -26,4 +28,7 @@ public sealed class DeploymentOptions
 
     /// <summary>The <c>owned_by</c> value shown by <c>/v1/models</c>.</summary>
     public string OwnedBy { get; set; } = DefaultOwner;
+
+    /// <summary>Ray Serve-style autoscaling for this deployment; none means a fixed set of replicas.</summary>
+    public AutoscalingOptions? Autoscaling { get; set; }
 }

@@ -44,6 +44,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 }
             }
 
+            if (deployment.Autoscaling is { } autoscaling)
+            {
+                failures.AddRange(autoscaling.Validate($"{path}:Autoscaling"));
+            }
+
             if (!UpstreamAddress.TryParse(deployment.Upstream, out _))
             {
                 failures.Add($"{path}:Upstream '{deployment.Upstream}' must be an absolute http(s) URL.");

@@ -1,4 +1,5 @@
 using LlmServe.Gateway.Apis;
+using LlmServe.Gateway.Autoscaling;
 using LlmServe.Gateway.Extensions;
 using LlmServe.ServiceDefaults.OpenAi;
 
@@ -15,6 +16,7 @@ app.MapChatCompletionsApi();
 app.MapCompletionsApi();
 app.MapEmbeddingsApi();
 app.MapModelsApi();
+app.MapAutoscalerApi();
 app.MapDefaultEndpoints();
 
 app.Run();

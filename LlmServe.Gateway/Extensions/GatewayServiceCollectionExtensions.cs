@@ -1,3 +1,4 @@
+using LlmServe.Gateway.Autoscaling;
 using LlmServe.Gateway.Forwarding;
 using LlmServe.Gateway.Registry;
 using LlmServe.Gateway.Routing;
@@ -38,6 +39,7 @@ internal static class GatewayServiceCollectionExtensions
 
         // AddServiceDefaults registers discovery too; repeating it keeps the gateway correct on its own.
         services.AddServiceDiscovery();
+        services.AddGatewayAutoscaling(builder.Configuration);
         return builder;
     }
 
