@@ -61,7 +61,9 @@ internal sealed class WorkerClient(Uri baseAddress, string model) : IDisposable
         var body = new Dictionary<string, object>
         {
             ["model"] = model,
-            ["prompt"] = prompt,
+            // NOTE: a batch of one token-id array: the Worker applies its 64-prompt batch limit to a flat id array's
+            // length too, so a flat array rejects any prompt over 64 tokens; the nested form has no such limit.
+            ["prompt"] = new[] { prompt },
             ["max_tokens"] = maxTokens,
             ["temperature"] = 0,
             ["ignore_eos"] = true,
