@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using LlmServe.Bench.Peer;
+using LlmServe.Bench.Reporting;
+using LlmServe.Bench.Serving;
+using LlmServe.Bench.Setup;
+
+namespace LlmServe.Bench.Scenarios;
+
+/// <summary>(a) Aggregate output tok/s: many concurrent requests vs the same Worker one request at a time, and vs llama.cpp.</summary>
+internal static class ThroughputScenario
+{
+    public sealed record PeerFigures(PeerRun Best, PeerRun Single, string? Note);
+
+    /// <summary>llama.cpp with as many sequences as fit (halving on failure), and with one.</summary>
+    public static async Task<PeerFigures> RunPeerAsync(LlamaCppPeer peer, WorkerBenchSettings s, TokenPrompts prompts)
+    {
+        var single = await peer.GenerateAsync(prompts.Many(1, s.PromptTokens), s.OutputTokens);
+        Console.WriteLine($"  llama.cpp 1 sequence: {single.OutputTokensPerSecond:F1} tok/s");
+        string? note = null;
+        for (var n = s.Concurrency; n > 1; n /= 2)
+        {
+            try
+            {
+                var run = await peer.GenerateAsync(prompts.Many(n, s.PromptTokens), s.OutputTokens);
+                Console.WriteLine($"  llama.cpp {n} sequences (BatchedExecutor): {run.OutputTokensPerSecond:F1} tok/s");
+                return new PeerFigures(run.OutputTokensPerSecond >= single.OutputTokensPerSecond ? run : single, single, note);
+            }
+            catch (Exception e) when (e is InvalidOperationException or LLama.Exceptions.RuntimeError)
+            {
+                note = $"{n} sequences failed ({e.Message}); fewer used";
+                Console.WriteLine($"  llama.cpp {n} sequences failed: {e.Message}");
+            }
+        }
+        return new PeerFigures(single, single, note);
+    }
+
+    public static async Task<ResultSection> RunAsync(WorkerClient client, WorkerBenchSettings s, TokenPrompts prompts, PeerFigures peer)
+    {
+        var batch = prompts.Many(s.Concurrency, s.PromptTokens);
+        var started = Stopwatch.GetTimestamp();
+        var tokens = await Task.WhenAll(batch.Select(p => client.CompleteAsync(p, s.OutputTokens)));
+        var concurrent = tokens.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"  LlmServe {s.Concurrency} concurrent: {concurrent:F1} tok/s");
+
+        var sequentialTokens = 0;
+        started = Stopwatch.GetTimestamp();
+        foreach (var p in prompts.Many(s.SequentialRequests, s.PromptTokens))
+        {
+            sequentialTokens += await client.CompleteAsync(p, s.OutputTokens);
+        }
+        var sequential = sequentialTokens / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"  LlmServe one at a time: {sequential:F1} tok/s");
+
+        var workload = $"{s.PromptTokens}-token prompts, {s.OutputTokens} output tokens";
+        return new ResultSection($"(a) Throughput: {workload}",
+        [
+            new($"{s.Concurrency} concurrent requests, aggregate output", "tok/s", concurrent, peer.Best.OutputTokensPerSecond,
+                concurrent / peer.Best.OutputTokensPerSecond, ">= 1.5x",
+                $"llama.cpp: {peer.Best.Sequences} sequences in one BatchedExecutor{(peer.Note is null ? "" : "; " + peer.Note)}"),
+            new("one request at a time", "tok/s", sequential, peer.Single.OutputTokensPerSecond, sequential / peer.Single.OutputTokensPerSecond,
+                null, $"{s.SequentialRequests} sequential requests; llama.cpp: 1 sequence"),
+            new("LlmServe concurrent / one at a time", "x", concurrent / sequential, Target: ">= 8x"),
+        ]);
+    }
+}
