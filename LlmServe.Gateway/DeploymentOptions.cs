@@ -26,4 +26,10 @@ public sealed class DeploymentOptions
 
     /// <summary>The <c>owned_by</c> value shown by <c>/v1/models</c>.</summary>
     public string OwnedBy { get; set; } = DefaultOwner;
+
+    /// <summary>
+    /// Optional versions with traffic weights. When empty the deployment is one version served by <see cref="Upstream"/>;
+    /// when set, each request goes to one version chosen by weight (sticky per session or user).
+    /// </summary>
+    public List<DeploymentVersionOptions> Versions { get; set; } = [];
 }

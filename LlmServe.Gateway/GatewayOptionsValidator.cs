@@ -44,7 +44,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 }
             }
 
-            if (!UpstreamAddress.TryParse(deployment.Upstream, out _))
+            if (deployment.Versions.Count > 0)
+            {
+                failures.AddRange(DeploymentVersionsValidator.Validate(path, deployment));
+            }
+            else if (!UpstreamAddress.TryParse(deployment.Upstream, out _))
             {
                 failures.Add($"{path}:Upstream '{deployment.Upstream}' must be an absolute http(s) URL.");
             }

@@ -29,6 +29,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<IReplicaResolver, ServiceDiscoveryReplicaResolver>();
         services.AddSingleton<ReplicaStateStore>();
         services.AddSingleton<ModelRouter>();
+        services.AddSingleton<TrafficWeights>();
 
         services.AddHttpForwarder();
         services.AddSingleton(_ => UpstreamHttpHandler.CreateInvoker());

@@ -26,15 +26,17 @@ internal sealed class InferenceProxy(ModelRouter router, UpstreamForwarder forwa
         }
 
         string? model;
+        RouteRequest routeRequest;
         using (body.Document)
         {
             if (!OpenAiRequestValidator.TryValidate(endpoint, body.Document.RootElement, out model, out var invalid))
             {
                 return OpenAiError.BadRequest(invalid.Message, invalid.Param);
             }
+            routeRequest = RouteRequestReader.Read(context.Request, body.Document.RootElement, model);
         }
 
-        var route = await router.RouteAsync(model, cancellationToken);
+        var route = await router.RouteAsync(routeRequest, cancellationToken);
         if (!route.IsRouted)
         {
             return route.Status == RouteStatus.ModelNotFound
