@@ -5,6 +5,30 @@ namespace LlmServe.Gateway;
 /// <summary>The checks a deployment's <see cref="DeploymentOptions.Versions"/> and admission limits must pass.</summary>
 internal static class DeploymentVersionsValidator
 {
+    public static IEnumerable<string> ValidateAdmission(string path, DeploymentOptions deployment)
+    {
+        if (deployment.MaxOngoingRequests < 0)
+        {
+            yield return $"{path}:MaxOngoingRequests must be >= 0 (0 = no cap).";
+        }
+        if (deployment.MaxQueuedRequests < -1)
+        {
+            yield return $"{path}:MaxQueuedRequests must be >= -1 (-1 = unbounded).";
+        }
+        if (deployment.QueueTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            yield return $"{path}:QueueTimeout must be positive when set.";
+        }
+        if (deployment.BackpressureStatusCode is not (StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable))
+        {
+            yield return $"{path}:BackpressureStatusCode must be 429 or 503.";
+        }
+        if (deployment.RetryAfterSeconds < 0)
+        {
+            yield return $"{path}:RetryAfterSeconds must be >= 0.";
+        }
+    }
+
     public static IEnumerable<string> Validate(string path, DeploymentOptions deployment)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);

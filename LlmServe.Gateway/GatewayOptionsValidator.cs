@@ -44,6 +44,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 }
             }
 
+            failures.AddRange(DeploymentVersionsValidator.ValidateAdmission(path, deployment));
             if (deployment.Versions.Count > 0)
             {
                 failures.AddRange(DeploymentVersionsValidator.Validate(path, deployment));

@@ -30,6 +30,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ReplicaStateStore>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<TrafficWeights>();
+        services.AddSingleton<AdmissionQueues>();
 
         services.AddHttpForwarder();
         services.AddSingleton(_ => UpstreamHttpHandler.CreateInvoker());

@@ -39,9 +39,12 @@ internal sealed class InferenceProxy(ModelRouter router, UpstreamForwarder forwa
         var route = await router.RouteAsync(routeRequest, cancellationToken);
         if (!route.IsRouted)
         {
-            return route.Status == RouteStatus.ModelNotFound
-                ? OpenAiError.ModelNotFound(model, route.Registry.ServedNames)
-                : NoReplicas(context, route.Deployment?.Name ?? model);
+            return route.Status switch
+            {
+                RouteStatus.ModelNotFound => OpenAiError.ModelNotFound(model, route.Registry.ServedNames),
+                RouteStatus.Rejected when route.Deployment is not null => Backpressure.Reject(context, route.Deployment, route.RejectReason),
+                _ => NoReplicas(context, route.Deployment?.Name ?? model),
+            };
         }
 
         if (model != route.Deployment.UpstreamModel)

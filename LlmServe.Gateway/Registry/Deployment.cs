@@ -1,3 +1,5 @@
+using LlmServe.Gateway.Routing;
+
 namespace LlmServe.Gateway.Registry;
 
 /// <summary>A validated deployment as the router sees it.</summary>
@@ -11,6 +13,9 @@ internal sealed record Deployment(string Name, IReadOnlyList<string> Aliases, Ur
 {
     /// <summary>The weighted versions; empty when the deployment is the single version at <see cref="Upstream"/>.</summary>
     public IReadOnlyList<DeploymentVersion> Versions { get; init; } = [];
+
+    /// <summary>Ray Serve style backpressure limits.</summary>
+    public AdmissionLimits Admission { get; init; } = AdmissionLimits.Unlimited;
 
     /// <summary>The version this view routes to (null for an unversioned deployment).</summary>
     public string? Version { get; init; }

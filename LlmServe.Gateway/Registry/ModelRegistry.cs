@@ -59,6 +59,7 @@ internal sealed class ModelRegistry
             string.IsNullOrWhiteSpace(options.UpstreamModel) ? options.Name : options.UpstreamModel)
         {
             Versions = versions,
+            Admission = AdmissionLimits.FromOptions(options),
         };
     }
 

@@ -13,7 +13,8 @@ internal sealed partial class ModelRouter(
     ReplicaStateStore replicas,
     ILogger<ModelRouter> logger,
     TrafficWeights? weights = null,
-    IRandomFactory? randomFactory = null)
+    IRandomFactory? randomFactory = null,
+    AdmissionQueues? admission = null)
 {
     public ValueTask<RouteResult> RouteAsync(string model, CancellationToken cancellationToken) =>
         RouteAsync(new RouteRequest(model), cancellationToken);
@@ -33,6 +34,15 @@ internal sealed partial class ModelRouter(
         if (candidates is null)
         {
             return RouteResult.NoReplicas(snapshot, deployment);
+        }
+
+        if (deployment.Admission.IsLimited && candidates.Length > 0)
+        {
+            var queue = (admission ?? new AdmissionQueues(TimeProvider.System)).Get(deployment.Name);
+            var (admitted, reason) = await queue.AdmitAsync(deployment, candidates, policy, request.Priority, cancellationToken);
+            return admitted is null
+                ? RouteResult.Rejected(snapshot, deployment, reason)
+                : RouteResult.Routed(snapshot, deployment, admitted);
         }
 
         var chosen = policy.Pick(deployment, candidates);

@@ -20,10 +20,10 @@ internal sealed class ReplicaState(string deployment, Uri address)
     public int InFlightRequests => Volatile.Read(ref _inFlight);
 
     /// <summary>Counts a request against this replica until the returned lease is disposed.</summary>
-    public ReplicaLease Acquire()
+    public ReplicaLease Acquire(Action? onRelease = null)
     {
         Interlocked.Increment(ref _inFlight);
-        return new ReplicaLease(this);
+        return new ReplicaLease(this, onRelease);
     }
 
     internal void Release() => Interlocked.Decrement(ref _inFlight);
