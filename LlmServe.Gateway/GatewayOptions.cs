@@ -14,4 +14,7 @@ public sealed class GatewayOptions
     /// a busy worker must fit inside it, hence the generous default.
     /// </summary>
     public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Health checks, outlier ejection, retries and first-byte timeout.</summary>
+    public ResilienceOptions Resilience { get; set; } = new();
 }

@@ -19,6 +19,13 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.SectionName}:UpstreamIdleTimeout must be positive.");
         }
 
+        var resilience = options.Resilience;
+        if (resilience.MaxRetries < 0 || resilience.ConsecutiveFailures < 0 || resilience.EjectionDuration <= TimeSpan.Zero
+            || resilience.HealthCheckTimeout <= TimeSpan.Zero || resilience.FirstByteTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{GatewayOptions.SectionName}:Resilience: counts must be >= 0 and durations positive.");
+        }
+
         for (var i = 0; i < options.Deployments.Count; i++)
         {
             var deployment = options.Deployments[i];

@@ -31,9 +31,12 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<TrafficWeights>();
         services.AddSingleton<AdmissionQueues>();
+        services.AddSingleton<ReplicaHealthChecker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaHealthChecker>());
 
         services.AddHttpForwarder();
-        services.AddSingleton(_ => UpstreamHttpHandler.CreateInvoker());
+        services.AddSingleton(sp => new HttpMessageInvoker(new FirstByteTimeoutHandler(UpstreamHttpHandler.Create(),
+            sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()), disposeHandler: true));
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<InferenceProxy>();
         services.AddSingleton<GatewayMetrics>();

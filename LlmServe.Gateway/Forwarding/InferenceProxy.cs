@@ -4,14 +4,21 @@ using LlmServe.Gateway.Routing;
 using LlmServe.Gateway.Telemetry;
 using LlmServe.Gateway.Validation;
 using LlmServe.ServiceDefaults.OpenAi;
+using Microsoft.Extensions.Options;
 
 namespace LlmServe.Gateway.Forwarding;
 
 /// <summary>
 /// The request path shared by every inference endpoint: buffer and validate the body, route by <c>model</c>,
-/// forward to the chosen replica, and account for it (in-flight count, metrics, trace).
+/// forward to the chosen replica (retrying on another one while nothing reached the client), and account for it
+/// (in-flight count, outlier detection, metrics, trace).
 /// </summary>
-internal sealed class InferenceProxy(ModelRouter router, UpstreamForwarder forwarder, GatewayMetrics metrics, TimeProvider time)
+internal sealed class InferenceProxy(
+    ModelRouter router,
+    UpstreamForwarder forwarder,
+    GatewayMetrics metrics,
+    TimeProvider time,
+    IOptionsMonitor<GatewayOptions> options)
 {
     /// <summary>Seconds a client should wait before retrying when a deployment has no replica (workers start in seconds).</summary>
     public const int RetryAfterSeconds = 1;
@@ -36,29 +43,42 @@ internal sealed class InferenceProxy(ModelRouter router, UpstreamForwarder forwa
             routeRequest = RouteRequestReader.Read(context.Request, body.Document.RootElement, model);
         }
 
-        var route = await router.RouteAsync(routeRequest, cancellationToken);
-        if (!route.IsRouted)
+        var maxRetries = Math.Max(0, options.CurrentValue.Resilience.MaxRetries);
+        var tried = new List<ReplicaState>();
+        for (var attempt = 0; ; attempt++)
         {
-            return route.Status switch
+            var route = await router.RouteAsync(routeRequest with { Exclude = tried }, cancellationToken);
+            if (!route.IsRouted)
             {
-                RouteStatus.ModelNotFound => OpenAiError.ModelNotFound(model, route.Registry.ServedNames),
-                RouteStatus.Rejected when route.Deployment is not null => Backpressure.Reject(context, route.Deployment, route.RejectReason),
-                _ => NoReplicas(context, route.Deployment?.Name ?? model),
-            };
-        }
+                return route.Status switch
+                {
+                    RouteStatus.ModelNotFound => OpenAiError.ModelNotFound(model, route.Registry.ServedNames),
+                    RouteStatus.Rejected when route.Deployment is not null => Backpressure.Reject(context, route.Deployment, route.RejectReason),
+                    _ => NoReplicas(context, route.Deployment?.Name ?? model),
+                };
+            }
 
-        if (model != route.Deployment.UpstreamModel)
-        {
-            await ModelFieldRewriter.RewriteAsync(context.Request, route.Deployment.UpstreamModel, cancellationToken);
+            if (attempt == 0 && model != route.Deployment.UpstreamModel)
+            {
+                await ModelFieldRewriter.RewriteAsync(context.Request, route.Deployment.UpstreamModel, cancellationToken);
+            }
+            context.Request.Body.Position = 0;
+            ForwardOutcome outcome;
+            using (route.Lease)
+            {
+                tried.Add(route.Lease.Replica);
+                outcome = await ForwardAsync(context, model, route.Deployment, route.Lease.Replica, attempt >= maxRetries);
+            }
+            if (outcome != ForwardOutcome.FailedBeforeResponse || attempt >= maxRetries)
+            {
+                return TypedResults.Empty;
+            }
+            metrics.RequestRetried(route.Deployment.Name, route.Lease.Replica.Id);
+            context.Response.Clear();
         }
-        using (route.Lease)
-        {
-            await ForwardAsync(context, model, route.Deployment, route.Lease.Replica);
-        }
-        return TypedResults.Empty;
     }
 
-    private async Task ForwardAsync(HttpContext context, string model, Deployment deployment, ReplicaState replica)
+    private async Task<ForwardOutcome> ForwardAsync(HttpContext context, string model, Deployment deployment, ReplicaState replica, bool lastAttempt)
     {
         using var activity = GatewayTelemetry.ActivitySource.StartActivity(GatewayTelemetry.RouteActivityName, ActivityKind.Internal);
         activity?.SetTag(GatewayTelemetry.ModelAttribute, model);
@@ -67,19 +87,38 @@ internal sealed class InferenceProxy(ModelRouter router, UpstreamForwarder forwa
 
         var started = time.GetTimestamp();
         metrics.RequestStarted(deployment.Name, replica.Id);
+        var outcome = ForwardOutcome.FailedBeforeResponse;
         try
         {
-            await forwarder.ForwardAsync(context, deployment, replica);
+            outcome = await forwarder.ForwardAsync(context, deployment, replica, lastAttempt);
+            return outcome;
         }
         finally
         {
-            var status = context.Response.StatusCode;
+            var status = outcome == ForwardOutcome.FailedBeforeResponse && !lastAttempt
+                ? StatusCodes.Status502BadGateway
+                : context.Response.StatusCode;
+            RecordOutcome(deployment, replica, outcome, status);
             metrics.RequestCompleted(deployment.Name, replica.Id, status, time.GetElapsedTime(started));
             activity?.SetTag("http.response.status_code", status);
-            if (status >= StatusCodes.Status500InternalServerError)
+            if (status >= StatusCodes.Status500InternalServerError || outcome == ForwardOutcome.FailedMidResponse)
             {
                 activity?.SetStatus(ActivityStatusCode.Error);
             }
+        }
+    }
+
+    private void RecordOutcome(Deployment deployment, ReplicaState replica, ForwardOutcome outcome, int status)
+    {
+        if (outcome == ForwardOutcome.ClientGone)
+        {
+            return;
+        }
+        var resilience = options.CurrentValue.Resilience;
+        var success = outcome == ForwardOutcome.Completed && status < StatusCodes.Status500InternalServerError;
+        if (replica.RecordResult(success, time.GetUtcNow(), resilience.ConsecutiveFailures, resilience.EjectionDuration))
+        {
+            metrics.ReplicaEjected(deployment.Name, replica.Id);
         }
     }
 

@@ -14,7 +14,8 @@ internal sealed partial class ModelRouter(
     ILogger<ModelRouter> logger,
     TrafficWeights? weights = null,
     IRandomFactory? randomFactory = null,
-    AdmissionQueues? admission = null)
+    AdmissionQueues? admission = null,
+    TimeProvider? time = null)
 {
     public ValueTask<RouteResult> RouteAsync(string model, CancellationToken cancellationToken) =>
         RouteAsync(new RouteRequest(model), cancellationToken);
@@ -30,11 +31,12 @@ internal sealed partial class ModelRouter(
         }
 
         var deployment = ChooseVersion(served.Deployment, request.StickyKey);
-        var candidates = await ResolveAsync(deployment, cancellationToken);
-        if (candidates is null)
+        var resolved = await ResolveAsync(deployment, cancellationToken);
+        if (resolved is null)
         {
             return RouteResult.NoReplicas(snapshot, deployment);
         }
+        var candidates = Filter(resolved, request.Exclude);
 
         if (deployment.Admission.IsLimited && candidates.Length > 0)
         {
@@ -71,6 +73,14 @@ internal sealed partial class ModelRouter(
         var index = TrafficSplit.Choose(effective, point);
         // Every weight zeroed at runtime: fall back to the first version rather than refuse traffic.
         return deployment.ForVersion(deployment.Versions[Math.Max(index, 0)]);
+    }
+
+    /// <summary>Healthy, non-ejected replicas not yet tried by this request, relaxing each rule that would leave none.</summary>
+    private ReplicaState[] Filter(ReplicaState[] replicas, IReadOnlyCollection<ReplicaState> exclude)
+    {
+        var available = OutlierDetection.Available(replicas, (time ?? TimeProvider.System).GetUtcNow());
+        var untried = available.Where(r => !exclude.Contains(r)).ToArray();
+        return untried.Length > 0 ? untried : available.ToArray();
     }
 
     private async ValueTask<ReplicaState[]?> ResolveAsync(Deployment deployment, CancellationToken cancellationToken)

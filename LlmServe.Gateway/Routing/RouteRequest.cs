@@ -8,4 +8,7 @@ internal sealed record RouteRequest(string Model, string? StickyKey = null, int 
 {
     public const string SessionHeader = "x-llmserve-session";
     public const string PriorityHeader = "x-llmserve-priority";
+
+    /// <summary>Replicas that already failed this request; avoided while any other replica is available.</summary>
+    public IReadOnlyCollection<ReplicaState> Exclude { get; init; } = [];
 }

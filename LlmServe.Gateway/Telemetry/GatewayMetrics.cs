@@ -16,6 +16,8 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly UpDownCounter<long> _ongoing;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _ejections;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +29,10 @@ internal sealed class GatewayMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _ongoing = meter.CreateUpDownCounter<long>(GatewayTelemetry.OngoingRequests, "{request}",
             "Requests this gateway is currently forwarding, by deployment and replica (the autoscaling signal).");
+        _retries = meter.CreateCounter<long>(GatewayTelemetry.RetriesTotal, "{request}",
+            "Attempts that failed before any response byte and were retried on another replica, by the failed replica.");
+        _ejections = meter.CreateCounter<long>(GatewayTelemetry.EjectionsTotal, "{ejection}",
+            "Times passive outlier detection ejected a replica, by deployment and replica.");
     }
 
     public void RequestStarted(string deployment, string replica) =>
@@ -41,6 +47,12 @@ internal sealed class GatewayMetrics
         _requests.Add(1, deploymentTag, replicaTag, statusTag);
         _duration.Record(elapsed.TotalSeconds, deploymentTag, replicaTag, statusTag);
     }
+
+    public void RequestRetried(string deployment, string replica) =>
+        _retries.Add(1, Tag(GatewayTelemetry.DeploymentTag, deployment), Tag(GatewayTelemetry.ReplicaTag, replica));
+
+    public void ReplicaEjected(string deployment, string replica) =>
+        _ejections.Add(1, Tag(GatewayTelemetry.DeploymentTag, deployment), Tag(GatewayTelemetry.ReplicaTag, replica));
 
     private static KeyValuePair<string, object?> Tag(string key, string value) => new(key, value);
 }

@@ -12,6 +12,8 @@ internal static class GatewayTelemetry
     public const string RequestsTotal = "llmserve_gateway_requests_total";
     public const string RequestDuration = "llmserve_gateway_request_duration_seconds";
     public const string OngoingRequests = "llmserve_gateway_ongoing_requests";
+    public const string RetriesTotal = "llmserve_gateway_retries_total";
+    public const string EjectionsTotal = "llmserve_gateway_replica_ejections_total";
 
     public const string RouteActivityName = "llmserve.gateway.route";
 
