@@ -17,4 +17,7 @@ public sealed class GatewayOptions
 
     /// <summary>Health checks, outlier ejection, retries and first-byte timeout.</summary>
     public ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>API keys, per-key limits and budgets, and the admin key.</summary>
+    public AuthOptions Auth { get; set; } = new();
 }

@@ -26,6 +26,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.SectionName}:Resilience: counts must be >= 0 and durations positive.");
         }
 
+        failures.AddRange(Auth.AuthOptionsValidator.Validate(options.Auth));
+
         for (var i = 0; i < options.Deployments.Count; i++)
         {
             var deployment = options.Deployments[i];

@@ -1,4 +1,5 @@
 using LlmServe.Gateway.Apis;
+using LlmServe.Gateway.Auth;
 using LlmServe.Gateway.Extensions;
 using LlmServe.ServiceDefaults.OpenAi;
 
@@ -10,11 +11,13 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.UseOpenAiErrors();
+app.UseMiddleware<ApiKeyMiddleware>();
 
 app.MapChatCompletionsApi();
 app.MapCompletionsApi();
 app.MapEmbeddingsApi();
 app.MapModelsApi();
+app.MapAdminApi();
 app.MapDefaultEndpoints();
 
 app.Run();

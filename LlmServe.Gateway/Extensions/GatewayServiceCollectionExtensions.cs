@@ -1,3 +1,4 @@
+using LlmServe.Gateway.Auth;
 using LlmServe.Gateway.Forwarding;
 using LlmServe.Gateway.Registry;
 using LlmServe.Gateway.Routing;
@@ -39,6 +40,8 @@ internal static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()), disposeHandler: true));
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<InferenceProxy>();
+        services.AddSingleton<KeyUsageLedger>();
+        services.AddSingleton<KeyPolicyEnforcer>();
         services.AddSingleton<GatewayMetrics>();
 
         // AddServiceDefaults registers discovery too; repeating it keeps the gateway correct on its own.

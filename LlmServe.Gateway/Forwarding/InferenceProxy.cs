@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlmServe.Gateway.Auth;
 using LlmServe.Gateway.Registry;
 using LlmServe.Gateway.Routing;
 using LlmServe.Gateway.Telemetry;
@@ -18,7 +19,8 @@ internal sealed class InferenceProxy(
     UpstreamForwarder forwarder,
     GatewayMetrics metrics,
     TimeProvider time,
-    IOptionsMonitor<GatewayOptions> options)
+    IOptionsMonitor<GatewayOptions> options,
+    KeyPolicyEnforcer keys)
 {
     /// <summary>Seconds a client should wait before retrying when a deployment has no replica (workers start in seconds).</summary>
     public const int RetryAfterSeconds = 1;
@@ -34,15 +36,41 @@ internal sealed class InferenceProxy(
 
         string? model;
         RouteRequest routeRequest;
+        KeyUsageLedger.Reservation? reservation;
         using (body.Document)
         {
             if (!OpenAiRequestValidator.TryValidate(endpoint, body.Document.RootElement, out model, out var invalid))
             {
                 return OpenAiError.BadRequest(invalid.Message, invalid.Param);
             }
+            if (keys.Check(context, model, body.Document.RootElement, out reservation) is { } denied)
+            {
+                return denied;
+            }
             routeRequest = RouteRequestReader.Read(context.Request, body.Document.RootElement, model);
         }
 
+        if (reservation is null)
+        {
+            return await RouteAndForwardAsync(context, model, routeRequest, cancellationToken);
+        }
+        // Count what the worker reports: both a JSON body and a stream's last chunk end with the usage.
+        var originalBody = context.Response.Body;
+        var tail = new UsageTailStream(originalBody);
+        context.Response.Body = tail;
+        try
+        {
+            return await RouteAndForwardAsync(context, model, routeRequest, cancellationToken);
+        }
+        finally
+        {
+            context.Response.Body = originalBody;
+            reservation.Settle(tail.TotalTokens() ?? (context.Response.StatusCode >= 400 ? 0 : null));
+        }
+    }
+
+    private async Task<IResult> RouteAndForwardAsync(HttpContext context, string model, RouteRequest routeRequest, CancellationToken cancellationToken)
+    {
         var maxRetries = Math.Max(0, options.CurrentValue.Resilience.MaxRetries);
         var tried = new List<ReplicaState>();
         for (var attempt = 0; ; attempt++)

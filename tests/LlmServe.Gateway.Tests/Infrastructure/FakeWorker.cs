@@ -141,6 +141,7 @@ public sealed class FakeWorker : IAsyncDisposable
         {
             model = root.GetProperty("model").GetString(),
             worker = BaseAddress.Authority,
+            usage = new { prompt_tokens = 2, completion_tokens = 5, total_tokens = 7 },
             path = context.Request.Path.Value + context.Request.QueryString.Value,
             body,
             traceparent = context.Request.Headers["traceparent"].ToString(),
