@@ -81,7 +81,7 @@ internal sealed class InferenceProxy(
                 return route.Status switch
                 {
                     RouteStatus.ModelNotFound => OpenAiError.ModelNotFound(model, route.Registry.ServedNames),
-                    RouteStatus.Rejected when route.Deployment is not null => Backpressure.Reject(context, route.Deployment, route.RejectReason),
+                    RouteStatus.Rejected when route.Deployment is not null => Reject(context, route.Deployment, route.RejectReason),
                     _ => NoReplicas(context, route.Deployment?.Name ?? model),
                 };
             }
@@ -116,6 +116,9 @@ internal sealed class InferenceProxy(
         var started = time.GetTimestamp();
         metrics.RequestStarted(deployment.Name, replica.Id);
         var outcome = ForwardOutcome.FailedBeforeResponse;
+        var body = context.Response.Body;
+        var timing = new FirstByteTimingStream(body, time);
+        context.Response.Body = timing;
         try
         {
             outcome = await forwarder.ForwardAsync(context, deployment, replica, lastAttempt);
@@ -123,6 +126,8 @@ internal sealed class InferenceProxy(
         }
         finally
         {
+            context.Response.Body = body;
+            RecordTimings(deployment, replica, outcome, started, timing.FirstWriteTimestamp, context.Response.StatusCode);
             var status = outcome == ForwardOutcome.FailedBeforeResponse && !lastAttempt
                 ? StatusCodes.Status502BadGateway
                 : context.Response.StatusCode;
@@ -133,6 +138,31 @@ internal sealed class InferenceProxy(
             {
                 activity?.SetStatus(ActivityStatusCode.Error);
             }
+        }
+    }
+
+    private IResult Reject(HttpContext context, Deployment deployment, RejectReason reason)
+    {
+        metrics.RequestRejected(deployment.Name, reason == RejectReason.QueueTimeout ? Backpressure.QueueTimeoutCode : Backpressure.QueueFullCode);
+        return Backpressure.Reject(context, deployment, reason);
+    }
+
+    private void RecordTimings(Deployment deployment, ReplicaState replica, ForwardOutcome outcome, long started, long firstByte, int status)
+    {
+        if (outcome == ForwardOutcome.Completed && status < StatusCodes.Status400BadRequest && firstByte != 0)
+        {
+            metrics.FirstByte(deployment.Name, replica.Id, time.GetElapsedTime(started, firstByte));
+        }
+        var kind = outcome switch
+        {
+            ForwardOutcome.FailedBeforeResponse => "upstream_failed",
+            ForwardOutcome.FailedMidResponse => "mid_stream",
+            ForwardOutcome.Completed when status >= StatusCodes.Status500InternalServerError => "status_5xx",
+            _ => null,
+        };
+        if (kind is not null)
+        {
+            metrics.RequestFailed(deployment.Name, replica.Id, kind);
         }
     }
 
