@@ -20,4 +20,7 @@ public sealed class GatewayOptions
 
     /// <summary>API keys, per-key limits and budgets, and the admin key.</summary>
     public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Which replica of a deployment serves a request.</summary>
+    public RoutingOptions Routing { get; set; } = new();
 }

@@ -27,6 +27,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         failures.AddRange(Auth.AuthOptionsValidator.Validate(options.Auth));
+        if (options.Routing.Policy is not (RoutingPolicies.PowerOfTwoChoices or RoutingPolicies.PrefixAffinity)
+            || options.Routing.PrefixBlockCharacters <= 0 || options.Routing.PrefixBlocks <= 0 || options.Routing.ImbalanceThreshold < 0)
+        {
+            failures.Add($"{GatewayOptions.SectionName}:Routing: Policy must be {RoutingPolicies.PowerOfTwoChoices} or {RoutingPolicies.PrefixAffinity}; sizes positive.");
+        }
 
         for (var i = 0; i < options.Deployments.Count; i++)
         {

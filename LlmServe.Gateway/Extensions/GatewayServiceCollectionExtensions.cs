@@ -26,7 +26,12 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ModelRegistryProvider>();
 
         services.AddSingleton<IRandomFactory, RandomFactory>();
-        services.AddSingleton<IRoutingPolicy, PowerOfTwoChoicesRoutingPolicy>();
+        services.AddSingleton<PowerOfTwoChoicesRoutingPolicy>();
+        services.AddSingleton<PrefixAffinityRoutingPolicy>();
+        services.AddSingleton<IRoutingPolicy>(sp =>
+            sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>().CurrentValue.Routing.Policy == RoutingPolicies.PrefixAffinity
+                ? sp.GetRequiredService<PrefixAffinityRoutingPolicy>()
+                : sp.GetRequiredService<PowerOfTwoChoicesRoutingPolicy>());
         services.AddSingleton<IReplicaResolver, ServiceDiscoveryReplicaResolver>();
         services.AddSingleton<ReplicaStateStore>();
         services.AddSingleton<ModelRouter>();

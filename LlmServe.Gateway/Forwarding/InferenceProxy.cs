@@ -47,7 +47,7 @@ internal sealed class InferenceProxy(
             {
                 return denied;
             }
-            routeRequest = RouteRequestReader.Read(context.Request, body.Document.RootElement, model);
+            routeRequest = RouteRequestReader.Read(context.Request, body.Document.RootElement, model, options.CurrentValue.Routing);
         }
 
         if (reservation is null)

@@ -24,14 +24,18 @@ internal sealed class DeploymentQueue(TimeProvider time)
     public int MaxQueuedObserved { get; private set; }
 
     /// <summary>Admits the request to a replica, queues it, or rejects it. Null lease with a reason means rejected.</summary>
+    public ValueTask<(ReplicaLease? Lease, RejectReason Reason)> AdmitAsync(
+        Deployment deployment, ReplicaState[] candidates, IRoutingPolicy policy, int priority, CancellationToken cancellationToken) =>
+        AdmitAsync(deployment, candidates, policy, new RouteRequest(deployment.Name, null, priority), cancellationToken);
+
     public async ValueTask<(ReplicaLease? Lease, RejectReason Reason)> AdmitAsync(
-        Deployment deployment, ReplicaState[] candidates, IRoutingPolicy policy, int priority, CancellationToken cancellationToken)
+        Deployment deployment, ReplicaState[] candidates, IRoutingPolicy policy, RouteRequest request, CancellationToken cancellationToken)
     {
         var limits = deployment.Admission;
         Waiter waiter;
         lock (_gate)
         {
-            if (_waiters.Count == 0 && TryLease(deployment, candidates, policy) is { } lease)
+            if (_waiters.Count == 0 && TryLease(deployment, candidates, policy, request) is { } lease)
             {
                 return (lease, RejectReason.None);
             }
@@ -39,7 +43,7 @@ internal sealed class DeploymentQueue(TimeProvider time)
             {
                 return (null, RejectReason.QueueFull);
             }
-            waiter = new Waiter(deployment, candidates, policy, priority, _sequence++);
+            waiter = new Waiter(deployment, candidates, policy, request, _sequence++);
             _waiters.Add(waiter);
             MaxQueuedObserved = Math.Max(MaxQueuedObserved, _waiters.Count);
         }
@@ -76,7 +80,7 @@ internal sealed class DeploymentQueue(TimeProvider time)
         {
             foreach (var waiter in _waiters.ToArray())
             {
-                if (TryLease(waiter.Deployment, waiter.Candidates, waiter.Policy) is not { } lease)
+                if (TryLease(waiter.Deployment, waiter.Candidates, waiter.Policy, waiter.Request) is not { } lease)
                 {
                     continue;
                 }
@@ -86,15 +90,17 @@ internal sealed class DeploymentQueue(TimeProvider time)
         }
     }
 
-    private ReplicaLease? TryLease(Deployment deployment, ReplicaState[] candidates, IRoutingPolicy policy)
+    private ReplicaLease? TryLease(Deployment deployment, ReplicaState[] candidates, IRoutingPolicy policy, RouteRequest request)
     {
         var max = deployment.Admission.MaxOngoingRequests;
         var open = candidates.Where(r => r.InFlightRequests < max).ToArray();
-        return policy.Pick(deployment, open)?.Acquire(Dispatch);
+        return policy.Pick(deployment, open, request)?.Acquire(Dispatch);
     }
 
-    private sealed record Waiter(Deployment Deployment, ReplicaState[] Candidates, IRoutingPolicy Policy, int Priority, long Sequence)
+    private sealed record Waiter(Deployment Deployment, ReplicaState[] Candidates, IRoutingPolicy Policy, RouteRequest Request, long Sequence)
     {
+        public int Priority => Request.Priority;
+
         public TaskCompletionSource<ReplicaLease> Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -41,13 +41,13 @@ internal sealed partial class ModelRouter(
         if (deployment.Admission.IsLimited && candidates.Length > 0)
         {
             var queue = (admission ?? new AdmissionQueues(TimeProvider.System)).Get(deployment.Name);
-            var (admitted, reason) = await queue.AdmitAsync(deployment, candidates, policy, request.Priority, cancellationToken);
+            var (admitted, reason) = await queue.AdmitAsync(deployment, candidates, policy, request, cancellationToken);
             return admitted is null
                 ? RouteResult.Rejected(snapshot, deployment, reason)
                 : RouteResult.Routed(snapshot, deployment, admitted);
         }
 
-        var chosen = policy.Pick(deployment, candidates);
+        var chosen = policy.Pick(deployment, candidates, request);
         if (chosen is null)
         {
             LogNoReplicas(logger, deployment.Name, deployment.Upstream);

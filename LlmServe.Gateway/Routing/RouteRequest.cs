@@ -11,4 +11,7 @@ internal sealed record RouteRequest(string Model, string? StickyKey = null, int 
 
     /// <summary>Replicas that already failed this request; avoided while any other replica is available.</summary>
     public IReadOnlyCollection<ReplicaState> Exclude { get; init; } = [];
+
+    /// <summary>Hashes of the prompt's prefix at each block boundary, shortest first (empty when prefix routing is off).</summary>
+    public IReadOnlyList<int> PrefixHashes { get; init; } = [];
 }
