@@ -21,7 +21,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         var resilience = options.Resilience;
         if (resilience.MaxRetries < 0 || resilience.ConsecutiveFailures < 0 || resilience.EjectionDuration <= TimeSpan.Zero
-            || resilience.HealthCheckTimeout <= TimeSpan.Zero || resilience.FirstByteTimeout <= TimeSpan.Zero)
+            || resilience.HealthCheckTimeout <= TimeSpan.Zero || resilience.ConnectTimeout <= TimeSpan.Zero || resilience.FirstByteTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{GatewayOptions.SectionName}:Resilience: counts must be >= 0 and durations positive.");
         }

@@ -21,6 +21,9 @@ public sealed class ResilienceOptions
     /// <summary>Extra attempts on another replica, only when nothing of the response reached the client yet.</summary>
     public int MaxRetries { get; set; } = 1;
 
+    /// <summary>How long opening a connection to a replica may take (read at start; a dead host fails fast and is retried elsewhere).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long to wait for response headers (prefill / time to first token); null = only the idle timeout.</summary>
     public TimeSpan? FirstByteTimeout { get; set; }
 }

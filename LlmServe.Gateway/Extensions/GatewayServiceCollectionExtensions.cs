@@ -41,8 +41,13 @@ internal static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ReplicaHealthChecker>());
 
         services.AddHttpForwarder();
-        services.AddSingleton(sp => new HttpMessageInvoker(new FirstByteTimeoutHandler(UpstreamHttpHandler.Create(),
-            sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>(), sp.GetRequiredService<TimeProvider>()), disposeHandler: true));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>();
+            var handler = UpstreamHttpHandler.Create();
+            handler.ConnectTimeout = options.CurrentValue.Resilience.ConnectTimeout;
+            return new HttpMessageInvoker(new FirstByteTimeoutHandler(handler, options, sp.GetRequiredService<TimeProvider>()), disposeHandler: true);
+        });
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<InferenceProxy>();
         services.AddSingleton<KeyUsageLedger>();

@@ -48,4 +48,35 @@ public sealed class AdminApiTests
         using var replicas = JsonDocument.Parse(await gateway.Client.GetStringAsync("/admin/replicas", Cancellation));
         Assert.Contains(replicas.RootElement.EnumerateArray(), r => r.GetProperty("draining").GetBoolean());
     }
+
+    [Fact]
+    public async Task PutWeights_UnderLoad_NoRequestFails()
+    {
+        await using var stable = await FakeWorker.StartAsync();
+        await using var canary = await FakeWorker.StartAsync();
+        await using var gateway = TestGateway.Start(new()
+        {
+            ["Gateway:Deployments:0:Name"] = "split",
+            ["Gateway:Deployments:0:Versions:0:Name"] = "stable",
+            ["Gateway:Deployments:0:Versions:0:Upstream"] = stable.BaseAddress.ToString(),
+            ["Gateway:Deployments:0:Versions:1:Name"] = "canary",
+            ["Gateway:Deployments:0:Versions:1:Weight"] = "0",
+            ["Gateway:Deployments:0:Versions:1:Upstream"] = canary.BaseAddress.ToString(),
+        });
+
+        var load = Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
+        {
+            using var response = await gateway.Client.PostAsJsonAsync("/v1/completions", new { model = "split", prompt = "hi" }, Cancellation);
+            return response.StatusCode;
+        }));
+        for (var i = 0; i < 10; i++)
+        {
+            using var put = await gateway.Client.PutAsJsonAsync("/admin/deployments/split/weights",
+                new Dictionary<string, double> { ["stable"] = i % 2, ["canary"] = 1 - (i % 2) }, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.All(await load, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(200, stable.Requests + canary.Requests);
+    }
 }
