@@ -31,4 +31,27 @@ public sealed class DeploymentOptions
 
     /// <summary>Ray Serve-style autoscaling for this deployment; none means a fixed set of replicas.</summary>
     public AutoscalingOptions? Autoscaling { get; set; }
+    /// <summary>
+    /// Optional versions with traffic weights. When empty the deployment is one version served by <see cref="Upstream"/>;
+    /// when set, each request goes to one version chosen by weight (sticky per session or user).
+    /// </summary>
+    public List<DeploymentVersionOptions> Versions { get; set; } = [];
+
+    /// <summary>Per-replica cap on requests this gateway has in flight (Ray Serve <c>max_ongoing_requests</c>); 0 = no cap.</summary>
+    public int MaxOngoingRequests { get; set; }
+
+    /// <summary>
+    /// How many requests may wait when every replica is at <see cref="MaxOngoingRequests"/> (Ray Serve
+    /// <c>max_queued_requests</c>); -1 = unbounded. Requests over it are rejected at once.
+    /// </summary>
+    public int MaxQueuedRequests { get; set; } = -1;
+
+    /// <summary>How long a request may wait in the queue before it is rejected; null = until the client leaves.</summary>
+    public TimeSpan? QueueTimeout { get; set; }
+
+    /// <summary>The status a rejected request gets: 503 (Ray Serve's default) or 429.</summary>
+    public int BackpressureStatusCode { get; set; } = StatusCodes.Status503ServiceUnavailable;
+
+    /// <summary>The <c>Retry-After</c> seconds sent with a backpressure rejection.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
 }

@@ -14,4 +14,13 @@ public sealed class GatewayOptions
     /// a busy worker must fit inside it, hence the generous default.
     /// </summary>
     public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Health checks, outlier ejection, retries and first-byte timeout.</summary>
+    public ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>API keys, per-key limits and budgets, and the admin key.</summary>
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Which replica of a deployment serves a request.</summary>
+    public RoutingOptions Routing { get; set; } = new();
 }

@@ -19,6 +19,20 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{GatewayOptions.SectionName}:UpstreamIdleTimeout must be positive.");
         }
 
+        var resilience = options.Resilience;
+        if (resilience.MaxRetries < 0 || resilience.ConsecutiveFailures < 0 || resilience.EjectionDuration <= TimeSpan.Zero
+            || resilience.HealthCheckTimeout <= TimeSpan.Zero || resilience.ConnectTimeout <= TimeSpan.Zero || resilience.FirstByteTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{GatewayOptions.SectionName}:Resilience: counts must be >= 0 and durations positive.");
+        }
+
+        failures.AddRange(Auth.AuthOptionsValidator.Validate(options.Auth));
+        if (options.Routing.Policy is not (RoutingPolicies.PowerOfTwoChoices or RoutingPolicies.PrefixAffinity)
+            || options.Routing.PrefixBlockCharacters <= 0 || options.Routing.PrefixBlocks <= 0 || options.Routing.ImbalanceThreshold < 0)
+        {
+            failures.Add($"{GatewayOptions.SectionName}:Routing: Policy must be {RoutingPolicies.PowerOfTwoChoices} or {RoutingPolicies.PrefixAffinity}; sizes positive.");
+        }
+
         for (var i = 0; i < options.Deployments.Count; i++)
         {
             var deployment = options.Deployments[i];
@@ -49,7 +63,12 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 failures.AddRange(autoscaling.Validate($"{path}:Autoscaling"));
             }
 
-            if (!UpstreamAddress.TryParse(deployment.Upstream, out _))
+            failures.AddRange(DeploymentVersionsValidator.ValidateAdmission(path, deployment));
+            if (deployment.Versions.Count > 0)
+            {
+                failures.AddRange(DeploymentVersionsValidator.Validate(path, deployment));
+            }
+            else if (!UpstreamAddress.TryParse(deployment.Upstream, out _))
             {
                 failures.Add($"{path}:Upstream '{deployment.Upstream}' must be an absolute http(s) URL.");
             }

@@ -1,5 +1,6 @@
 using LlmServe.Gateway.Apis;
 using LlmServe.Gateway.Autoscaling;
+using LlmServe.Gateway.Auth;
 using LlmServe.Gateway.Extensions;
 using LlmServe.ServiceDefaults.OpenAi;
 
@@ -11,12 +12,14 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.UseOpenAiErrors();
+app.UseMiddleware<ApiKeyMiddleware>();
 
 app.MapChatCompletionsApi();
 app.MapCompletionsApi();
 app.MapEmbeddingsApi();
 app.MapModelsApi();
 app.MapAutoscalerApi();
+app.MapAdminApi();
 app.MapDefaultEndpoints();
 
 app.Run();

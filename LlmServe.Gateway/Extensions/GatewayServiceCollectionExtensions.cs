@@ -1,4 +1,5 @@
 using LlmServe.Gateway.Autoscaling;
+using LlmServe.Gateway.Auth;
 using LlmServe.Gateway.Forwarding;
 using LlmServe.Gateway.Registry;
 using LlmServe.Gateway.Routing;
@@ -26,15 +27,32 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ModelRegistryProvider>();
 
         services.AddSingleton<IRandomFactory, RandomFactory>();
-        services.AddSingleton<IRoutingPolicy, PowerOfTwoChoicesRoutingPolicy>();
+        services.AddSingleton<PowerOfTwoChoicesRoutingPolicy>();
+        services.AddSingleton<PrefixAffinityRoutingPolicy>();
+        services.AddSingleton<IRoutingPolicy>(sp =>
+            sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>().CurrentValue.Routing.Policy == RoutingPolicies.PrefixAffinity
+                ? sp.GetRequiredService<PrefixAffinityRoutingPolicy>()
+                : sp.GetRequiredService<PowerOfTwoChoicesRoutingPolicy>());
         services.AddSingleton<IReplicaResolver, ServiceDiscoveryReplicaResolver>();
         services.AddSingleton<ReplicaStateStore>();
         services.AddSingleton<ModelRouter>();
+        services.AddSingleton<TrafficWeights>();
+        services.AddSingleton<AdmissionQueues>();
+        services.AddSingleton<ReplicaHealthChecker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicaHealthChecker>());
 
         services.AddHttpForwarder();
-        services.AddSingleton(_ => UpstreamHttpHandler.CreateInvoker());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>();
+            var handler = UpstreamHttpHandler.Create();
+            handler.ConnectTimeout = options.CurrentValue.Resilience.ConnectTimeout;
+            return new HttpMessageInvoker(new FirstByteTimeoutHandler(handler, options, sp.GetRequiredService<TimeProvider>()), disposeHandler: true);
+        });
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<InferenceProxy>();
+        services.AddSingleton<KeyUsageLedger>();
+        services.AddSingleton<KeyPolicyEnforcer>();
         services.AddSingleton<GatewayMetrics>();
 
         // AddServiceDefaults registers discovery too; repeating it keeps the gateway correct on its own.

@@ -8,9 +8,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace LlmServe.Gateway.Forwarding;
 
 /// <summary>
-/// Sends a validated request to one replica with YARP and streams the response back unchanged. Failures before
-/// the response started become an OpenAI-shaped 502/504; failures mid-stream abort the connection so the client
-/// sees a truncated stream rather than a well-formed but wrong ending.
+/// Sends a validated request to one replica with YARP and streams the response back unchanged. A failure before
+/// the response started is reported to the caller (who may retry elsewhere) and, on the last attempt, becomes an
+/// OpenAI-shaped 502/504; a failure mid-stream ends an SSE response with an OpenAI-shaped error event and
+/// aborts any other response so the client never mistakes a truncated body for a complete one.
 /// </summary>
 internal sealed partial class UpstreamForwarder(
     IHttpForwarder forwarder,
@@ -18,7 +19,7 @@ internal sealed partial class UpstreamForwarder(
     IOptionsMonitor<GatewayOptions> options,
     ILogger<UpstreamForwarder> logger)
 {
-    public async Task ForwardAsync(HttpContext context, Deployment deployment, ReplicaState replica)
+    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, Deployment deployment, ReplicaState replica, bool lastAttempt = true)
     {
         // SSE chunks must reach the client the moment the worker flushes them.
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -28,35 +29,75 @@ internal sealed partial class UpstreamForwarder(
             ActivityTimeout = options.CurrentValue.UpstreamIdleTimeout,
             AllowResponseBuffering = false,
         };
-        // YARP links the upstream call to RequestAborted, so a client disconnect cancels the worker's generation.
-        var error = await forwarder.SendAsync(context, replica.DestinationPrefix, invoker, config, HttpTransformer.Default);
+        var lifetime = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
+        var deferred = new DeferredAbortFeature(lifetime);
+        context.Features.Set<IHttpRequestLifetimeFeature>(deferred);
+        ForwarderError error;
+        try
+        {
+            // YARP links the upstream call to RequestAborted, so a client disconnect cancels the worker's generation.
+            error = await forwarder.SendAsync(context, replica.DestinationPrefix, invoker, config, HttpTransformer.Default);
+        }
+        finally
+        {
+            context.Features.Set(lifetime);
+        }
         if (error == ForwarderError.None)
         {
-            return;
+            return ForwardOutcome.Completed;
         }
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         if (context.RequestAborted.IsCancellationRequested || IsClientSide(error))
         {
             LogClientGone(logger, deployment.Name, replica.Id, error);
-            return;
+            if (deferred.AbortRequested)
+            {
+                lifetime.Abort();
+            }
+            return ForwardOutcome.ClientGone;
         }
 
         LogForwardFailed(logger, exception, deployment.Name, replica.Id, error);
         if (context.Response.HasStarted)
         {
-            context.Abort();
-            return;
+            await EndStartedResponseAsync(context, lifetime, deployment, replica);
+            return ForwardOutcome.FailedMidResponse;
+        }
+        if (!lastAttempt)
+        {
+            return ForwardOutcome.FailedBeforeResponse;
         }
 
         context.Response.Clear();
-        var timedOut = error == ForwarderError.RequestTimedOut;
+        var timedOut = error == ForwarderError.RequestTimedOut || exception is TimeoutException;
         await OpenAiError.WriteAsync(context,
             timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
             timedOut
                 ? $"Deployment '{deployment.Name}' did not answer in time (replica {replica.Id})."
                 : $"Deployment '{deployment.Name}' could not be reached (replica {replica.Id}).",
             OpenAiError.Server, null, timedOut ? "upstream_timeout" : "upstream_unreachable");
+        return ForwardOutcome.FailedBeforeResponse;
+    }
+
+    private static async Task EndStartedResponseAsync(HttpContext context, IHttpRequestLifetimeFeature lifetime, Deployment deployment, ReplicaState replica)
+    {
+        if (context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            lifetime.Abort();
+            return;
+        }
+        try
+        {
+            await context.Response.WriteAsync(SseErrorEvent.Format(
+                $"Deployment '{deployment.Name}' replica {replica.Id} failed during the stream; the output is incomplete."),
+                context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            lifetime.Abort();
+        }
     }
 
     private static bool IsClientSide(ForwarderError error) => error is ForwarderError.RequestCanceled

@@ -48,12 +48,22 @@ internal sealed class ModelRegistry
 
     private static Deployment ToDeployment(DeploymentOptions options)
     {
-        if (!UpstreamAddress.TryParse(options.Upstream, out var upstream))
-        {
-            throw new InvalidOperationException($"Deployment '{options.Name}' has an invalid upstream '{options.Upstream}'.");
-        }
+        var versions = options.Versions.Select(v => new DeploymentVersion(v.Name, v.Weight, ParseUpstream(options.Name, v.Upstream),
+            UpstreamAddress.IsStatic(ParseUpstream(options.Name, v.Upstream)))).ToArray();
+        // A versioned deployment may omit Upstream; its own address is then the first version's (never routed to directly).
+        var upstream = versions.Length > 0 && string.IsNullOrWhiteSpace(options.Upstream)
+            ? versions[0].Upstream
+            : ParseUpstream(options.Name, options.Upstream);
         var owner = string.IsNullOrWhiteSpace(options.OwnedBy) ? DeploymentOptions.DefaultOwner : options.OwnedBy;
         return new Deployment(options.Name, options.Aliases, upstream, UpstreamAddress.IsStatic(upstream), owner,
-            string.IsNullOrWhiteSpace(options.UpstreamModel) ? options.Name : options.UpstreamModel);
+            string.IsNullOrWhiteSpace(options.UpstreamModel) ? options.Name : options.UpstreamModel)
+        {
+            Versions = versions,
+            Admission = AdmissionLimits.FromOptions(options),
+        };
     }
+
+    private static Uri ParseUpstream(string deployment, string value) => UpstreamAddress.TryParse(value, out var upstream)
+        ? upstream
+        : throw new InvalidOperationException($"Deployment '{deployment}' has an invalid upstream '{value}'.");
 }

@@ -10,4 +10,7 @@ internal interface IRoutingPolicy
 
     /// <summary>Picks one of <paramref name="replicas"/>, or null when the list is empty. Must not block.</summary>
     ReplicaState? Pick(Deployment deployment, IReadOnlyList<ReplicaState> replicas);
+
+    /// <summary>Picks with the request's routing hints (prefix hashes); policies that need none ignore them.</summary>
+    ReplicaState? Pick(Deployment deployment, IReadOnlyList<ReplicaState> replicas, RouteRequest request) => Pick(deployment, replicas);
 }

@@ -3,22 +3,26 @@ using LlmServe.Gateway.Registry;
 namespace LlmServe.Gateway.Routing;
 
 /// <summary>
-/// Glue between the registry, replica discovery and the routing policy: model id -> deployment -> replicas ->
-/// one replica, with its in-flight count taken before the request leaves the gateway.
+/// Glue between the registry, replica discovery and the routing policy: model id -> deployment -> version ->
+/// replicas -> one replica, with its in-flight count taken before the request leaves the gateway.
 /// </summary>
-/// <remarks>
-/// Later stages (canary traffic splits, admission control) slot in between resolving the deployment and picking
-/// the replica, without touching the policy or the forwarder.
-/// </remarks>
 internal sealed partial class ModelRouter(
     ModelRegistryProvider registry,
     IReplicaResolver resolver,
     IRoutingPolicy policy,
     ReplicaStateStore replicas,
-    ILogger<ModelRouter> logger)
+    ILogger<ModelRouter> logger,
+    TrafficWeights? weights = null,
+    IRandomFactory? randomFactory = null,
+    AdmissionQueues? admission = null,
+    TimeProvider? time = null)
 {
-    public async ValueTask<RouteResult> RouteAsync(string model, CancellationToken cancellationToken)
+    public ValueTask<RouteResult> RouteAsync(string model, CancellationToken cancellationToken) =>
+        RouteAsync(new RouteRequest(model), cancellationToken);
+
+    public async ValueTask<RouteResult> RouteAsync(RouteRequest request, CancellationToken cancellationToken)
     {
+        var model = request.Model;
         var snapshot = registry.Current;
         if (!snapshot.TryResolve(model, out var served))
         {
@@ -26,20 +30,24 @@ internal sealed partial class ModelRouter(
             return RouteResult.NotFound(snapshot);
         }
 
-        var deployment = served.Deployment;
-        IReadOnlyList<Uri> addresses;
-        try
+        var deployment = ChooseVersion(served.Deployment, request.StickyKey);
+        var resolved = await ResolveAsync(deployment, cancellationToken);
+        if (resolved is null)
         {
-            addresses = await resolver.ResolveAsync(deployment, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogResolveFailed(logger, ex, deployment.Name, deployment.Upstream);
             return RouteResult.NoReplicas(snapshot, deployment);
         }
+        var candidates = Filter(resolved, request.Exclude);
 
-        var candidates = addresses.Select(a => replicas.GetOrAdd(deployment.Name, a)).ToArray();
-        var chosen = policy.Pick(deployment, candidates);
+        if (deployment.Admission.IsLimited && candidates.Length > 0)
+        {
+            var queue = (admission ?? new AdmissionQueues(TimeProvider.System)).Get(deployment.Name);
+            var (admitted, reason) = await queue.AdmitAsync(deployment, candidates, policy, request, cancellationToken);
+            return admitted is null
+                ? RouteResult.Rejected(snapshot, deployment, reason)
+                : RouteResult.Routed(snapshot, deployment, admitted);
+        }
+
+        var chosen = policy.Pick(deployment, candidates, request);
         if (chosen is null)
         {
             LogNoReplicas(logger, deployment.Name, deployment.Upstream);
@@ -49,5 +57,43 @@ internal sealed partial class ModelRouter(
         var lease = chosen.Acquire();
         LogRouted(logger, model, deployment.Name, chosen.Id, chosen.InFlightRequests, candidates.Length);
         return RouteResult.Routed(snapshot, deployment, lease);
+    }
+
+    /// <summary>The version view of a deployment this request goes to (the deployment itself when unversioned).</summary>
+    internal Deployment ChooseVersion(Deployment deployment, string? stickyKey)
+    {
+        if (deployment.Versions.Count == 0)
+        {
+            return deployment;
+        }
+        var effective = weights?.Effective(deployment) ?? deployment.Versions.Select(v => v.Weight).ToArray();
+        var point = stickyKey is { Length: > 0 }
+            ? TrafficSplit.StickyPoint(stickyKey)
+            : (randomFactory ?? new RandomFactory()).CreateRandomInstance().NextDouble();
+        var index = TrafficSplit.Choose(effective, point);
+        // Every weight zeroed at runtime: fall back to the first version rather than refuse traffic.
+        return deployment.ForVersion(deployment.Versions[Math.Max(index, 0)]);
+    }
+
+    /// <summary>Healthy, non-ejected replicas not yet tried by this request, relaxing each rule that would leave none.</summary>
+    private ReplicaState[] Filter(ReplicaState[] replicas, IReadOnlyCollection<ReplicaState> exclude)
+    {
+        var available = OutlierDetection.Available(replicas, (time ?? TimeProvider.System).GetUtcNow());
+        var untried = available.Where(r => !exclude.Contains(r)).ToArray();
+        return untried.Length > 0 ? untried : available.ToArray();
+    }
+
+    private async ValueTask<ReplicaState[]?> ResolveAsync(Deployment deployment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var addresses = await resolver.ResolveAsync(deployment, cancellationToken);
+            return addresses.Select(a => replicas.GetOrAdd(deployment.Name, a)).ToArray();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogResolveFailed(logger, ex, deployment.Name, deployment.Upstream);
+            return null;
+        }
     }
 }

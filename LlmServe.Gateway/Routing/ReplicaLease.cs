@@ -1,7 +1,7 @@
 namespace LlmServe.Gateway.Routing;
 
 /// <summary>One request's claim on a replica; disposing it (once) gives the slot back.</summary>
-internal sealed class ReplicaLease(ReplicaState replica) : IDisposable
+internal sealed class ReplicaLease(ReplicaState replica, Action? onRelease = null) : IDisposable
 {
     private int _disposed;
 
@@ -12,6 +12,7 @@ internal sealed class ReplicaLease(ReplicaState replica) : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Replica.Release();
+            onRelease?.Invoke();
         }
     }
 }

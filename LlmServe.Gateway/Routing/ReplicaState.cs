@@ -20,11 +20,40 @@ internal sealed class ReplicaState(string deployment, Uri address)
     public int InFlightRequests => Volatile.Read(ref _inFlight);
 
     /// <summary>Counts a request against this replica until the returned lease is disposed.</summary>
-    public ReplicaLease Acquire()
+    public ReplicaLease Acquire(Action? onRelease = null)
     {
         Interlocked.Increment(ref _inFlight);
-        return new ReplicaLease(this);
+        return new ReplicaLease(this, onRelease);
     }
 
     internal void Release() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>False after the last active health probe failed.</summary>
+    public bool ProbeHealthy { get; set; } = true;
+
+    /// <summary>When passive outlier detection ejected this replica, until when.</summary>
+    public DateTimeOffset? EjectedUntil { get; private set; }
+
+    /// <summary>Set by the admin API: a draining replica takes no new requests but finishes the ones it has.</summary>
+    public bool Draining { get; set; }
+
+    public bool IsAvailable(DateTimeOffset now) => ProbeHealthy && !Draining && !(EjectedUntil > now);
+
+    /// <summary>Records one request's outcome; true when this result ejected the replica.</summary>
+    public bool RecordResult(bool success, DateTimeOffset now, int threshold, TimeSpan cooldown)
+    {
+        lock (_outlierGate)
+        {
+            (_failureStreak, var ejected) = OutlierDetection.OnResult(success, _failureStreak, now, threshold, cooldown);
+            if (ejected is not null)
+            {
+                EjectedUntil = ejected;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private readonly Lock _outlierGate = new();
+    private int _failureStreak;
 }

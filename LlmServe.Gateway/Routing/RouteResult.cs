@@ -14,6 +14,12 @@ internal sealed record RouteResult(RouteStatus Status, ModelRegistry Registry, D
     public static RouteResult NoReplicas(ModelRegistry registry, Deployment deployment) =>
         new(RouteStatus.NoReplicas, registry, deployment, null);
 
+    /// <summary>Why admission rejected the request (only for <see cref="RouteStatus.Rejected"/>).</summary>
+    public RejectReason RejectReason { get; init; }
+
+    public static RouteResult Rejected(ModelRegistry registry, Deployment deployment, RejectReason reason) =>
+        new(RouteStatus.Rejected, registry, deployment, null) { RejectReason = reason };
+
     public static RouteResult Routed(ModelRegistry registry, Deployment deployment, ReplicaLease lease) =>
         new(RouteStatus.Routed, registry, deployment, lease);
 }

@@ -6,4 +6,5 @@ internal enum RouteStatus
     Routed,
     ModelNotFound,
     NoReplicas,
+    Rejected,
 }

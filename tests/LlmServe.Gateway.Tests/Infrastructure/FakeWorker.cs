@@ -23,6 +23,13 @@ public sealed class FakeWorker : IAsyncDisposable
 
     public const string FirstChunk = "data: {\"chunk\":1}";
 
+    /// <summary>Per-request behaviour: <c>delay:MS</c>, <c>status:CODE</c>, <c>hang</c> or <c>die-mid-stream</c>.</summary>
+    public const string ModeHeader = "x-test-mode";
+
+    private int _ongoing;
+    private int _maxOngoing;
+    private int _requests;
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _releases = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _aborts = new();
     private readonly WebApplication _app;
@@ -34,6 +41,14 @@ public sealed class FakeWorker : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Applied to requests without a <see cref="ModeHeader"/> (for example <c>status:500</c> for a broken replica).</summary>
+    public string? DefaultMode { get; set; }
+
+    /// <summary>The most requests this worker served at once.</summary>
+    public int MaxOngoing => Volatile.Read(ref _maxOngoing);
+
+    public int Requests => Volatile.Read(ref _requests);
 
     public static async Task<FakeWorker> StartAsync()
     {
@@ -47,6 +62,8 @@ public sealed class FakeWorker : IAsyncDisposable
         app.MapPost("/v1/chat/completions", handle);
         app.MapPost("/v1/completions", handle);
         app.MapPost("/v1/embeddings", handle);
+        app.MapGet("/health", () => worker!.DefaultMode is "status:500" ? Results.StatusCode(503) : Results.Ok());
+        app.MapGet("/load", () => new { running = worker!._ongoing, waiting = 0, kv_cache_usage = 0.0, num_blocks = 16 });
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -66,6 +83,49 @@ public sealed class FakeWorker : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _requests);
+        var now = Interlocked.Increment(ref _ongoing);
+        for (var max = _maxOngoing; now > max; max = _maxOngoing)
+        {
+            Interlocked.CompareExchange(ref _maxOngoing, now, max);
+        }
+        try
+        {
+            var mode = context.Request.Headers[ModeHeader].ToString();
+            await HandleModeAsync(context, string.IsNullOrEmpty(mode) ? DefaultMode ?? "" : mode);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _ongoing);
+        }
+    }
+
+    private async Task HandleModeAsync(HttpContext context, string mode)
+    {
+        if (mode.StartsWith("delay:", StringComparison.Ordinal))
+        {
+            await Task.Delay(int.Parse(mode[6..], System.Globalization.CultureInfo.InvariantCulture), context.RequestAborted);
+        }
+        else if (mode.StartsWith("status:", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = int.Parse(mode[7..], System.Globalization.CultureInfo.InvariantCulture);
+            await context.Response.WriteAsync("{\"error\":{\"message\":\"fake failure\",\"type\":\"server_error\"}}");
+            return;
+        }
+        else if (mode == "hang")
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        else if (mode == "die-mid-stream")
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(FirstChunk + "\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(100, context.RequestAborted);
+            context.Abort();
+            return;
+        }
+
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         using var json = JsonDocument.Parse(body);
@@ -80,6 +140,8 @@ public sealed class FakeWorker : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(new
         {
             model = root.GetProperty("model").GetString(),
+            worker = BaseAddress.Authority,
+            usage = new { prompt_tokens = 2, completion_tokens = 5, total_tokens = 7 },
             path = context.Request.Path.Value + context.Request.QueryString.Value,
             body,
             traceparent = context.Request.Headers["traceparent"].ToString(),

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmServe.Gateway.Forwarding;
+
+/// <summary>
+/// Bounds the wait for an upstream's response headers (time to first token for a stream) by
+/// <see cref="ResilienceOptions.FirstByteTimeout"/>; the body is not affected, silences there fall to the idle timeout.
+/// </summary>
+internal sealed class FirstByteTimeoutHandler(HttpMessageHandler inner, IOptionsMonitor<GatewayOptions> options, TimeProvider time)
+    : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (options.CurrentValue.Resilience.FirstByteTimeout is not { } timeout)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await base.SendAsync(request, linked.Token);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No response headers within the first-byte timeout of {timeout}.", ex);
+        }
+    }
+}
