@@ -52,26 +52,28 @@ internal sealed class LlamaCppPeer : IDisposable
         try
         {
             var started = Stopwatch.GetTimestamp();
+            // LLamaSharp 0.30 lets a conversation sample only right after the decode that processed it, and long
+            // prompts of many conversations spill over several llama batches: so each prompt is decoded and its first
+            // token sampled on its own, then all conversations decode together, one token each per step.
+            var next = new int[prompts.Count];
             for (var i = 0; i < prompts.Count; i++)
             {
                 conversations[i].Prompt(prompts[i].Select(t => (LLamaToken)t).ToArray(), allLogits: false);
+                await InferAllAsync(executor);
+                next[i] = ArgMax(conversations[i].Sample());
             }
-            await InferAllAsync(executor);
             var prefill = Stopwatch.GetElapsedTime(started).TotalSeconds;
             started = Stopwatch.GetTimestamp();
-            for (var step = 0; step < outputTokens; step++)
+            for (var step = 1; step < outputTokens; step++)
             {
-                foreach (var conversation in conversations)
+                for (var i = 0; i < conversations.Count; i++)
                 {
-                    var next = ArgMax(conversation.Sample());
-                    if (step + 1 < outputTokens)
-                    {
-                        conversation.Prompt((LLamaToken)next);
-                    }
+                    conversations[i].Prompt((LLamaToken)next[i]);
                 }
-                if (step + 1 < outputTokens)
+                await InferAllAsync(executor);
+                for (var i = 0; i < conversations.Count; i++)
                 {
-                    await InferAllAsync(executor);
+                    next[i] = ArgMax(conversations[i].Sample());
                 }
             }
             return new PeerRun(prompts.Count, outputTokens, prefill, Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -44,7 +44,10 @@ internal sealed class WorkerClient(Uri baseAddress, string model) : IDisposable
             var at = Stopwatch.GetElapsedTime(started).TotalSeconds;
             using var doc = JsonDocument.Parse(line.AsMemory(6));
             var root = doc.RootElement;
-            if (root.TryGetProperty("choices", out var choices) && choices.GetArrayLength() > 0)
+            // Only chunks that carry text count: the worker opens every stream with an empty chunk before any token
+            // exists, and timing that would report the time to first byte, not to first token.
+            if (root.TryGetProperty("choices", out var choices) && choices.GetArrayLength() > 0
+                && choices[0].TryGetProperty("text", out var text) && text.GetString() is { Length: > 0 })
             {
                 chunks.Add(at);
             }
@@ -61,9 +64,7 @@ internal sealed class WorkerClient(Uri baseAddress, string model) : IDisposable
         var body = new Dictionary<string, object>
         {
             ["model"] = model,
-            // NOTE: a batch of one token-id array: the Worker applies its 64-prompt batch limit to a flat id array's
-            // length too, so a flat array rejects any prompt over 64 tokens; the nested form has no such limit.
-            ["prompt"] = new[] { prompt },
+            ["prompt"] = prompt,
             ["max_tokens"] = maxTokens,
             ["temperature"] = 0,
             ["ignore_eos"] = true,

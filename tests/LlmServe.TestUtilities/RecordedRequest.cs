@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace LlmServe.Agents.Tests.Infrastructure;
+namespace LlmServe.TestUtilities;
 
 /// <summary>A request the fake gateway received.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string? Authorization, string Body)
+public sealed record RecordedRequest(string Method, string Path, string? Authorization, string Body)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 }

@@ -8,15 +8,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LlmServe.Agents.Tests.Infrastructure;
+namespace LlmServe.TestUtilities;
 
 /// <summary>
-/// A test double of the gateway: a real Kestrel server on a loopback port that records every request and answers
+/// A test double of the gateway (for the Rag and Agents unit tests): a real Kestrel server on a loopback port that records every request and answers
 /// with a fixed OpenAI chat completion (or a configured error).
 /// </summary>
-internal sealed class FakeOpenAiServer : IAsyncDisposable
+public sealed class FakeOpenAiServer : IAsyncDisposable
 {
-    public const string AnswerText = "Once upon a time, a little robot answered every question with a smile.";
+    public const string AnswerText = "Each request keeps a block table that maps logical blocks to physical blocks [1].";
     public const string ServedModel = "stories260K";
 
     public static readonly string DefaultCompletion = JsonSerializer.Serialize(new
