@@ -5,6 +5,7 @@ using LlmServe.TestUtilities;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Engine.StructuredOutput;
 using LlmServe.Worker.Model;
+using LlmServe.Worker.Tests.Oracle;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ namespace LlmServe.Worker.Tests.Engine.StructuredOutput;
 /// Constrained decoding on the real checkpoint, sampling at temperature 1 so the model explores: every output must
 /// validate against its schema (checked by an independent JSON Schema validator) or match its regex/choices.
 /// </summary>
-public sealed class ConstrainedGenerationTests
+public sealed class ConstrainedGenerationTests(RandomCheckpointFixture checkpoints) : IClassFixture<RandomCheckpointFixture>
 {
     private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
     {
@@ -22,8 +23,8 @@ public sealed class ConstrainedGenerationTests
         public void Dispose() { }
     }
 
-    private static InferenceEngine CreateEngine() =>
-        new(ModelLoader.Load(TestModels.Stories260K, ScalarType.Float32), new EngineOptions(), new WorkerMetrics(new MeterFactory()),
+    private static InferenceEngine CreateEngine(string? model = null) =>
+        new(ModelLoader.Load(model ?? TestModels.Stories260K, ScalarType.Float32), new EngineOptions(), new WorkerMetrics(new MeterFactory()),
             NullLogger<InferenceEngine>.Instance);
 
     /// <summary>Varied schemas: nested objects, arrays with bounds, enums, integers, numbers, booleans, nullable fields.</summary>
@@ -70,11 +71,20 @@ public sealed class ConstrainedGenerationTests
     }
 
     [Fact]
-    public async Task TwoHundredVariedSchemas_EveryOutputValidates()
+    public Task TwoHundredVariedSchemas_EveryOutputValidates() => EveryOutputValidatesAsync(null, 200, 20261129);
+
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("qwen2")]
+    public Task RandomWeightCheckpoints_EveryOutputValidates(string architecture) =>
+        // Random weights sample almost uniformly: the constraint alone has to keep the output valid.
+        EveryOutputValidatesAsync(checkpoints.Gguf(architecture), 48, architecture.Length);
+
+    private static async Task EveryOutputValidatesAsync(string? model, int count, int seed)
     {
-        using var engine = CreateEngine();
-        var random = new Random(20261129);
-        var schemas = Enumerable.Range(0, 200).Select(_ => RandomSchema(random)).ToList();
+        using var engine = CreateEngine(model);
+        var random = new Random(seed);
+        var schemas = Enumerable.Range(0, count).Select(_ => RandomSchema(random)).ToList();
 
         var outputs = new string[schemas.Count];
         for (var batch = 0; batch < schemas.Count; batch += 16)
