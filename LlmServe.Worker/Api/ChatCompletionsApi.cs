@@ -14,32 +14,23 @@ internal static class ChatCompletionsApi
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, ModelHost host)
+    private static Task HandleAsync(HttpContext context, ModelHost host) =>
+        RequestPipeline.HandleAsync(context, host, async (root, engine) =>
     {
-        if (RequestPipeline.CheckReady(host, out var engine) is { } notReady)
-        {
-            await notReady.ExecuteAsync(context);
-            return;
-        }
-        using var doc = await RequestPipeline.ReadBodyAsync(context);
-        if (doc is null)
-        {
-            return;
-        }
         try
         {
-            var settings = GenerationSettings.Parse(doc.RootElement, chat: true);
+            var settings = GenerationSettings.Parse(root, chat: true);
             if (settings.Model != host.ServedModelName)
             {
                 await OpenAiError.ModelNotFound(settings.Model, [host.ServedModelName]).ExecuteAsync(context);
                 return;
             }
-            var messages = ChatMessage.ParseAll(doc.RootElement);
+            var messages = ChatMessage.ParseAll(root);
             var model = engine.Model;
-            var chat = ChatPromptRenderer.Render(doc.RootElement, messages, model.ChatTemplate, model.BosToken, model.EosToken);
+            var chat = ChatPromptRenderer.Render(root, messages, model.ChatTemplate, model.BosToken, model.EosToken);
             var prompt = ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
             var sampling = ConstraintReader.Apply(RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages"),
-                ConstraintReader.Read(doc.RootElement), engine, "response_format");
+                ConstraintReader.Read(root), engine, "response_format");
             await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling,
                 (id, created, index, text, finish, first, logprobs) => new
                 {
@@ -63,14 +54,10 @@ internal static class ChatCompletionsApi
                 (id, created, choices, usage) => new { id, @object = "chat.completion", created, model = settings.Model, choices, usage },
                 "chat.completion.chunk");
         }
-        catch (RequestValidationException ex)
-        {
-            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
-        }
         catch (ChatTemplateException ex)
         {
             // The template refused these messages (raise_exception) or could not render them.
             await OpenAiError.BadRequest(ex.Message, "messages").ExecuteAsync(context);
         }
-    }
+    });
 }

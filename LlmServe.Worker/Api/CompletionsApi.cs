@@ -14,58 +14,41 @@ internal static class CompletionsApi
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, ModelHost host)
+    private static Task HandleAsync(HttpContext context, ModelHost host) =>
+        RequestPipeline.HandleAsync(context, host, async (root, engine) =>
     {
-        if (RequestPipeline.CheckReady(host, out var engine) is { } notReady)
+        var settings = GenerationSettings.Parse(root, chat: false);
+        if (settings.Model != host.ServedModelName)
         {
-            await notReady.ExecuteAsync(context);
+            await OpenAiError.ModelNotFound(settings.Model, [host.ServedModelName]).ExecuteAsync(context);
             return;
         }
-        using var doc = await RequestPipeline.ReadBodyAsync(context);
-        if (doc is null)
-        {
-            return;
-        }
-        try
-        {
-            var root = doc.RootElement;
-            var settings = GenerationSettings.Parse(root, chat: false);
-            if (settings.Model != host.ServedModelName)
+        var model = engine.Model;
+        var prompts = ReadPrompts(root, model.Tokenizer);
+        var echo = JsonFields.OptionalBool(root, "echo", false);
+        var limited = settings with { MaxTokens = settings.MaxTokens ?? 16 }; // OpenAI's completions default
+        var sampling = ConstraintReader.Apply(
+            prompts.Select(p => RequestPipeline.Limit(limited, p.Count, model.MaxModelLen, "prompt")).ToList()[0],
+            ConstraintReader.Read(root), engine, "structured_outputs");
+        // Choice i belongs to prompt i / n.
+        string Echo(int index) => echo ? model.Tokenizer.Decode(prompts[index / settings.N]) : "";
+        await GenerationResponder.RespondAsync(context, engine, "cmpl", prompts, settings, sampling,
+            (id, created, index, text, finish, first, logprobs) => new
             {
-                await OpenAiError.ModelNotFound(settings.Model, [host.ServedModelName]).ExecuteAsync(context);
-                return;
-            }
-            var model = engine.Model;
-            var prompts = ReadPrompts(root, model.Tokenizer);
-            var echo = JsonFields.OptionalBool(root, "echo", false);
-            var limited = settings with { MaxTokens = settings.MaxTokens ?? 16 }; // OpenAI's completions default
-            var sampling = ConstraintReader.Apply(
-                prompts.Select(p => RequestPipeline.Limit(limited, p.Count, model.MaxModelLen, "prompt")).ToList()[0],
-                ConstraintReader.Read(root), engine, "structured_outputs");
-            // Choice i belongs to prompt i / n.
-            string Echo(int index) => echo ? model.Tokenizer.Decode(prompts[index / settings.N]) : "";
-            await GenerationResponder.RespondAsync(context, engine, "cmpl", prompts, settings, sampling,
-                (id, created, index, text, finish, first, logprobs) => new
+                id, @object = "text_completion", created, model = settings.Model,
+                choices = new[]
                 {
-                    id, @object = "text_completion", created, model = settings.Model,
-                    choices = new[]
-                    {
-                        new { index, text = first ? Echo(index) : text, logprobs = LogprobsFormatter.Completion(logprobs, model.Tokenizer, 0), finish_reason = finish },
-                    },
+                    new { index, text = first ? Echo(index) : text, logprobs = LogprobsFormatter.Completion(logprobs, model.Tokenizer, 0), finish_reason = finish },
                 },
-                (index, text, finish, logprobs) => new
-                {
-                    index, text = Echo(index) + text, logprobs = LogprobsFormatter.Completion(logprobs, model.Tokenizer, Echo(index).Length),
-                    finish_reason = finish,
-                },
-                (id, created, choices, usage) => new { id, @object = "text_completion", created, model = settings.Model, choices, usage },
-                "text_completion");
-        }
-        catch (RequestValidationException ex)
-        {
-            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
-        }
-    }
+            },
+            (index, text, finish, logprobs) => new
+            {
+                index, text = Echo(index) + text, logprobs = LogprobsFormatter.Completion(logprobs, model.Tokenizer, Echo(index).Length),
+                finish_reason = finish,
+            },
+            (id, created, choices, usage) => new { id, @object = "text_completion", created, model = settings.Model, choices, usage },
+            "text_completion");
+    });
 
     /// <summary>A string, an array of strings (a batch), an array of token ids, or an array of token-id arrays.</summary>
     private static List<IReadOnlyList<int>> ReadPrompts(JsonElement root, ITokenizer tokenizer)

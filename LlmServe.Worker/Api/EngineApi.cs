@@ -29,44 +29,18 @@ internal static class EngineApi
         return app;
     }
 
-    private static async Task TokenizeAsync(HttpContext context, ModelHost host)
+    private static Task TokenizeAsync(HttpContext context, ModelHost host) =>
+        RequestPipeline.HandleAsync(context, host, async (root, engine) =>
     {
-        if (RequestPipeline.CheckReady(host, out var engine) is { } notReady)
-        {
-            await notReady.ExecuteAsync(context);
-            return;
-        }
-        using var doc = await RequestPipeline.ReadBodyAsync(context);
-        if (doc is null)
-        {
-            return;
-        }
-        try
-        {
-            var prompt = JsonFields.RequiredString(doc.RootElement, "prompt");
-            var addSpecial = JsonFields.OptionalBool(doc.RootElement, "add_special_tokens", true);
-            var tokens = engine.Model.Tokenizer.Encode(prompt, addSpecial);
-            await context.Response.WriteAsJsonAsync(new { count = tokens.Count, max_model_len = engine.Model.MaxModelLen, tokens });
-        }
-        catch (RequestValidationException ex)
-        {
-            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
-        }
-    }
+        var prompt = JsonFields.RequiredString(root, "prompt");
+        var addSpecial = JsonFields.OptionalBool(root, "add_special_tokens", true);
+        var tokens = engine.Model.Tokenizer.Encode(prompt, addSpecial);
+        await context.Response.WriteAsJsonAsync(new { count = tokens.Count, max_model_len = engine.Model.MaxModelLen, tokens });
+    });
 
-    private static async Task DetokenizeAsync(HttpContext context, ModelHost host)
+    private static Task DetokenizeAsync(HttpContext context, ModelHost host) =>
+        RequestPipeline.HandleAsync(context, host, async (root, engine) =>
     {
-        if (RequestPipeline.CheckReady(host, out var engine) is { } notReady)
-        {
-            await notReady.ExecuteAsync(context);
-            return;
-        }
-        using var doc = await RequestPipeline.ReadBodyAsync(context);
-        if (doc is null)
-        {
-            return;
-        }
-        var root = doc.RootElement;
         var vocab = engine.Model.Tokenizer.VocabSize;
         if (!root.TryGetProperty("tokens", out var t) || t.ValueKind != JsonValueKind.Array
             || !t.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var id) && id >= 0 && id < vocab))
@@ -76,5 +50,5 @@ internal static class EngineApi
         }
         var text = engine.Model.Tokenizer.Decode(t.EnumerateArray().Select(e => e.GetInt32()));
         await context.Response.WriteAsJsonAsync(new { prompt = text });
-    }
+    });
 }

@@ -8,6 +8,33 @@ namespace LlmServe.Worker.Api;
 /// <summary>The steps every generation endpoint shares: engine readiness, body parsing, model name, context limits.</summary>
 internal static class RequestPipeline
 {
+    /// <summary>
+    /// Runs a generation-model endpoint: 503 while the model loads, 400 for an unreadable body, then
+    /// <paramref name="handle"/> with the body's root object; a <see cref="RequestValidationException"/> it throws
+    /// becomes a 400 naming the parameter.
+    /// </summary>
+    public static async Task HandleAsync(HttpContext context, ModelHost host, Func<JsonElement, InferenceEngine, Task> handle)
+    {
+        if (CheckReady(host, out var engine) is { } notReady)
+        {
+            await notReady.ExecuteAsync(context);
+            return;
+        }
+        using var doc = await ReadBodyAsync(context);
+        if (doc is null)
+        {
+            return;
+        }
+        try
+        {
+            await handle(doc.RootElement, engine);
+        }
+        catch (RequestValidationException ex)
+        {
+            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
+        }
+    }
+
     public static async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
     {
         try
