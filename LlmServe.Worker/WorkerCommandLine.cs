@@ -2,7 +2,7 @@ namespace LlmServe.Worker;
 
 /// <summary>
 /// The vLLM-style command line: <c>--model PATH|HUB_ID [--port N] [--served-model-name NAME] [--dtype T] [--max-model-len N]
-/// [--download-dir DIR]</c>,
+/// [--download-dir DIR] [--tensor-parallel-size N]</c>,
 /// mapped onto configuration keys so the same settings also come from environment variables and appsettings.
 /// </summary>
 internal static class WorkerCommandLine
@@ -22,6 +22,7 @@ internal static class WorkerCommandLine
         ["--max-num-batched-tokens"] = "Worker:MaxNumBatchedTokens",
         ["--scheduling-policy"] = "Worker:SchedulingPolicy",
         ["--download-dir"] = "Worker:DownloadDir",
+        ["--tensor-parallel-size"] = "Worker:TensorParallelSize",
     };
 
     /// <summary>Applies <c>--port</c>/<c>--host</c> as the Kestrel URL unless URLs were set another way (Aspire sets them).</summary>

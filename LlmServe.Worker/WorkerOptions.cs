@@ -23,6 +23,12 @@ internal sealed class WorkerOptions
     /// <summary>Upper bound on prompt + output tokens; 0 means the model's own context length.</summary>
     public int MaxModelLen { get; set; }
 
+    /// <summary>
+    /// Shards each layer is split over (vLLM's --tensor-parallel-size): one GPU each when the process sees that many,
+    /// else CPU shards. It must divide the model's attention heads and FFN width.
+    /// </summary>
+    public int TensorParallelSize { get; set; } = 1;
+
     /// <summary>Tokens per KV-cache block.</summary>
     public int BlockSize { get; set; } = 16;
 

@@ -15,6 +15,7 @@ internal static class WorkerServices
         builder.Services.AddOptions<WorkerOptions>()
             .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Model), "A model is required: --model PATH (or Worker:Model).")
+            .Validate(o => o.TensorParallelSize >= 1, "--tensor-parallel-size must be at least 1.")
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel((ctx, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = ctx.Configuration.GetValue<long?>("Worker:MaxRequestBytes") ?? 16 * 1024 * 1024);

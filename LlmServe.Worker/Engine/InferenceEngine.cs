@@ -32,7 +32,7 @@ internal sealed partial class InferenceEngine : IDisposable
         Model = model;
         _metrics = metrics;
         _logger = logger;
-        var numBlocks = options.NumBlocks(LlmServe.Worker.Model.Llama.KvCache.BytesPerSlot(model.Network.Config, model.Network.DType), model.MaxModelLen);
+        var numBlocks = options.NumBlocks(model.Network.CacheBytesPerSlot, model.MaxModelLen);
         _cache = model.Network.CreateCache(numBlocks * options.BlockSize);
         _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching);
         _scheduler = new Scheduler(options.Scheduler, _kv);

@@ -62,7 +62,12 @@ internal sealed partial class ModelHost(
 
     private void LoadGenerative(string path, TorchSharp.torch.ScalarType dtype, int maxModelLen)
     {
-        var model = ModelLoader.Load(path, dtype);
+        var shards = options.Value.TensorParallelSize;
+        var model = ModelLoader.Load(path, dtype, shards);
+        if (shards > 1)
+        {
+            LogSharded(ServedModelName, shards, model.Network.Shards.ToString());
+        }
         var limited = maxModelLen > 0 && maxModelLen < model.MaxModelLen
             ? new LoadedModel(model.Network, model.Tokenizer, model.ChatTemplate, maxModelLen, model.EosTokenIds, model.BosToken, model.EosToken)
             : model;
@@ -99,6 +104,9 @@ internal sealed partial class ModelHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ServedModelName} ({Kind}) loaded in {ElapsedMs:F0} ms, max model length {MaxModelLen}")]
     private partial void LogLoaded(string servedModelName, ModelKind kind, double elapsedMs, int maxModelLen);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ServedModelName} sharded over {TensorParallelSize} tensor-parallel shards on {Devices}")]
+    private partial void LogSharded(string servedModelName, int tensorParallelSize, string devices);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No tokenizer files (tokenizer.json or vocab.txt) for {ServedModelName}: /v1/embeddings accepts token ids only")]
     private partial void LogNoTokenizer(string servedModelName);

@@ -7,17 +7,18 @@ namespace LlmServe.Worker.Model;
 /// <summary>Loads a model from a local reference: a .gguf file or a Hugging Face folder.</summary>
 internal static class ModelLoader
 {
-    public static LoadedModel Load(string reference, ScalarType dtype)
+    /// <param name="tensorParallelSize">Shards the network is split over (see <see cref="Llama.TensorParallel.ShardLayout"/>).</param>
+    public static LoadedModel Load(string reference, ScalarType dtype, int tensorParallelSize = 1)
     {
         if (File.Exists(reference))
         {
             return reference.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
-                ? GgufModelLoader.Load(reference, dtype)
+                ? GgufModelLoader.Load(reference, dtype, tensorParallelSize)
                 : throw new NotSupportedException($"'{reference}' is not a .gguf file; pass a .gguf file or a Hugging Face folder.");
         }
         if (Directory.Exists(reference))
         {
-            return HfModelLoader.Load(reference, dtype);
+            return HfModelLoader.Load(reference, dtype, tensorParallelSize);
         }
         throw new FileNotFoundException($"Model '{reference}' was not found: pass a .gguf file, a Hugging Face folder or a hub id (org/name).", reference);
     }

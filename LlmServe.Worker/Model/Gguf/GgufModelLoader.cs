@@ -13,7 +13,7 @@ internal static class GgufModelLoader
     /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
     private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
 
-    public static LoadedModel Load(string path, ScalarType dtype)
+    public static LoadedModel Load(string path, ScalarType dtype, int tensorParallelSize = 1)
     {
         using var file = GgufFile.Open(path);
         var arch = file.Get("general.architecture", "llama");
@@ -41,7 +41,7 @@ internal static class GgufModelLoader
             QkNorm = file.Tensors.ContainsKey("blk.0.attn_q_norm.weight"),
             TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"),
         };
-        var network = new LlamaModel(config, new GgufWeightSource(file), dtype);
+        var network = new LlamaModel(config, new GgufWeightSource(file), dtype, tensorParallelSize);
         file.TryGet<string>("tokenizer.chat_template", out var source);
         var template = ChatTemplateLoader.Parse(source, $"'{file.Path}' (tokenizer.chat_template)");
         var eos = tokenizer.EosId is int e ? new[] { e } : [];

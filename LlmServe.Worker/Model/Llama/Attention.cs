@@ -8,12 +8,16 @@ namespace LlmServe.Worker.Model.Llama;
 internal sealed record AttentionWeights(Tensor Wq, Tensor Wk, Tensor Wv, Tensor Wo,
     Tensor? Bq = null, Tensor? Bk = null, Tensor? Bv = null, RmsNorm? QNorm = null, RmsNorm? KNorm = null);
 
-/// <summary>Causal grouped-query self-attention with RoPE over a per-sequence KV cache.</summary>
-internal sealed class Attention(LlamaConfig config, AttentionWeights w) : IDisposable
+/// <summary>
+/// Causal grouped-query self-attention with RoPE over a per-sequence KV cache. Under tensor parallelism one
+/// instance is one shard: <paramref name="heads"/> and <paramref name="kvHeads"/> are the shard's own, q/k/v hold its
+/// rows (column-parallel) and o_proj its columns (row-parallel), so <see cref="Forward"/> returns a partial sum.
+/// </summary>
+internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWeights w) : IDisposable
 {
-    private readonly int _heads = config.NumHeads;
-    private readonly int _kvHeads = config.NumKvHeads;
-    private readonly int _headDim = config.HeadDim;
+    private readonly int _heads = heads;
+    private readonly int _kvHeads = kvHeads;
+    private readonly int _headDim = headDim;
 
     /// <summary>
     /// x: (N, d) hidden states of the step's new tokens. Writes their K/V into the cache slots of
@@ -35,7 +39,7 @@ internal sealed class Attention(LlamaConfig config, AttentionWeights w) : IDispo
         cacheK.index_copy_(0, batch.SlotMapping, k);
         cacheV.index_copy_(0, batch.SlotMapping, v);
 
-        var output = torch.empty([n, _heads, _headDim], x.dtype);           // (N, H, D)
+        var output = torch.empty([n, _heads, _headDim], x.dtype, x.device);           // (N, H, D)
         foreach (var seq in batch.Prefills)
         {
             var context = Prefill(q.narrow(0, seq.TokenStart, seq.TokenCount),
@@ -60,7 +64,7 @@ internal sealed class Attention(LlamaConfig config, AttentionWeights w) : IDispo
         if (t > 1)
         {
             // Query i sits at context position S - T + i and may see keys j <= S - T + i.
-            var mask = torch.ones(t, s, dtype: ScalarType.Bool).triu_(s - t + 1); // (T, S)
+            var mask = torch.ones(t, s, dtype: ScalarType.Bool, device: q.device).triu_(s - t + 1); // (T, S)
             scores = scores.masked_fill(mask, double.NegativeInfinity);
         }
         var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype); // (Hkv, G, T, S)

@@ -24,6 +24,18 @@ internal sealed class AttentionBatch : IDisposable
     public DecodeGroup? Decodes { get; init; }
     public required Tensor SampleIndices { get; init; }      // (M) int64, token rows whose logits are needed
 
+    /// <summary>A copy of every index tensor on <paramref name="device"/>, for a shard on another device; the caller disposes it.</summary>
+    public AttentionBatch To(Device device) => new()
+    {
+        Positions = Positions.to(device),
+        SlotMapping = SlotMapping.to(device),
+        Prefills = [.. Prefills.Select(p => p with { ContextSlots = p.ContextSlots.to(device) })],
+        Decodes = Decodes is { } d
+            ? new DecodeGroup { TokenRows = d.TokenRows.to(device), ContextSlots = d.ContextSlots.to(device), PaddingMask = d.PaddingMask.to(device) }
+            : null,
+        SampleIndices = SampleIndices.to(device),
+    };
+
     public void Dispose()
     {
         Positions.Dispose();

@@ -1,21 +1,37 @@
+using LlmServe.Worker.Model.Llama.TensorParallel;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
 
-/// <summary>One pre-norm transformer block: x + attn(norm(x)), then h + ffn(norm(h)).</summary>
-internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention attention, RmsNorm ffnNorm, FeedForward ffn) : IDisposable
+/// <summary>
+/// One pre-norm transformer block: x + attn(norm(x)), then h + ffn(norm(h)). Attention and FFN are held as
+/// tensor-parallel shards (one shard when the model is not sharded) whose partial outputs the group sums.
+/// </summary>
+internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention, RmsNorm ffnNorm, FeedForward[] ffn, ShardGroup shards)
+    : IDisposable
 {
-    public Tensor Forward(Tensor x, AttentionBatch batch, RotaryEmbedding rope, Tensor cacheK, Tensor cacheV)
+    /// <param name="x">(N, d) hidden states on the primary device.</param>
+    /// <param name="batches">The step's index tensors on each shard's device.</param>
+    /// <param name="ropes">RoPE tables on each shard's device.</param>
+    public Tensor Forward(Tensor x, AttentionBatch[] batches, RotaryEmbedding[] ropes, KvCache cache, int layer)
     {
-        var h = x + attention.Forward(attentionNorm.Forward(x), batch, rope, cacheK, cacheV); // (N, d)
-        return h + ffn.Forward(ffnNorm.Forward(h));                                           // (N, d)
+        var attended = shards.AllReduce(attentionNorm.Forward(x), (s, xs) =>
+            attention[s].Forward(xs, batches[s], ropes[s], cache.Keys(layer, s), cache.Values(layer, s))); // (N, d)
+        var h = x + attended;                                                                                 // (N, d)
+        return h + shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs));                      // (N, d)
     }
 
     public void Dispose()
     {
         attentionNorm.Dispose();
-        attention.Dispose();
+        foreach (var a in attention)
+        {
+            a.Dispose();
+        }
         ffnNorm.Dispose();
-        ffn.Dispose();
+        foreach (var f in ffn)
+        {
+            f.Dispose();
+        }
     }
 }

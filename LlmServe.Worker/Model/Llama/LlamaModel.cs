@@ -1,3 +1,4 @@
+using LlmServe.Worker.Model.Llama.TensorParallel;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,41 +14,31 @@ internal sealed class LlamaModel : IDisposable
     private readonly DecoderLayer[] _layers;
     private readonly RmsNorm _norm;
     private readonly Tensor _lmHead;           // (V, d), may share storage with the embedding
-    private readonly RotaryEmbedding _rope;
+    private readonly RotaryEmbedding[] _ropes; // per shard
 
-    public LlamaModel(LlamaConfig config, IWeightSource weights, ScalarType dtype)
+    /// <param name="tensorParallelSize">
+    /// Shards the blocks are split over (vLLM's --tensor-parallel-size); see <see cref="ShardLayout"/> for what must divide.
+    /// </param>
+    public LlamaModel(LlamaConfig config, IWeightSource weights, ScalarType dtype, int tensorParallelSize = 1)
     {
         config.Validate(weights.Source);
         Config = config;
         DType = dtype;
-        long d = config.HiddenSize, q = config.NumHeads * config.HeadDim, kv = config.NumKvHeads * config.HeadDim;
-        long ffn = config.IntermediateSize, dh = config.HeadDim;
-        _embedding = weights.Load("token_embd.weight", [config.VocabSize, d], dtype);
+        Shards = ShardGroup.OnAvailableDevices(tensorParallelSize == 1
+            ? ShardLayout.Single(config)
+            : ShardLayout.Create(config, tensorParallelSize, weights.Source));
+        var primary = Shards.Primary;
+        long d = config.HiddenSize, dh = config.HeadDim;
+        _embedding = weights.Load("token_embd.weight", [config.VocabSize, d], dtype).to(primary);
         _layers = new DecoderLayer[config.NumLayers];
         for (var i = 0; i < config.NumLayers; i++)
         {
-            var p = $"blk.{i}.";
-            Tensor? Bias(string name, long size) => config.AttentionBias ? weights.Load(p + name, [size], dtype) : null;
-            RmsNorm? HeadNorm(string name) => config.QkNorm ? new RmsNorm(weights.Load(p + name, [dh], dtype), config.RmsNormEps) : null;
-            _layers[i] = new DecoderLayer(
-                new RmsNorm(weights.Load(p + "attn_norm.weight", [d], dtype), config.RmsNormEps),
-                new Attention(config, new AttentionWeights(
-                    weights.Load(p + "attn_q.weight", [q, d], dtype),
-                    weights.Load(p + "attn_k.weight", [kv, d], dtype),
-                    weights.Load(p + "attn_v.weight", [kv, d], dtype),
-                    weights.Load(p + "attn_output.weight", [d, q], dtype),
-                    Bias("attn_q.bias", q), Bias("attn_k.bias", kv), Bias("attn_v.bias", kv),
-                    HeadNorm("attn_q_norm.weight"), HeadNorm("attn_k_norm.weight"))),
-                new RmsNorm(weights.Load(p + "ffn_norm.weight", [d], dtype), config.RmsNormEps),
-                new FeedForward(
-                    weights.Load(p + "ffn_gate.weight", [ffn, d], dtype),
-                    weights.Load(p + "ffn_up.weight", [ffn, d], dtype),
-                    weights.Load(p + "ffn_down.weight", [d, ffn], dtype)));
+            _layers[i] = DecoderLayerLoader.Load(config, weights, dtype, i, Shards);
         }
-        _norm = new RmsNorm(weights.Load("output_norm.weight", [d], dtype), config.RmsNormEps);
+        _norm = new RmsNorm(weights.Load("output_norm.weight", [d], dtype).to(primary), config.RmsNormEps);
         // Tied embeddings: checkpoints without an output matrix reuse the token embedding as the LM head.
         _lmHead = weights.Contains("output.weight") && !config.TieWordEmbeddings
-            ? weights.Load("output.weight", [config.VocabSize, d], dtype)
+            ? weights.Load("output.weight", [config.VocabSize, d], dtype).to(primary)
             : _embedding.alias();
         float[]? ropeDivisors = null;
         if (weights.Contains("rope_freqs.weight"))
@@ -55,15 +46,24 @@ internal sealed class LlamaModel : IDisposable
             using var divisors = weights.Load("rope_freqs.weight", [dh / 2], ScalarType.Float32);
             ropeDivisors = divisors.data<float>().ToArray();
         }
-        _rope = new RotaryEmbedding(RotaryEmbedding.InverseFrequencies(config, ropeDivisors), config.MaxPositionEmbeddings,
-            config.RopeInterleaved, dtype);
+        var inverseFrequencies = RotaryEmbedding.InverseFrequencies(config, ropeDivisors);
+        // One table per shard device; CPU shards share the primary's.
+        var primaryRope = new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, primary);
+        _ropes = [.. Enumerable.Range(0, Shards.Size).Select(s => s == 0 || Shards.SharesOneDevice ? primaryRope
+            : new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, Shards.Device(s)))];
     }
 
     public LlamaConfig Config { get; }
     public ScalarType DType { get; }
 
-    /// <summary>A cache of <paramref name="slots"/> rows (one per token position it can hold).</summary>
-    public KvCache CreateCache(int slots) => new(Config, slots, DType);
+    /// <summary>The tensor-parallel shards and their devices (one shard when the model is not sharded).</summary>
+    public ShardGroup Shards { get; }
+
+    /// <summary>A cache of <paramref name="slots"/> rows (one per token position it can hold), split like the model.</summary>
+    public KvCache CreateCache(int slots) => new(Config, Shards, slots, DType);
+
+    /// <summary>Bytes one cache slot takes over all layers and shards.</summary>
+    public long CacheBytesPerSlot => KvCache.BytesPerSlot(Config, Shards.Layout, DType);
 
     /// <summary>
     /// Runs the step's new tokens (N, int64) of every sequence in <paramref name="batch"/> through the model,
@@ -71,13 +71,24 @@ internal sealed class LlamaModel : IDisposable
     /// </summary>
     public Tensor Forward(Tensor tokens, AttentionBatch batch, KvCache cache)
     {
-        var x = _embedding.index_select(0, tokens);                                    // (N, d)
-        for (var i = 0; i < _layers.Length; i++)
+        var batches = Shards.Place(batch);
+        try
         {
-            x = _layers[i].Forward(x, batch, _rope, cache.Keys(i), cache.Values(i));   // (N, d)
+            var x = _embedding.index_select(0, tokens.to(Shards.Primary));             // (N, d)
+            for (var i = 0; i < _layers.Length; i++)
+            {
+                x = _layers[i].Forward(x, batches, _ropes, cache, i);                  // (N, d)
+            }
+            var rows = _norm.Forward(x.index_select(0, batches[0].SampleIndices));     // (M, d)
+            return nn.functional.linear(rows, _lmHead).to_type(ScalarType.Float32).cpu(); // (M, V), on the host for sampling
         }
-        var rows = _norm.Forward(x.index_select(0, batch.SampleIndices));              // (M, d)
-        return nn.functional.linear(rows, _lmHead).to_type(ScalarType.Float32);        // (M, V)
+        finally
+        {
+            foreach (var copy in batches.Where(b => !ReferenceEquals(b, batch)).Distinct())
+            {
+                copy.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -104,6 +115,9 @@ internal sealed class LlamaModel : IDisposable
         }
         _norm.Dispose();
         _lmHead.Dispose();
-        _rope.Dispose();
+        foreach (var rope in _ropes.Distinct())
+        {
+            rope.Dispose();
+        }
     }
 }

@@ -15,14 +15,15 @@ internal sealed class RotaryEmbedding : IDisposable
     private readonly bool _interleaved;
 
     /// <param name="inverseFrequencies">One inverse frequency per rotated pair (D/2), scaling already applied.</param>
-    public RotaryEmbedding(double[] inverseFrequencies, int maxPositions, bool interleaved, ScalarType dtype)
+    /// <param name="device">Where the tables live (a tensor-parallel shard's device); the CPU when null.</param>
+    public RotaryEmbedding(double[] inverseFrequencies, int maxPositions, bool interleaved, ScalarType dtype, Device? device = null)
     {
         _interleaved = interleaved;
         using var scope = NewDisposeScope();
         var inv = torch.tensor(inverseFrequencies, ScalarType.Float64);                                             // (D/2)
         var angles = torch.outer(torch.arange(maxPositions, dtype: ScalarType.Float64), inv);                       // (maxPos, D/2)
-        _cos = angles.cos().to_type(dtype).DetachFromDisposeScope();
-        _sin = angles.sin().to_type(dtype).DetachFromDisposeScope();
+        _cos = angles.cos().to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
+        _sin = angles.sin().to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
     }
 
     /// <summary>Rotates <paramref name="x"/> of shape (T, H, D) whose rows sit at <paramref name="positions"/> (T).</summary>

@@ -1,0 +1,63 @@
+using LlmServe.Worker.Model.Llama.TensorParallel;
+using static TorchSharp.torch;
+using static LlmServe.Worker.Model.Llama.TensorParallel.WeightSlicer;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>
+/// Loads block <c>blk.i</c> and splits it Megatron-style over the shards: q/k/v (and their biases) column-parallel
+/// by heads, o_proj row-parallel over the same heads; gate/up column-parallel, down row-parallel over the same FFN
+/// channels. Norms are replicated. One shard gets the full weights.
+/// </summary>
+internal static class DecoderLayerLoader
+{
+    public static DecoderLayer Load(LlamaConfig config, IWeightSource weights, ScalarType dtype, int layer, ShardGroup shards)
+    {
+        long d = config.HiddenSize, q = config.NumHeads * config.HeadDim, kv = config.NumKvHeads * config.HeadDim;
+        long ffnWidth = config.IntermediateSize, dh = config.HeadDim;
+        var p = $"blk.{layer}.";
+        Tensor? Optional(bool present, string name, long size) => present ? weights.Load(p + name, [size], dtype) : null;
+
+        using var wq = weights.Load(p + "attn_q.weight", [q, d], dtype);          // (H*D, d)
+        using var wk = weights.Load(p + "attn_k.weight", [kv, d], dtype);         // (Hkv*D, d)
+        using var wv = weights.Load(p + "attn_v.weight", [kv, d], dtype);         // (Hkv*D, d)
+        using var wo = weights.Load(p + "attn_output.weight", [d, q], dtype);     // (d, H*D)
+        using var bq = Optional(config.AttentionBias, "attn_q.bias", q);
+        using var bk = Optional(config.AttentionBias, "attn_k.bias", kv);
+        using var bv = Optional(config.AttentionBias, "attn_v.bias", kv);
+        using var qNorm = Optional(config.QkNorm, "attn_q_norm.weight", dh);     // (D), per head
+        using var kNorm = Optional(config.QkNorm, "attn_k_norm.weight", dh);
+        using var gate = weights.Load(p + "ffn_gate.weight", [ffnWidth, d], dtype); // (ffn, d)
+        using var up = weights.Load(p + "ffn_up.weight", [ffnWidth, d], dtype);     // (ffn, d)
+        using var down = weights.Load(p + "ffn_down.weight", [d, ffnWidth], dtype); // (d, ffn)
+
+        var layout = shards.Layout;
+        var attention = new Attention[layout.Size];
+        var ffn = new FeedForward[layout.Size];
+        for (var s = 0; s < layout.Size; s++)
+        {
+            var device = shards.Device(s);
+            long qStart = layout.HeadStart(s) * dh, qLength = layout.HeadsPerShard * dh;
+            long kvStart = layout.KvHeadStart(s) * dh, kvLength = layout.KvHeadsPerShard * dh;
+            long fStart = layout.FfnStart(s), fLength = layout.FfnPerShard;
+            Tensor? Bias(Tensor? b, long start, long length) => b is null ? null : Slice(b, 0, start, length, device);
+            RmsNorm? HeadNorm(Tensor? w) => w is null ? null : new RmsNorm(Replicate(w, device), config.RmsNormEps);
+            attention[s] = new Attention(layout.HeadsPerShard, layout.KvHeadsPerShard, config.HeadDim, new AttentionWeights(
+                Slice(wq, 0, qStart, qLength, device),                            // (H_s*D, d)
+                Slice(wk, 0, kvStart, kvLength, device),                          // (Hkv_s*D, d)
+                Slice(wv, 0, kvStart, kvLength, device),                          // (Hkv_s*D, d)
+                Slice(wo, 1, qStart, qLength, device),                            // (d, H_s*D)
+                Bias(bq, qStart, qLength), Bias(bk, kvStart, kvLength), Bias(bv, kvStart, kvLength),
+                HeadNorm(qNorm), HeadNorm(kNorm)));
+            ffn[s] = new FeedForward(
+                Slice(gate, 0, fStart, fLength, device),                          // (ffn_s, d)
+                Slice(up, 0, fStart, fLength, device),                            // (ffn_s, d)
+                Slice(down, 1, fStart, fLength, device));                         // (d, ffn_s)
+        }
+        var primary = shards.Primary;
+        using var attentionNorm = weights.Load(p + "attn_norm.weight", [d], dtype);
+        using var ffnNorm = weights.Load(p + "ffn_norm.weight", [d], dtype);
+        return new DecoderLayer(new RmsNorm(Replicate(attentionNorm, primary), config.RmsNormEps), attention,
+            new RmsNorm(Replicate(ffnNorm, primary), config.RmsNormEps), ffn, shards);
+    }
+}
