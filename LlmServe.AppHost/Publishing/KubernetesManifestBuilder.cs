@@ -36,6 +36,9 @@ internal sealed class KubernetesManifestBuilder(TopologyOptions topology, Publis
             }
         }
         gateway["Gateway__Autoscaling__Kubernetes__Namespace"] = options.Namespace;
+        // Upstreams name headless Services: the gateway resolves every A record (one per ready pod) and routes to each.
+        gateway["Gateway__Dns__Enabled"] = "true";
+        gateway["Gateway__Dns__RefreshInterval"] = options.GatewayDnsRefresh.ToString("c", CultureInfo.InvariantCulture);
         RequireResource(model, ResourceNames.Gateway);
         files["gateway.yaml"] = [.. ServiceManifests.Build(ResourceNames.Gateway, gateway, options, 2, RbacManifests.AutoscalerAccount)];
 

@@ -32,6 +32,9 @@ internal sealed class PublishOptions
     /// <summary>Secret (by name; never emitted) holding HF_TOKEN for gated hub models.</summary>
     public string HuggingFaceTokenSecret { get; set; } = "llmserve-hf-token";
 
+    /// <summary>How often the gateway looks up each worker's headless Service again for pods that came or went.</summary>
+    public TimeSpan GatewayDnsRefresh { get; set; } = TimeSpan.FromSeconds(10);
+
     public MilvusOptions Milvus { get; set; } = new();
     public KarpenterOptions Karpenter { get; set; } = new();
 

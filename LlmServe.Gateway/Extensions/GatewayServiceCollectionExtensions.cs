@@ -34,6 +34,7 @@ internal static class GatewayServiceCollectionExtensions
                 ? sp.GetRequiredService<PrefixAffinityRoutingPolicy>()
                 : sp.GetRequiredService<PowerOfTwoChoicesRoutingPolicy>());
         services.AddSingleton<IReplicaResolver, ServiceDiscoveryReplicaResolver>();
+        services.AddDnsReplicaDiscovery();
         services.AddSingleton<ReplicaStateStore>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<TrafficWeights>();

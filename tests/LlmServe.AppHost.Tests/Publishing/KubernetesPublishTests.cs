@@ -65,8 +65,12 @@ public sealed class KubernetesPublishTests
 
         var gatewayConfig = Objects(tree, "gateway.yaml").OfType<V1ConfigMap>().Single().Data;
         Assert.Equal("http://worker-llama-70b:8080", gatewayConfig["Gateway__Deployments__1__Upstream"]);
+        Assert.Equal("true", gatewayConfig["Gateway__Dns__Enabled"]);
+        Assert.Equal("00:00:10", gatewayConfig["Gateway__Dns__RefreshInterval"]);
         var headless = Objects(tree, "worker-llama-70b.yaml").OfType<V1Service>().Single();
         Assert.Equal("None", headless.Spec.ClusterIP);
+        Assert.Equal(large.Spec.Selector.MatchLabels, headless.Spec.Selector);
+        Assert.Equal(8080, headless.Spec.Ports.Single().Port);
     }
 
     [Fact]
