@@ -47,6 +47,7 @@ public sealed class KubernetesPublishTests
         var largeContainer = large.Spec.Template.Spec.Containers.Single();
         Assert.Equal("1", smallContainer.Resources.Limits["nvidia.com/gpu"].ToString());
         Assert.Equal("4", largeContainer.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Equal("4", largeContainer.Resources.Requests["nvidia.com/gpu"].ToString());
         Assert.Equal("320Gi", largeContainer.Resources.Limits["memory"].ToString());
         Assert.DoesNotContain("--tensor-parallel-size", smallContainer.Args);
         Assert.Equal("4", largeContainer.Args[largeContainer.Args.IndexOf("--tensor-parallel-size") + 1]);
@@ -76,7 +77,7 @@ public sealed class KubernetesPublishTests
     [Fact]
     public async Task Publish_Karpenter_GpuPoolFromOptions()
     {
-        using var tree = await PublishedTree.PublishAsync();
+        using var tree = await PublishedTree.PublishAsync(TwoDeployments);
 
         var pools = Documents(tree.Read("base/karpenter.yaml")).Where(d => (string)d["kind"] == "NodePool").ToList();
         var gpu = pools.Single(p => (string)Map(p["metadata"])["name"] == "gpu");
@@ -96,7 +97,7 @@ public sealed class KubernetesPublishTests
     [Fact]
     public async Task Publish_AutoscalerRole_GrantsExactlyTheScaleVerbs()
     {
-        using var tree = await PublishedTree.PublishAsync();
+        using var tree = await PublishedTree.PublishAsync(TwoDeployments);
 
         var role = Objects(tree, "rbac.yaml").OfType<V1Role>().Single();
         var rules = role.Rules.ToDictionary(r => string.Join(',', r.ApiGroups) + "/" + string.Join(',', r.Resources), r => string.Join(',', r.Verbs));
