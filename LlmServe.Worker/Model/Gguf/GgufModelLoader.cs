@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using LlmServe.Worker.Chat;
 using LlmServe.Worker.Chat.Jinja;
 using LlmServe.Worker.Model.Llama;

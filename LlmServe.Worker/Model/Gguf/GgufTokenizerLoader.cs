@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using LlmServe.Worker.Tokenization;
 
 namespace LlmServe.Worker.Model.Gguf;

@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;

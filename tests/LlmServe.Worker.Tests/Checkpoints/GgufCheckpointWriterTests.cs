@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using LlmServe.Checkpoints;
 using LlmServe.Checkpoints.Gguf;
 using LlmServe.Checkpoints.Random;

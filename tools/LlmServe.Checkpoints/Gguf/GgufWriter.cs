@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using System.Text;
 
 namespace LlmServe.Checkpoints.Gguf;

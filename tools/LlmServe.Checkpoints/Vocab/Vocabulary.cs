@@ -1,4 +1,4 @@
-using LlmServe.Checkpoints.Gguf;
+using LlmServe.Conversion.Gguf;
 
 namespace LlmServe.Checkpoints.Vocab;
 
@@ -22,7 +22,8 @@ public sealed record Vocabulary(IReadOnlyList<string> Tokens, IReadOnlyList<floa
     /// <summary>The tokenizer of a GGUF file (tokenizer.ggml.model "llama").</summary>
     public static Vocabulary FromGguf(string path)
     {
-        var metadata = GgufMetadataReader.Read(path);
+        using var file = GgufFile.Open(path);
+        var metadata = file.Metadata;
         if (!metadata.TryGetValue("tokenizer.ggml.model", out var model) || model is not "llama")
         {
             throw new InvalidDataException($"'{path}' has no SentencePiece (\"llama\") tokenizer to copy.");

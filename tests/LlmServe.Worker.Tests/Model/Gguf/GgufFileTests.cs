@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using LlmServe.TestUtilities;
 using LlmServe.Worker.Model.Gguf;
 

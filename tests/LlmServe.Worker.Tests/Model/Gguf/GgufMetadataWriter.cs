@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using System.Text;
 using LlmServe.Worker.Model.Gguf;
 

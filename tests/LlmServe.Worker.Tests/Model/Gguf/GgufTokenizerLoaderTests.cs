@@ -1,3 +1,4 @@
+using LlmServe.Conversion.Gguf;
 using LlmServe.Worker.Model.Gguf;
 using LlmServe.Worker.Tests.Tokenization.Fixtures;
 using LlmServe.Worker.Tokenization;

@@ -1,7 +1,7 @@
-namespace LlmServe.Worker.Model.Gguf;
+namespace LlmServe.Conversion.Gguf;
 
 /// <summary>Tensor element types of the GGUF format (ggml's enum values).</summary>
-internal enum GgmlType : uint
+public enum GgmlType : uint
 {
     F32 = 0,
     F16 = 1,

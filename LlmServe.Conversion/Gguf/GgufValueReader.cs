@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LlmServe.Worker.Model.Gguf;
+namespace LlmServe.Conversion.Gguf;
 
 /// <summary>Reads GGUF metadata values; arrays come back as typed .NET arrays (string[], float[], int[], ...).</summary>
 internal static class GgufValueReader

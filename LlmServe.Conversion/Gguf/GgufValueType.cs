@@ -1,7 +1,7 @@
-namespace LlmServe.Checkpoints.Gguf;
+namespace LlmServe.Conversion.Gguf;
 
 /// <summary>Metadata value types of the GGUF format.</summary>
-internal enum GgufValueType : uint
+public enum GgufValueType : uint
 {
     UInt8 = 0,
     Int8 = 1,

@@ -1,7 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using System.Text;
 
-namespace LlmServe.Worker.Model.Gguf;
+namespace LlmServe.Conversion.Gguf;
 
 /// <summary>
 /// A read-only view of a GGUF file: metadata key/values, the tensor directory, and tensor bytes read on demand.
@@ -10,7 +10,7 @@ namespace LlmServe.Worker.Model.Gguf;
 /// Layout: magic "GGUF", u32 version (2 or 3), u64 tensor count, u64 metadata count, the metadata, the tensor
 /// infos (name, n_dims, ne[n_dims], type, offset), padding to <c>general.alignment</c> (default 32), then data.
 /// </remarks>
-internal sealed class GgufFile : IDisposable
+public sealed class GgufFile : IDisposable
 {
     private const uint Magic = 0x46554747; // "GGUF" little-endian
     private readonly MemoryMappedFile _map;

@@ -1,10 +1,10 @@
-namespace LlmServe.Worker.Model.Gguf;
+namespace LlmServe.Conversion.Gguf;
 
 /// <summary>
 /// One tensor's directory entry. <see cref="Dimensions"/> are in ggml order (ne0 first, the fastest-varying
 /// axis), so a 2-D weight with ne0 = in and ne1 = out is a row-major (out, in) matrix.
 /// </summary>
-internal sealed record GgufTensorInfo(string Name, long[] Dimensions, GgmlType Type, long Offset)
+public sealed record GgufTensorInfo(string Name, long[] Dimensions, GgmlType Type, long Offset)
 {
     public long ElementCount => Dimensions.Aggregate(1L, (a, d) => a * d);
 
