@@ -39,7 +39,7 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
         cacheK.index_copy_(0, batch.SlotMapping, k);
         cacheV.index_copy_(0, batch.SlotMapping, v);
 
-        var output = torch.empty([n, _heads, _headDim], x.dtype, x.device);           // (N, H, D)
+        var output = torch.empty([n, _heads, _headDim], x.dtype, x.device); // (N, H, D)
         foreach (var seq in batch.Prefills)
         {
             var context = Prefill(q.narrow(0, seq.TokenStart, seq.TokenCount),

@@ -1,5 +1,6 @@
 using LlmServe.Worker.Model.Llama.TensorParallel;
 using TorchSharp;
+using static LlmServe.Worker.Model.Llama.TensorParallel.WeightSlicer;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
@@ -29,16 +30,16 @@ internal sealed class LlamaModel : IDisposable
             : ShardLayout.Create(config, tensorParallelSize, weights.Source));
         var primary = Shards.Primary;
         long d = config.HiddenSize, dh = config.HeadDim;
-        _embedding = weights.Load("token_embd.weight", [config.VocabSize, d], dtype).to(primary);
+        _embedding = MoveTo(weights.Load("token_embd.weight", [config.VocabSize, d], dtype), primary);
         _layers = new DecoderLayer[config.NumLayers];
         for (var i = 0; i < config.NumLayers; i++)
         {
             _layers[i] = DecoderLayerLoader.Load(config, weights, dtype, i, Shards);
         }
-        _norm = new RmsNorm(weights.Load("output_norm.weight", [d], dtype).to(primary), config.RmsNormEps);
+        _norm = new RmsNorm(MoveTo(weights.Load("output_norm.weight", [d], dtype), primary), config.RmsNormEps);
         // Tied embeddings: checkpoints without an output matrix reuse the token embedding as the LM head.
         _lmHead = weights.Contains("output.weight") && !config.TieWordEmbeddings
-            ? weights.Load("output.weight", [config.VocabSize, d], dtype).to(primary)
+            ? MoveTo(weights.Load("output.weight", [config.VocabSize, d], dtype), primary)
             : _embedding.alias();
         float[]? ropeDivisors = null;
         if (weights.Contains("rope_freqs.weight"))
@@ -74,13 +75,15 @@ internal sealed class LlamaModel : IDisposable
         var batches = Shards.Place(batch);
         try
         {
-            var x = _embedding.index_select(0, tokens.to(Shards.Primary));             // (N, d)
+            // The caller's tokens stay the caller's: copied (not moved) to a GPU primary.
+            var x = _embedding.index_select(0, IsOn(tokens, Shards.Primary) ? tokens : tokens.to(Shards.Primary)); // (N, d)
             for (var i = 0; i < _layers.Length; i++)
             {
                 x = _layers[i].Forward(x, batches, _ropes, cache, i);                  // (N, d)
             }
             var rows = _norm.Forward(x.index_select(0, batches[0].SampleIndices));     // (M, d)
-            return nn.functional.linear(rows, _lmHead).to_type(ScalarType.Float32).cpu(); // (M, V), on the host for sampling
+            var logits = nn.functional.linear(rows, _lmHead).to_type(ScalarType.Float32); // (M, V)
+            return MoveTo(logits, CPU);                                                // on the host for sampling
         }
         finally
         {

@@ -57,7 +57,9 @@ internal sealed class ShardGroup
         Tensor? sum = null;
         for (var s = 0; s < Size; s++)
         {
-            var partial = shardForward(s, x.to(_devices[s])).to(Primary);   // (N, d), this shard's share of the sum
+            var input = WeightSlicer.IsOn(x, _devices[s]) ? x : x.to(_devices[s]);
+            var partial = shardForward(s, input);                            // (N, d), this shard's share of the sum
+            partial = WeightSlicer.IsOn(partial, Primary) ? partial : partial.to(Primary);
             sum = sum is null ? partial : sum.add_(partial);
         }
         return sum!;
@@ -65,10 +67,7 @@ internal sealed class ShardGroup
 
     /// <summary>The step's index tensors on each shard's device (the same instance for every shard that shares the primary's device).</summary>
     public AttentionBatch[] Place(AttentionBatch batch) =>
-        [.. _devices.Select(d => IsOn(batch.Positions, d) ? batch : batch.To(d))];
-
-    private static bool IsOn(Tensor t, Device d) =>
-        t.device_type == d.type && (d.type == DeviceType.CPU || t.device_index == d.index);
+        [.. _devices.Select(d => WeightSlicer.IsOn(batch.Positions, d) ? batch : batch.To(d))];
 
     public override string ToString() => string.Join(", ", _devices.Select(d => d.ToString()));
 }

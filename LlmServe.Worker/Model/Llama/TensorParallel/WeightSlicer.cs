@@ -13,11 +13,9 @@ internal static class WeightSlicer
     /// </summary>
     public static Tensor Slice(Tensor full, int dim, long start, long length, Device device)
     {
-        var whole = start == 0 && length == full.shape[dim];
-        var onDevice = full.device_type == device.type && (device.type == DeviceType.CPU || full.device_index == device.index);
-        if (whole)
+        if (start == 0 && length == full.shape[dim])
         {
-            return onDevice ? full.alias() : full.to(device);
+            return IsOn(full, device) ? full.alias() : full.to(device);
         }
         using var scope = NewDisposeScope();
         return full.narrow(dim, start, length).clone().to(device).MoveToOuterDisposeScope();
@@ -25,4 +23,20 @@ internal static class WeightSlicer
 
     /// <summary>The whole tensor on <paramref name="device"/> (a replicated weight such as a per-head norm).</summary>
     public static Tensor Replicate(Tensor full, Device device) => Slice(full, 0, 0, full.shape[0], device);
+
+    /// <summary><paramref name="tensor"/> itself when it is on <paramref name="device"/>, else a copy there (the original is disposed).</summary>
+    public static Tensor MoveTo(Tensor tensor, Device device)
+    {
+        if (IsOn(tensor, device))
+        {
+            return tensor;
+        }
+        using (tensor)
+        {
+            return tensor.to(device);
+        }
+    }
+
+    public static bool IsOn(Tensor tensor, Device device) =>
+        tensor.device_type == device.type && (device.type == DeviceType.CPU || tensor.device_index == device.index);
 }
