@@ -48,6 +48,11 @@ internal sealed class ShardGroup
     /// <paramref name="x"/> (N, d) and sums the partial (N, d) outputs on the primary device: the all-reduce that
     /// follows a row-parallel layer (o_proj, down_proj). One shard is returned as is, with no extra operation.
     /// </summary>
+    /// <remarks>
+    /// The shards are issued one after another from the engine thread: on GPUs each device queues its kernels
+    /// asynchronously, so the shards still compute side by side, and the sum is a copy-and-add onto the primary
+    /// (TorchSharp exposes no NCCL collectives). Every shard then reads the same sum, as after a real all-reduce.
+    /// </remarks>
     public Tensor AllReduce(Tensor x, Func<int, Tensor, Tensor> shardForward)
     {
         if (Size == 1)
