@@ -70,6 +70,42 @@ public sealed class ReplicaPoolResolverTests
     }
 
     [Fact]
+    public async Task Resolve_HoldAfterAnEarlierHoldWasReleased_IsHeldAgain()
+    {
+        var (resolver, health) = Create();
+        var replica = health.GetOrAdd("m", Replica1, 1);
+        var first = resolver.ResolveAsync(Pool, TestContext.Current.CancellationToken).AsTask();
+        await WaitUntil(() => health.HeldRequests("m") == 1);
+        health.SetReady(replica, true, null);
+        await first.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        health.SetReady(replica, false, null);   // back to zero replicas
+
+        // The second cold start: held and counted like the first (a released hold leaves the count at 0, not absent).
+        var second = resolver.ResolveAsync(Pool, TestContext.Current.CancellationToken).AsTask();
+        await WaitUntil(() => health.HeldRequests("m") == 1);
+        health.SetReady(replica, true, null);
+
+        Assert.Equal([Replica1], await second.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        Assert.Equal(0, health.HeldRequests("m"));
+    }
+
+    [Fact]
+    public async Task WithoutHold_NoReadyReplica_ReturnsEmptyAtOnceAndHoldsNothing()
+    {
+        var (resolver, health) = Create();
+        health.GetOrAdd("m", Replica1, 1);
+
+        // A health check must not wait like a request nor be counted as demand for a pool at zero.
+        var routable = await resolver.WithoutHold.ResolveAsync(Pool, TestContext.Current.CancellationToken)
+            .AsTask().WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+
+        Assert.Empty(routable);
+        Assert.Equal(0, health.HeldRequests("m"));
+        health.SetReady(health.GetOrAdd("m", Replica0, 0), true, null);
+        Assert.Equal([Replica0], await resolver.WithoutHold.ResolveAsync(Pool, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Resolve_HoldIsBounded_ByCountAndTimeout()
     {
         var (resolver, health) = Create(maxHeld: 1, holdTimeoutS: 0.3);
