@@ -1,7 +1,6 @@
 using LlmServe.Gateway.Autoscaling;
 using LlmServe.Gateway.Registry;
 using LlmServe.Gateway.Routing;
-using Microsoft.Extensions.Options;
 
 namespace LlmServe.Gateway.Tests.Autoscaling;
 
@@ -23,8 +22,8 @@ public sealed class ReplicaPoolResolverTests
         };
         var health = new ReplicaHealthTable();
         var settings = new AutoscalerSettings { MaxHeldRequests = maxHeld, HoldTimeoutS = holdTimeoutS };
-        var resolver = new ReplicaPoolResolver(new StaticResolver(), health,
-            new StaticMonitor<GatewayOptions>(gateway), new StaticMonitor<AutoscalerSettings>(settings), TimeProvider.System);
+        var resolver = new ReplicaPoolResolver(new StaticReplicaResolver(), health,
+            new StaticOptionsMonitor<GatewayOptions>(gateway), new StaticOptionsMonitor<AutoscalerSettings>(settings), TimeProvider.System);
         return (resolver, health);
     }
 
@@ -126,20 +125,5 @@ public sealed class ReplicaPoolResolverTests
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
         Assert.True(condition());
-    }
-
-    private sealed class StaticResolver : IReplicaResolver
-    {
-        public ValueTask<IReadOnlyList<Uri>> ResolveAsync(Deployment deployment, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<Uri>>([deployment.Upstream]);
-    }
-
-    private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 }
