@@ -89,8 +89,8 @@ public sealed class LocalAutoscalingTests(AutoscaledAppHostFixture fixture, ITes
         }, TimeSpan.FromSeconds(30), "requests on the new replica");
 
         // Down: one stream left (total ~1 on 2 replicas wants 1), kept running through the drain and the stop.
+        var down = Stopwatch.StartNew();   // before the shrink: demand starts falling as the first stopped client finishes
         await load.ShrinkAsync(1);
-        var down = Stopwatch.StartNew();
         double? targetDownAt = null;
         await WaitUntilAsync(async () =>
         {
