@@ -78,7 +78,7 @@ public sealed class ReplicaPoolModelTests
         builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway");
 
     // Publish evaluation renders references as expressions instead of waiting for endpoints that are never allocated here.
-#pragma warning disable CS0618 // the test helper Aspire documents for exactly this; its replacement needs a running app's context
+#pragma warning disable CS0618 // Aspire documents it for tests like this one; its replacement needs a running app's context
     private static async Task<Dictionary<string, string>> GatewayEnvironmentAsync(IDistributedApplicationTestingBuilder builder) =>
         await Gateway(builder).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
 #pragma warning restore CS0618
