@@ -1,4 +1,5 @@
 using LlmServe.AppHost;
+using LlmServe.AppHost.Autoscaling;
 using LlmServe.AppHost.Publishing;
 
 // The topology: model deployments (one Worker project resource each), the OpenAI gateway in front of them,
@@ -10,11 +11,19 @@ var gateway = builder.AddProject<Projects.LlmServe_Gateway>(ResourceNames.Gatewa
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 
+var pools = new List<ReplicaPool>();
 foreach (var (deployment, index) in topology.Deployments.Select((d, i) => (d, i)))
 {
     var worker = builder.AddLlmWorker(deployment).WithPlacement(deployment);
     gateway.WithModelDeployment(index, deployment, worker);
+    if (builder.AddReplicaPool(index, deployment, worker, gateway) is { } pool)
+    {
+        pools.Add(pool);
+    }
 }
+
+// Autoscaled deployments run locally as replica pools that this AppHost starts and stops as the gateway decides.
+builder.AddReplicaPoolActuator(gateway, pools);
 
 var rag = builder.AddProject<Projects.LlmServe_Rag>(ResourceNames.Rag)
     .WithReference(gateway).WaitFor(gateway)

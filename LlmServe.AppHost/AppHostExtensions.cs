@@ -5,11 +5,21 @@ namespace LlmServe.AppHost;
 /// <summary>Resource builders that read as the topology.</summary>
 internal static class AppHostExtensions
 {
-    /// <summary>A model deployment: one Worker replica serving <paramref name="deployment"/>, ready once its model loads.</summary>
-    public static IResourceBuilder<ProjectResource> AddLlmWorker(this IDistributedApplicationBuilder builder, ModelDeploymentOptions deployment) =>
-        builder.AddProject<Projects.LlmServe_Worker>(ResourceNames.WorkerPrefix + deployment.Name.ToLowerInvariant())
-            .WithArgs("--model", deployment.Model, "--served-model-name", deployment.Name, "--dtype", deployment.Dtype)
+    /// <summary>
+    /// One Worker replica serving <paramref name="deployment"/>, ready once its model loads. Replica 0 is the
+    /// deployment's own resource; an autoscaled deployment's others (1..MaxReplicas-1) wait for the autoscaler.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddLlmWorker(this IDistributedApplicationBuilder builder, ModelDeploymentOptions deployment, int replica = 0)
+    {
+        var name = ResourceNames.Worker(deployment.Name, replica);
+        var worker = replica == 0
+            ? builder.AddProject<Projects.LlmServe_Worker>(name)
+            // Each further replica gets its own (allocated) port: resources sharing the launch profile would share its port.
+            : builder.AddProject<Projects.LlmServe_Worker>(name, o => o.ExcludeLaunchProfile = true).WithHttpEndpoint(name: "http");
+        worker.WithArgs("--model", deployment.Model, "--served-model-name", deployment.Name, "--dtype", deployment.Dtype)
             .WithHttpHealthCheck("/health");
+        return deployment.StartsWithApp(replica) ? worker : worker.WithExplicitStart();
+    }
 
     /// <summary>The deployment's published placement (inert locally, except the tensor-parallel argument).</summary>
     public static IResourceBuilder<ProjectResource> WithPlacement(this IResourceBuilder<ProjectResource> worker, ModelDeploymentOptions deployment) =>
@@ -17,7 +27,7 @@ internal static class AppHostExtensions
             .WithGpu(deployment.TensorParallelSize)
             .WithNodePool(deployment.NodePool, deployment.InstanceFamilies)
             .WithComputeResources(deployment.Cpu, deployment.Memory)
-            .WithKubernetesReplicas(deployment.Replicas)
+            .WithKubernetesReplicas(deployment.Autoscaling is { Enabled: true } a ? a.EffectiveInitialReplicas : deployment.Replicas)
             .WithStartupBudget(TimeSpan.FromSeconds(deployment.StartupSeconds));
 
     /// <summary>Registers a deployment with the gateway (name, aliases, upstream by service discovery).</summary>
@@ -25,13 +35,14 @@ internal static class AppHostExtensions
         ModelDeploymentOptions deployment, IResourceBuilder<ProjectResource> worker)
     {
         var prefix = $"Gateway__Deployments__{index}__";
-        gateway.WithReference(worker).WaitFor(worker)
+        gateway.WithReference(worker)
             .WithEnvironment(prefix + "Name", deployment.Name)
             .WithEnvironment(prefix + "Upstream", $"http://{worker.Resource.Name}");
         foreach (var (alias, i) in deployment.Aliases.Select((a, i) => (a, i)))
         {
             gateway.WithEnvironment($"{prefix}Aliases__{i}", alias);
         }
-        return gateway;
+        // A replica left to the autoscaler (scale from zero) is not waited for: the gateway holds its requests instead.
+        return deployment.StartsWithApp(0) ? gateway.WaitFor(worker) : gateway;
     }
 }

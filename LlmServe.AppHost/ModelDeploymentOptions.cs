@@ -1,3 +1,5 @@
+using LlmServe.AppHost.Autoscaling;
+
 namespace LlmServe.AppHost;
 
 /// <summary>One model deployment as configured under <c>LlmServe:Deployments</c>.</summary>
@@ -42,6 +44,16 @@ internal sealed class ModelDeploymentOptions
 
     /// <summary>Replicas a cluster starts with.</summary>
     public int Replicas { get; set; } = 1;
+
+    /// <summary>
+    /// Ray Serve-style autoscaling (none: a fixed replica). Locally the AppHost declares <c>MaxReplicas</c> replica
+    /// resources (<c>worker-NAME</c>, <c>worker-NAME-1</c>, ...) and starts or stops them as the gateway decides.
+    /// </summary>
+    public DeploymentAutoscalingOptions? Autoscaling { get; set; }
+
+    /// <summary>Whether replica <paramref name="replica"/> (0 = <c>worker-NAME</c>) starts with the app rather than on the autoscaler's demand.</summary>
+    public bool StartsWithApp(int replica) =>
+        Autoscaling is { Enabled: true } a ? replica < a.EffectiveInitialReplicas : replica == 0;
 
     /// <summary>Seconds a replica may take to download and load its model before the startup probe gives up.</summary>
     public int StartupSeconds { get; set; } = 600;

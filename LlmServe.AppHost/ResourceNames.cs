@@ -7,4 +7,8 @@ internal static class ResourceNames
     public const string Rag = "rag";
     public const string Agents = "agents";
     public const string WorkerPrefix = "worker-";
+
+    /// <summary>A deployment's replica resource: <c>worker-NAME</c> for the first, <c>worker-NAME-I</c> for the pool's others.</summary>
+    public static string Worker(string deployment, int replica = 0) =>
+        WorkerPrefix + deployment.ToLowerInvariant() + (replica == 0 ? "" : "-" + replica.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -20,9 +20,15 @@ internal sealed class TopologyOptions
             throw new InvalidOperationException($"No model deployments are configured under {SectionName}:Deployments.");
         }
         var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
-        foreach (var d in options.Deployments)
+        foreach (var (d, i) in options.Deployments.Select((d, i) => (d, i)))
         {
             Resolve(d, repositoryRoot, builder.ExecutionContext.IsPublishMode);
+            if (d.Autoscaling is { } autoscaling)
+            {
+                autoscaling.Validate(d.Name);
+                var section = builder.Configuration.GetSection($"{SectionName}:Deployments:{i}:Autoscaling");
+                autoscaling.SetSettings(section.AsEnumerable(makePathsRelative: true));
+            }
         }
         return options;
     }

@@ -45,7 +45,8 @@ internal static class KubernetesResourceBuilderExtensions
 
     public static IResourceBuilder<T> WithKubernetesReplicas<T>(this IResourceBuilder<T> builder, int replicas) where T : IResource
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        // 0 is a deployment autoscaled from zero: the gateway's autoscaler patches it up on the first request.
+        ArgumentOutOfRangeException.ThrowIfNegative(replicas);
         Placement(builder).Replicas = replicas;
         return builder;
     }

@@ -19,7 +19,7 @@ internal sealed class KubernetesManifestBuilder(TopologyOptions topology, Publis
         var gateway = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (deployment, index) in topology.Deployments.Select((d, i) => (d, i)))
         {
-            var name = ResourceNames.WorkerPrefix + deployment.Name.ToLowerInvariant();
+            var name = ResourceNames.Worker(deployment.Name);
             // The model's own resource (not a local replica pool's extra members) carries the placement.
             var resource = model.Resources.SingleOrDefault(r => r.Name == name)
                 ?? throw new InvalidOperationException($"The app model has no resource '{name}' for deployment '{deployment.Name}'.");
@@ -34,8 +34,17 @@ internal sealed class KubernetesManifestBuilder(TopologyOptions topology, Publis
             {
                 gateway[$"{prefix}Aliases__{i.ToString(CultureInfo.InvariantCulture)}"] = alias;
             }
+            if (deployment.Autoscaling is { Enabled: true } autoscaling)
+            {
+                // The gateway's autoscaler patches this Deployment's scale subresource (the RBAC is in rbac.yaml).
+                foreach (var (key, value) in autoscaling.Settings)
+                {
+                    gateway[prefix + "Autoscaling__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+                }
+                gateway["Gateway__Autoscaler__Actuator"] = "Kubernetes";
+            }
         }
-        gateway["Gateway__Autoscaling__Kubernetes__Namespace"] = options.Namespace;
+        gateway["Gateway__Autoscaler__Kubernetes__Namespace"] = options.Namespace;
         // Upstreams name headless Services: the gateway resolves every A record (one per ready pod) and routes to each.
         gateway["Gateway__Dns__Enabled"] = "true";
         gateway["Gateway__Dns__RefreshInterval"] = options.GatewayDnsRefresh.ToString("c", CultureInfo.InvariantCulture);

@@ -93,7 +93,7 @@ internal sealed partial class AutoscalerService(
             var context = new AutoscalingContext(state.Target, running, total + held, waiting + held, running == 0 ? 0 : kv / running);
             var decision = AutoscalingPolicy.Decide(options, context, state.State, interval);
 
-            if (options.ReplicaUpstreams.Length > 0)
+            if (options.EffectiveDrainAboveTarget)
             {
                 foreach (var replica in members)
                 {

@@ -65,6 +65,13 @@ public sealed class AutoscalingOptions
     /// </summary>
     public string[] ReplicaUpstreams { get; set; } = [];
 
+    /// <summary>
+    /// Drain replicas whose pool slot is at or above the target so an external actuator can stop them once idle
+    /// (default: only when <see cref="ReplicaUpstreams"/> is set). The local AppHost sets it for every pool, including a
+    /// one-replica pool that scales to zero; in Kubernetes the Deployment controller picks the pods to remove, so no.
+    /// </summary>
+    public bool? DrainAboveTarget { get; set; }
+
     /// <summary>Kubernetes actuator: the Deployment to scale (default <c>worker-&lt;name lowercased&gt;</c>).</summary>
     public string? ScaleTargetName { get; set; }
 
@@ -73,6 +80,9 @@ public sealed class AutoscalingOptions
 
     /// <summary>The factor applied when the desired count is below the current one (Ray <c>get_downscaling_factor</c>).</summary>
     public double EffectiveDownscalingFactor => DownscalingFactor ?? DownscaleSmoothingFactor ?? SmoothingFactor;
+
+    /// <summary>Whether slots at or above the target are drained (see <see cref="DrainAboveTarget"/>).</summary>
+    public bool EffectiveDrainAboveTarget => DrainAboveTarget ?? ReplicaUpstreams.Length > 0;
 
     /// <summary>The replica count a deployment starts at: <see cref="InitialReplicas"/>, else <see cref="MinReplicas"/>.</summary>
     public int EffectiveInitialReplicas => InitialReplicas ?? MinReplicas;

@@ -41,6 +41,10 @@ internal static class AutoscalingServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<AutoscalerSettings>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IReplicaResolver>(sp => sp.GetRequiredService<ReplicaPoolResolver>()));
+        // Health checks see the routable replicas but are never held like a request: a held probe would count as
+        // demand and start a deployment scaled to zero.
+        services.Replace(ServiceDescriptor.Singleton(sp =>
+            ActivatorUtilities.CreateInstance<ReplicaHealthChecker>(sp, sp.GetRequiredService<ReplicaPoolResolver>().WithoutHold)));
 
         services.TryAddSingleton<IReplicaScaler, LoggingReplicaScaler>();
         services.TryAddSingleton<ILeaderElector, AlwaysLeaderElector>();

@@ -49,12 +49,14 @@ internal sealed class ReplicaHealthTable
     {
         while (true)
         {
-            var current = _held.GetValueOrDefault(deployment);
             if (TotalHeld >= max)
             {
                 return false;
             }
-            if (current == 0 ? _held.TryAdd(deployment, 1) : _held.TryUpdate(deployment, current + 1, current))
+            // Release leaves the key at 0, so "absent" and "0" are different cases for the compare-and-swap.
+            if (_held.TryGetValue(deployment, out var current)
+                    ? _held.TryUpdate(deployment, current + 1, current)
+                    : _held.TryAdd(deployment, 1))
             {
                 return true;
             }

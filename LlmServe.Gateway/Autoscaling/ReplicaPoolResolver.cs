@@ -65,6 +65,12 @@ internal sealed class ReplicaPoolResolver(
         }
     }
 
+    /// <summary>
+    /// The same replicas without holding: for background callers such as health checks, which must not wait like a
+    /// request nor count as demand (a held caller would wake a pool scaled to zero).
+    /// </summary>
+    public IReplicaResolver WithoutHold => new NonHoldingResolver(this);
+
     /// <summary>Every replica of the pool (ready or not), with its slot index, for the probe.</summary>
     public async Task<IReadOnlyList<(Uri Address, int Index)>> ResolvePoolAsync(
         Deployment deployment, AutoscalingOptions options, CancellationToken cancellationToken)
@@ -87,6 +93,17 @@ internal sealed class ReplicaPoolResolver(
 
     public AutoscalingOptions? AutoscalingOf(string deployment) =>
         gateway.CurrentValue.Deployments.FirstOrDefault(d => d.Name == deployment)?.Autoscaling is { Enabled: true } a ? a : null;
+
+    private sealed class NonHoldingResolver(ReplicaPoolResolver pool) : IReplicaResolver
+    {
+        public ValueTask<IReadOnlyList<Uri>> ResolveAsync(Deployment deployment, CancellationToken cancellationToken) =>
+            pool.ResolveWithoutHoldAsync(deployment, cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<Uri>> ResolveWithoutHoldAsync(Deployment deployment, CancellationToken cancellationToken) =>
+        AutoscalingOf(deployment.Name) is { } options
+            ? await RoutableAsync(deployment, options, cancellationToken)
+            : await inner.ResolveAsync(deployment, cancellationToken);
 
     private async Task<IReadOnlyList<Uri>> RoutableAsync(Deployment deployment, AutoscalingOptions options, CancellationToken ct)
     {

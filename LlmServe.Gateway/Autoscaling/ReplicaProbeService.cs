@@ -19,26 +19,60 @@ internal sealed partial class ReplicaProbeService(
 {
     public const string HttpClientName = "llmserve-probe";
 
+    // One probe per replica at a time; a round does not wait for the slow ones.
+    private readonly Dictionary<ReplicaHealth, Task> _inFlight = [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.CurrentValue.ProbeIntervalS), time);
         do
         {
-            try
-            {
-                await ProbeAllAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogProbeFailed(logger, ex);
-            }
+            // Not awaited: a stopped replica's probe hangs for the whole timeout behind Aspire's proxy, and waiting
+            // for it would see a replica that just became ready a timeout late (cold-start latency).
+            _ = ProbeAllAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>Starts a probe of every replica that has none in flight; completes when those probes do.</summary>
     internal async Task ProbeAllAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await Task.WhenAll(StartProbes(await PoolAsync(cancellationToken), cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception ex)
+        {
+            LogProbeFailed(logger, ex);
+        }
+    }
+
+    private List<Task> StartProbes(IEnumerable<ReplicaHealth> pool, CancellationToken cancellationToken)
+    {
         var probes = new List<Task>();
+        lock (_inFlight)
+        {
+            foreach (var replica in pool)
+            {
+                if (_inFlight.TryGetValue(replica, out var running) && !running.IsCompleted)
+                {
+                    continue;
+                }
+                var probe = ProbeAsync(replica, cancellationToken);
+                _inFlight[replica] = probe;
+                probes.Add(probe);
+            }
+        }
+        return probes;
+    }
+
+    private async Task<List<ReplicaHealth>> PoolAsync(CancellationToken cancellationToken)
+    {
+        var replicas = new List<ReplicaHealth>();
         foreach (var deployment in registry.Current.Deployments)
         {
             if (pool.AutoscalingOf(deployment.Name) is not { } options)
@@ -49,10 +83,10 @@ internal sealed partial class ReplicaProbeService(
             {
                 var replica = health.GetOrAdd(deployment.Name, address, index);
                 replica.Index = index;
-                probes.Add(ProbeAsync(replica, cancellationToken));
+                replicas.Add(replica);
             }
         }
-        await Task.WhenAll(probes);
+        return replicas;
     }
 
     private async Task ProbeAsync(ReplicaHealth replica, CancellationToken cancellationToken)

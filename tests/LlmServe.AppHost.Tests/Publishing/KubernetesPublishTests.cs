@@ -113,6 +113,25 @@ public sealed class KubernetesPublishTests
     }
 
     [Fact]
+    public async Task Publish_AutoscaledDeployment_GatewayActuatesItsScaleSubresource()
+    {
+        using var tree = await PublishedTree.PublishAsync(
+            "--LlmServe:Deployments:0:Autoscaling:MinReplicas=1", "--LlmServe:Deployments:0:Autoscaling:InitialReplicas=2",
+            "--LlmServe:Deployments:0:Autoscaling:MaxReplicas=4", "--LlmServe:Deployments:0:Autoscaling:UpscaleDelayS=5");
+
+        var config = Objects(tree, "gateway.yaml").OfType<V1ConfigMap>().Single().Data;
+        Assert.Equal("Kubernetes", config["Gateway__Autoscaler__Actuator"]);
+        Assert.Equal("llmserve", config["Gateway__Autoscaler__Kubernetes__Namespace"]);
+        Assert.Equal("4", config["Gateway__Deployments__0__Autoscaling__MaxReplicas"]);
+        Assert.Equal("5", config["Gateway__Deployments__0__Autoscaling__UpscaleDelayS"]);
+        // Local pool settings stay local: in a cluster the Deployment controller picks the pods to remove.
+        Assert.DoesNotContain(config.Keys, k => k.Contains("ReplicaUpstreams", StringComparison.Ordinal) || k.Contains("DrainAboveTarget", StringComparison.Ordinal));
+        var worker = Worker(tree, "worker-smollm2-135m-instruct");
+        Assert.Equal(2, worker.Spec.Replicas);   // initial_replicas; the autoscaler moves it from there
+        Assert.Single(Files(tree.Base), f => f.StartsWith("worker-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Publish_EveryObject_ValidatesStrictlyOffline()
     {
         using var tree = await PublishedTree.PublishAsync(TwoDeployments);

@@ -1,7 +1,6 @@
 using LlmServe.Gateway.Autoscaling;
 using LlmServe.Gateway.Registry;
 using LlmServe.Gateway.Routing;
-using Microsoft.Extensions.Options;
 
 namespace LlmServe.Gateway.Tests.Autoscaling;
 
@@ -23,8 +22,8 @@ public sealed class ReplicaPoolResolverTests
         };
         var health = new ReplicaHealthTable();
         var settings = new AutoscalerSettings { MaxHeldRequests = maxHeld, HoldTimeoutS = holdTimeoutS };
-        var resolver = new ReplicaPoolResolver(new StaticResolver(), health,
-            new StaticMonitor<GatewayOptions>(gateway), new StaticMonitor<AutoscalerSettings>(settings), TimeProvider.System);
+        var resolver = new ReplicaPoolResolver(new StaticReplicaResolver(), health,
+            new StaticOptionsMonitor<GatewayOptions>(gateway), new StaticOptionsMonitor<AutoscalerSettings>(settings), TimeProvider.System);
         return (resolver, health);
     }
 
@@ -70,6 +69,42 @@ public sealed class ReplicaPoolResolverTests
     }
 
     [Fact]
+    public async Task Resolve_HoldAfterAnEarlierHoldWasReleased_IsHeldAgain()
+    {
+        var (resolver, health) = Create();
+        var replica = health.GetOrAdd("m", Replica1, 1);
+        var first = resolver.ResolveAsync(Pool, TestContext.Current.CancellationToken).AsTask();
+        await WaitUntil(() => health.HeldRequests("m") == 1);
+        health.SetReady(replica, true, null);
+        await first.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        health.SetReady(replica, false, null);   // back to zero replicas
+
+        // The second cold start: held and counted like the first (a released hold leaves the count at 0, not absent).
+        var second = resolver.ResolveAsync(Pool, TestContext.Current.CancellationToken).AsTask();
+        await WaitUntil(() => health.HeldRequests("m") == 1);
+        health.SetReady(replica, true, null);
+
+        Assert.Equal([Replica1], await second.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        Assert.Equal(0, health.HeldRequests("m"));
+    }
+
+    [Fact]
+    public async Task WithoutHold_NoReadyReplica_ReturnsEmptyAtOnceAndHoldsNothing()
+    {
+        var (resolver, health) = Create();
+        health.GetOrAdd("m", Replica1, 1);
+
+        // A health check must not wait like a request nor be counted as demand for a pool at zero.
+        var routable = await resolver.WithoutHold.ResolveAsync(Pool, TestContext.Current.CancellationToken)
+            .AsTask().WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+
+        Assert.Empty(routable);
+        Assert.Equal(0, health.HeldRequests("m"));
+        health.SetReady(health.GetOrAdd("m", Replica0, 0), true, null);
+        Assert.Equal([Replica0], await resolver.WithoutHold.ResolveAsync(Pool, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Resolve_HoldIsBounded_ByCountAndTimeout()
     {
         var (resolver, health) = Create(maxHeld: 1, holdTimeoutS: 0.3);
@@ -90,20 +125,5 @@ public sealed class ReplicaPoolResolverTests
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
         Assert.True(condition());
-    }
-
-    private sealed class StaticResolver : IReplicaResolver
-    {
-        public ValueTask<IReadOnlyList<Uri>> ResolveAsync(Deployment deployment, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<Uri>>([deployment.Upstream]);
-    }
-
-    private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 }
