@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 namespace LlmServe.Rag.VectorStores;
 
 /// <summary>
-/// Collection names: lower-case letters, digits, '-' and '_', starting with a letter, at most 48 characters.
-/// Narrow on purpose: a name becomes a folder, a SQL table suffix and a Milvus collection name.
+/// Collection names: lower-case letters, digits and '_', starting with a letter, at most 48 characters.
+/// Narrow on purpose: a name is used unchanged as a folder, a SQL table suffix and a Milvus collection name.
 /// </summary>
 internal static partial class CollectionNames
 {
@@ -12,9 +12,6 @@ internal static partial class CollectionNames
 
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
 
-    /// <summary>The name as an identifier where '-' is not allowed (SQL tables, Milvus collections).</summary>
-    public static string ToIdentifier(string name) => name.Replace('-', '_');
-
-    [GeneratedRegex("^[a-z][a-z0-9_-]{0,47}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,47}$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

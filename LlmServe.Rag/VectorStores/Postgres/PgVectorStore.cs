@@ -207,7 +207,7 @@ internal sealed class PgVectorStore(NpgsqlDataSource dataSource, HnswOptions hns
 
     internal static string TableName(string collection) =>
         CollectionNames.IsValid(collection)
-            ? $"rag_chunks_{CollectionNames.ToIdentifier(collection)}"
+            ? $"rag_chunks_{collection}"
             : throw new CollectionNotFoundException(collection);
 
     /// <summary>The WHERE clause for a filter ($3: document or null, $4: jsonb the metadata must contain).</summary>
