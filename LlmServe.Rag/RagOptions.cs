@@ -47,6 +47,11 @@ internal sealed class RagOptions
     /// </summary>
     public string? IngestRoot { get; set; }
 
+    /// <summary>The ingest root as an absolute path (relative to the app base directory), or null when folder ingestion is off.</summary>
+    public string? ResolveIngestRoot() => string.IsNullOrEmpty(IngestRoot)
+        ? null
+        : Path.IsPathRooted(IngestRoot) ? IngestRoot : Path.GetFullPath(IngestRoot, AppContext.BaseDirectory);
+
     /// <summary>The documents folder as an absolute path.</summary>
     public string ResolveDocumentsPath() =>
         Path.IsPathRooted(DocumentsPath) ? DocumentsPath : Path.GetFullPath(DocumentsPath, AppContext.BaseDirectory);

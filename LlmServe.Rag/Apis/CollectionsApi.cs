@@ -97,7 +97,7 @@ internal static class CollectionsApi
         ILogger<CollectionService> logger, CancellationToken cancellationToken) =>
         CollectionErrors.GuardAsync(logger, async () =>
         {
-            if (options.Value.IngestRoot is not { Length: > 0 } root)
+            if (options.Value.ResolveIngestRoot() is not { } root)
             {
                 return ApiErrors.Create(StatusCodes.Status403Forbidden,
                     "Folder ingestion is turned off (Rag:IngestRoot is not set); upload documents instead.", OpenAiError.Permission);
