@@ -1,5 +1,3 @@
-using Cloud.Unum.USearch;
-
 namespace LlmServe.Rag.VectorStores.Embedded;
 
 /// <summary>
@@ -19,14 +17,14 @@ internal sealed class EmbeddedCollection : IDisposable
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly Dictionary<string, ulong[]> _keysByDocument = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, VectorRecord> _records = [];
-    private readonly USearchIndex _index;
+    private readonly HnswGraph _index;
     private WriteAheadLog _log;
     private ulong _nextKey;
 
     private EmbeddedCollection(CollectionInfo info, HnswOptions hnsw, string folder)
     {
         Info = info;
-        _index = NewIndex(info, hnsw);
+        _index = new HnswGraph(info.Dimension, hnsw);
         List<LogEntry> replayed = [];
         _log = WriteAheadLog.Open(Path.Combine(folder, LogFileName), payload => replayed.Add(LogEntry.Deserialize(payload)));
         foreach (var entry in replayed)
@@ -102,6 +100,23 @@ internal sealed class EmbeddedCollection : IDisposable
         }
     }
 
+    /// <summary>ef_search of this collection's graph from now on (benchmarks sweep it on one built graph).</summary>
+    public int ExpansionSearch
+    {
+        set
+        {
+            _lock.EnterWriteLock();
+            try
+            {
+                _index.ExpansionSearch = value;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+    }
+
     /// <summary>Approximate top-k through the HNSW graph (exact over the passing records for a selective filter).</summary>
     public IReadOnlyList<VectorHit> Search(float[] query, int topK, VectorFilter? filter)
     {
@@ -127,9 +142,9 @@ internal sealed class EmbeddedCollection : IDisposable
             for (var wanted = filter is null ? topK : topK * 4; ; wanted *= 2)
             {
                 var count = Math.Min(wanted, _records.Count);
-                var found = _index.Search(unit, count, out var keys, out var distances);
+                var (keys, distances) = _index.Search(unit, count);
                 List<VectorHit> hits = [];
-                for (var i = 0; i < found && hits.Count < topK; i++)
+                for (var i = 0; i < keys.Length && hits.Count < topK; i++)
                 {
                     var record = _records[keys[i]];
                     if (filter is null || filter.Matches(record))
@@ -187,9 +202,9 @@ internal sealed class EmbeddedCollection : IDisposable
         try
         {
             List<string> problems = [];
-            if ((long)_index.Size() != _records.Count)
+            if (_index.Size != _records.Count)
             {
-                problems.Add($"The graph holds {_index.Size()} vectors but the log has {_records.Count} records.");
+                problems.Add($"The graph holds {_index.Size} vectors but the log has {_records.Count} records.");
             }
             foreach (var key in _records.Keys.Where(k => !_index.Contains(k)))
             {
@@ -231,10 +246,6 @@ internal sealed class EmbeddedCollection : IDisposable
         _index.Dispose();
         _lock.Dispose();
     }
-
-    private static USearchIndex NewIndex(CollectionInfo info, HnswOptions hnsw) => new(
-        MetricKind.Cos, ScalarKind.Float32, (ulong)info.Dimension,
-        (ulong)hnsw.Connectivity, (ulong)hnsw.ExpansionAdd, (ulong)hnsw.ExpansionSearch, multi: false);
 
     private static IReadOnlyList<VectorHit> Exact(float[] unit, List<VectorRecord> candidates, int topK) =>
         candidates.Count == 0
