@@ -14,9 +14,8 @@ internal static class VectorsCommand
         var summary = new Option<string?>("--summary") { Description = "Combined results file (default: OUT/results.md)" };
         var quick = new Option<bool>("--quick") { Description = "10,000 vectors instead of 100,000: a smoke run" };
         var pg = new Option<string?>("--pg") { Description = "Npgsql connection string (default: $LLMSERVE_PGVECTOR, else scripts/pgvector.sh's server)" };
-        var ef = new Option<int>("--ef") { Description = "ef_search of the embedded store", DefaultValueFactory = _ => 64 };
         var command = new Command("vectors", "Vector search: embedded store (USearch HNSW) vs PostgreSQL + pgvector HNSW.");
-        foreach (var option in new Option[] { out_, summary, quick, pg, ef })
+        foreach (var option in new Option[] { out_, summary, quick, pg })
         {
             command.Options.Add(option);
         }
@@ -24,7 +23,7 @@ internal static class VectorsCommand
         {
             var settings = new VectorSearchSettings(
                 Count: r.GetValue(quick) ? 10_000 : 100_000, Dimension: 384, Queries: 500, K: 10, Clusters: 1000, Spread: 1.0,
-                Connectivity: 16, ExpansionAdd: 128, ExpansionSearch: r.GetValue(ef), PgEfSearch: [40, 64, 100, 160, 250, 400],
+                Connectivity: 16, ExpansionAdd: 128, EfSearch: [10, 16, 24, 32, 48, 64, 96], PgEfSearch: [10, 16, 24, 32, 40, 64, 100, 160],
                 PgConnection: r.GetValue(pg) ?? Environment.GetEnvironmentVariable("LLMSERVE_PGVECTOR")
                     ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres");
             var section = await VectorSearchScenario.RunAsync(settings);
