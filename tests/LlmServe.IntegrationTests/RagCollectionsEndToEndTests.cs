@@ -46,7 +46,17 @@ public sealed class RagCollectionsEndToEndTests(AppHostFixture fixture)
         var chat = await completion.Content.ReadFromJsonAsync<JsonElement>(Token);
         Assert.Equal("chat.completion", chat.GetProperty("object").GetString());
         Assert.Equal("paged-kv-cache.md", chat.GetProperty("citations")[0].GetProperty("document").GetString());
+
+        // Each stage has its span in Rag's traces, so the dashboard shows where the time of an answer goes.
+        string[] stages = ["rag.embed", "rag.search", "rag.generate"];
+        for (var i = 0; i < 100 && !stages.All(HasRagSpan); i++)
+        {
+            await Task.Delay(100, Token);
+        }
+        Assert.All(stages, stage => Assert.True(HasRagSpan(stage), $"no {stage} span from rag"));
     }
+
+    private bool HasRagSpan(string name) => fixture.Traces.Spans.Any(s => s.Service == "rag" && s.Name == name);
 
     [Fact]
     public async Task StreamingThroughTheGateway_EndsWithCitationsAndDone()
