@@ -56,6 +56,32 @@ public sealed class RagCollectionsEndToEndTests(AppHostFixture fixture)
         Assert.All(stages, stage => Assert.True(HasRagSpan(stage), $"no {stage} span from rag"));
     }
 
+    [Fact]
+    public async Task StreamingQuery_SendsCitationsFirstThenTextDeltas()
+    {
+        using var rag = fixture.CreateClient("rag");
+        using (await rag.PostAsJsonAsync("/v1/rag/collections", new { name = "docs" }, Token))
+        {
+        }
+        using (await rag.PostAsJsonAsync("/v1/rag/collections/docs/ingest", new { path = "." }, Token))
+        {
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/rag/collections/docs/query")
+        {
+            Content = Json("""{"question":"How does scaling to zero work?","top_k":2,"max_tokens":8,"stream":true,"hybrid":true}"""),
+        };
+
+        using var response = await rag.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Token);
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var data = (await response.Content.ReadAsStringAsync(Token)).Split('\n')
+            .Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => l[6..]).ToList();
+        var first = JsonDocument.Parse(data[0]).RootElement;
+        Assert.Equal("autoscaling.md", first.GetProperty("citations")[0].GetProperty("document").GetString());
+        Assert.Equal("[DONE]", data[^1]);
+        Assert.Contains(data[1..^1], d => JsonDocument.Parse(d).RootElement.TryGetProperty("delta", out _));
+    }
+
     private bool HasRagSpan(string name) => fixture.Traces.Spans.Any(s => s.Service == "rag" && s.Name == name);
 
     [Fact]
