@@ -42,7 +42,7 @@ public sealed class RetrievalQualityTests(EmbeddingWorkerFixture worker)
         }
 
         var recall = found / (double)labelled.Count;
-        TestContext.Current.SendDiagnosticMessage($"recall@5 = {recall:F3} ({found}/{labelled.Count})");
+        TestContext.Current.TestOutputHelper?.WriteLine($"recall@5 = {recall:F3} ({found}/{labelled.Count})");
         Assert.True(recall >= 0.9, $"recall@5 {recall:F3} ({found}/{labelled.Count})");
     }
 
