@@ -31,6 +31,9 @@ var rag = builder.AddProject<Projects.LlmServe_Rag>(ResourceNames.Rag)
     .WithEnvironment("Rag__Model", topology.DefaultModel)
     .WithHttpHealthCheck("/health");
 
+// Retrieval: Rag embeds through the gateway, and the gateway serves each RAG collection as a model.
+builder.AddRagTopology(topology, gateway, rag);
+
 builder.AddProject<Projects.LlmServe_Agents>(ResourceNames.Agents)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(rag)

@@ -9,6 +9,15 @@ internal sealed class TopologyOptions
 
     public List<ModelDeploymentOptions> Deployments { get; set; } = [];
 
+    /// <summary>
+    /// The embedding model the RAG service embeds with through the gateway (a worker serving it, registered with the
+    /// gateway after the chat deployments); null runs no embedding worker.
+    /// </summary>
+    public ModelDeploymentOptions? Embedding { get; set; }
+
+    /// <summary>RAG collections the gateway routes as OpenAI models <c>rag/&lt;collection&gt;</c> to the RAG service.</summary>
+    public List<string> RagCollections { get; set; } = [];
+
     /// <summary>The model name RAG and agents ask the gateway for (an alias of the first deployment).</summary>
     public string DefaultModel { get; set; } = "default";
 

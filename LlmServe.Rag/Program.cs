@@ -11,6 +11,8 @@ var app = builder.Build();
 
 app.UseOpenAiErrors();
 app.MapRagApi();
+app.MapCollectionsApi();
+app.MapRagChatCompletions();
 app.MapDefaultEndpoints();
 
 app.Run();

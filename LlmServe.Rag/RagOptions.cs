@@ -32,6 +32,26 @@ internal sealed class RagOptions
     /// <summary>Bound on one chat completion call to the gateway.</summary>
     public TimeSpan GenerationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Embedding model (a gateway model name) of collections created without one.</summary>
+    public string EmbeddingModel { get; set; } = "minilm";
+
+    /// <summary>Inputs per embeddings request during ingestion.</summary>
+    public int EmbeddingBatchSize { get; set; } = 32;
+
+    /// <summary>Largest document upload accepted; larger ones get 413.</summary>
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Folder under which <c>POST /v1/rag/collections/{name}/ingest</c> may read server-side folders; null turns that
+    /// endpoint off (uploads still work), so a caller cannot make the service read arbitrary paths.
+    /// </summary>
+    public string? IngestRoot { get; set; }
+
+    /// <summary>The ingest root as an absolute path (relative to the app base directory), or null when folder ingestion is off.</summary>
+    public string? ResolveIngestRoot() => string.IsNullOrEmpty(IngestRoot)
+        ? null
+        : Path.IsPathRooted(IngestRoot) ? IngestRoot : Path.GetFullPath(IngestRoot, AppContext.BaseDirectory);
+
     /// <summary>The documents folder as an absolute path.</summary>
     public string ResolveDocumentsPath() =>
         Path.IsPathRooted(DocumentsPath) ? DocumentsPath : Path.GetFullPath(DocumentsPath, AppContext.BaseDirectory);

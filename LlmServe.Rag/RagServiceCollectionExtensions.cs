@@ -23,18 +23,24 @@ internal static class RagServiceCollectionExtensions
         services.AddHostedService<IngestionService>();
         services.AddHealthChecks().AddCheck<IngestionHealthCheck>(IngestionHealthCheck.Name, tags: ["ready"]);
 
-        // The base address is read when each client is created, so it follows the bound options, not the raw config.
-        services.AddHttpClient<GatewayChatClient>((sp, http) =>
-        {
-            var options = sp.GetRequiredService<IOptions<RagOptions>>().Value;
-            http.BaseAddress = new Uri(options.GatewayUrl.TrimEnd('/') + "/");
-            if (!string.IsNullOrEmpty(options.ApiKey))
-            {
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
-            }
-        });
+        services.AddHttpClient<GatewayChatClient>(ConfigureGateway);
         services.AddSingleton<RagTelemetry>();
         services.AddScoped<RagAnswerer>();
+        builder.AddCollections();
         return builder;
+    }
+
+    /// <summary>
+    /// Points a gateway client at <see cref="RagOptions.GatewayUrl"/> with the API key. The base address is read
+    /// when each client is created, so it follows the bound options, not the raw config.
+    /// </summary>
+    public static void ConfigureGateway(IServiceProvider services, HttpClient http)
+    {
+        var options = services.GetRequiredService<IOptions<RagOptions>>().Value;
+        http.BaseAddress = new Uri(options.GatewayUrl.TrimEnd('/') + "/");
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        }
     }
 }

@@ -43,6 +43,12 @@ if ! command -v kubectl >/dev/null 2>&1; then
   fi
 fi
 
+# PostgreSQL + pgvector for the Rag store tests (built once, then reused; LLMSERVE_PGVECTOR overrides the server).
+if [ -z "${LLMSERVE_PGVECTOR:-}" ]; then
+  LLMSERVE_PGVECTOR=$(scripts/pgvector.sh) || { echo "error: could not start PostgreSQL with pgvector (scripts/pgvector.sh)." >&2; exit 2; }
+  export LLMSERVE_PGVECTOR
+fi
+
 # --- Tests --------------------------------------------------------------------------------------------------
 log=$(mktemp)
 status=0

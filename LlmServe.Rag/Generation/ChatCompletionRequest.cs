@@ -6,9 +6,5 @@ namespace LlmServe.Rag.Generation;
 internal sealed record ChatCompletionRequest(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("messages")] IReadOnlyList<ChatMessage> Messages,
-    [property: JsonPropertyName("max_tokens")] int MaxTokens)
-{
-    /// <summary>Always false: the answer is returned whole, together with its citations.</summary>
-    [JsonPropertyName("stream")]
-    public bool Stream => false;
-}
+    [property: JsonPropertyName("max_tokens")] int MaxTokens,
+    [property: JsonPropertyName("stream")] bool Stream = false);

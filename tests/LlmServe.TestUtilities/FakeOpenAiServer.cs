@@ -43,6 +43,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public string ResponseBody { get; set; } = DefaultCompletion;
 
+    /// <summary>When set, the body of each answer is computed from the request instead of <see cref="ResponseBody"/>.</summary>
+    public Func<RecordedRequest, string>? Responder { get; set; }
+
     public static async Task<FakeOpenAiServer> StartAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -67,10 +70,11 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
-        _requests.Enqueue(new RecordedRequest(
-            context.Request.Method, context.Request.Path, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, body));
+        var request = new RecordedRequest(
+            context.Request.Method, context.Request.Path, context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, body);
+        _requests.Enqueue(request);
         context.Response.StatusCode = ResponseStatus;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(ResponseBody, context.RequestAborted);
+        await context.Response.WriteAsync(Responder?.Invoke(request) ?? ResponseBody, context.RequestAborted);
     }
 }

@@ -36,7 +36,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         _app = await builder.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
         await _app.StartAsync(cts.Token);
-        foreach (var name in new[] { "worker-stories260k", "gateway", "rag", "agents" })
+        foreach (var name in new[] { "worker-stories260k", "worker-minilm", "gateway", "rag", "agents" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
         }

@@ -5,11 +5,16 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace LlmServe.Rag.Tests.Infrastructure;
 
 /// <summary>The RAG service in memory, talking to the gateway at <paramref name="gatewayUrl"/>.</summary>
-internal sealed class RagAppFactory(string gatewayUrl = "http://127.0.0.1:9", string? apiKey = null) : WebApplicationFactory<Program>
+internal sealed class RagAppFactory(
+    string gatewayUrl = "http://127.0.0.1:9", string? apiKey = null, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Rag:GatewayUrl", gatewayUrl);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
         if (apiKey is not null)
         {
             builder.UseSetting("Rag:ApiKey", apiKey);
