@@ -9,20 +9,27 @@ port=${LLMSERVE_PG_PORT:-55432}
 data=${LLMSERVE_PG_DIR:-/tmp/llmserve-pgvector}
 version=0.8.0
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+# A fresh machine may have empty package lists: refresh them once when an install fails.
+apt_install() {
+  as_root apt-get install -y --no-install-recommends "$@" >&2 ||
+    { as_root apt-get update >&2 && as_root apt-get install -y --no-install-recommends "$@" >&2; }
+}
 
-if ! command -v pg_config >/dev/null 2>&1 || [ ! -x "$(pg_config --bindir)/initdb" ]; then
-  as_root apt-get install -y --no-install-recommends postgresql-15 >&2
+# Debian's PostgreSQL 15 layout; its own pg_config (from postgresql-client-15) works before any -dev package exists.
+pg_config=/usr/lib/postgresql/15/bin/pg_config
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  apt_install postgresql-15
 fi
-bindir=$(pg_config --bindir)
-if [ ! -f "$(pg_config --sharedir)/extension/vector.control" ]; then
-  if [ ! -f "$(pg_config --pkgincludedir)/server/postgres.h" ] || ! command -v make >/dev/null 2>&1; then
-    as_root apt-get install -y --no-install-recommends postgresql-server-dev-15 build-essential curl >&2
+bindir=$("$pg_config" --bindir)
+if [ ! -f "$("$pg_config" --sharedir)/extension/vector.control" ]; then
+  if [ ! -f "$("$pg_config" --includedir-server)/postgres.h" ] || ! command -v make >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+    apt_install postgresql-server-dev-15 build-essential curl
   fi
   src=$(mktemp -d)
   curl -fsSL "http://deb.debian.org/debian/pool/main/p/pgvector/pgvector_${version}.orig.tar.gz" | tar -xz -C "$src"
   # OPTFLAGS="" drops -march=native, so the built library also runs on other CPUs of the same architecture.
-  make -C "$src"/pgvector-* OPTFLAGS="" >&2
-  as_root make -C "$src"/pgvector-* install >&2
+  make -C "$src"/pgvector-* PG_CONFIG="$pg_config" OPTFLAGS="" >&2
+  as_root make -C "$src"/pgvector-* PG_CONFIG="$pg_config" install >&2
   rm -rf "$src"
 fi
 
