@@ -13,6 +13,8 @@ internal static class Program
         {
             WorkerCommand.Create(),
             LoadTimeCommand.Create(),
+            GatewayCommand.Create(),
+            FixedBackendCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -22,7 +22,7 @@ internal sealed record BenchReport(string Command, MachineInfo Machine, IReadOnl
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"### {section.Title}");
             md.AppendLine();
-            md.AppendLine("| measurement | unit | LlmServe | llama.cpp (LLamaSharp) | ratio | target | note |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| measurement | unit | LlmServe | {section.PeerColumn} | ratio | target | note |");
             md.AppendLine("|---|---|---:|---:|---:|---|---|");
             foreach (var r in section.Rows)
             {
