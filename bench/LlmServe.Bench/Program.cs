@@ -14,6 +14,7 @@ internal static class Program
             WorkerCommand.Create(),
             LoadTimeCommand.Create(),
             GatewayCommand.Create(),
+            OverloadCommand.Create(),
             FixedBackendCommand.Create(),
         };
         return root.Parse(args).Invoke();

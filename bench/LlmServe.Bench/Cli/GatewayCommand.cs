@@ -28,7 +28,7 @@ internal static class GatewayCommand
             var isQuick = r.GetValue(quick);
             var settings = new ProxyOverheadScenario.Settings(r.GetValue(rate),
                 TimeSpan.FromSeconds(isQuick ? 2 : r.GetValue(seconds)), isQuick ? 1 : r.GetValue(rounds),
-                TimeSpan.FromSeconds(isQuick ? 2 : 5), r.GetValue(connections));
+                TimeSpan.FromSeconds(isQuick ? 2 : 5), r.GetValue(connections), TimeSpan.FromSeconds(isQuick ? 3 : 15));
             var sections = await ProxyOverheadScenario.RunAsync(r.GetValue(gatewayDll) ?? RepoPaths.GatewayDll(), settings);
             var values = new Dictionary<string, string>
             {

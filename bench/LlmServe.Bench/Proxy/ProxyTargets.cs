@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace LlmServe.Bench.Proxy;
 
@@ -18,7 +17,7 @@ internal sealed class ProxyTargets : IAsyncDisposable
 
     public IEnumerable<(string Name, Uri Url)> All => [("direct", Direct), ("nginx", Nginx), ("gateway", Gateway)];
 
-    public static async Task<ProxyTargets> StartAsync(string gatewayDll, IReadOnlyDictionary<string, string>? gatewaySettings = null)
+    public static async Task<ProxyTargets> StartAsync(string gatewayDll, IReadOnlyDictionary<string, object>? gatewaySettings = null)
     {
         var processes = new List<ServiceProcess>();
         try
@@ -33,7 +32,7 @@ internal sealed class ProxyTargets : IAsyncDisposable
             processes.Add(await NginxProxy.StartAsync(nginxPort, backend));
 
             var gatewayPort = ServiceProcess.FreePort();
-            var gateway = await StartGatewayAsync(gatewayDll, gatewayPort, backend, gatewaySettings);
+            var gateway = await GatewayProcess.StartAsync(gatewayDll, gatewayPort, FixedBackend.ModelName, backend, gatewaySettings);
             processes.Add(gateway);
 
             var targets = new ProxyTargets
@@ -54,25 +53,6 @@ internal sealed class ProxyTargets : IAsyncDisposable
             }
             throw;
         }
-    }
-
-    /// <summary>The gateway as deployed: production environment, warnings-only logs, one deployment on the backend.</summary>
-    private static Task<ServiceProcess> StartGatewayAsync(string dll, int port, Uri backend, IReadOnlyDictionary<string, string>? settings)
-    {
-        var config = Path.Combine(Path.GetTempPath(), $"llmserve-bench-gateway-{port}.json");
-        var deployment = new Dictionary<string, object> { ["Name"] = FixedBackend.ModelName, ["Upstream"] = backend.ToString() };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            deployment[key] = value;
-        }
-        File.WriteAllText(config, JsonSerializer.Serialize(new { Gateway = new { Deployments = new[] { deployment } } }));
-        return ServiceProcess.StartAsync("dotnet", [dll, "--config", config, "--urls", $"http://127.0.0.1:{port}"],
-            new Uri($"http://127.0.0.1:{port}/v1/models"),
-            new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Logging__LogLevel__Default"] = "Warning",
-            });
     }
 
     public async ValueTask DisposeAsync()

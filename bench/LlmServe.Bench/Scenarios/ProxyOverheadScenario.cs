@@ -15,7 +15,7 @@ internal static class ProxyOverheadScenario
 {
     public const string RequestBody = """{"model":"bench","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}""";
 
-    public sealed record Settings(double Rate, TimeSpan LatencyDuration, int Rounds, TimeSpan PeakDuration, int Connections);
+    public sealed record Settings(double Rate, TimeSpan LatencyDuration, int Rounds, TimeSpan PeakDuration, int Connections, TimeSpan WarmUp);
 
     public static async Task<ResultSection[]> RunAsync(string gatewayDll, Settings settings)
     {
@@ -30,9 +30,12 @@ internal static class ProxyOverheadScenario
         { Timeout = TimeSpan.FromSeconds(30) };
         var body = Encoding.UTF8.GetBytes(RequestBody);
 
+        // Warm-up at full speed: the .NET processes must reach tiered, profile-guided code (seconds of JIT on a
+        // loaded 2-core machine) or the first rounds measure the compiler, not the proxy.
         Console.WriteLine("Warm-up ...");
         foreach (var (_, url) in targets.All)
         {
+            await WrkPeak.RunAsync(url, RequestBody, settings.Connections, settings.WarmUp);
             await OpenLoopLoad.RunAsync(client, url, body, settings.Rate, TimeSpan.FromSeconds(2));
         }
 

@@ -33,6 +33,10 @@ internal static class RepoPaths
         throw new FileNotFoundException("No built gateway found; run `dotnet build LlmServe.Gateway -c Release` or pass --gateway-dll.");
     }
 
+    /// <summary>A model file in the shared models folder beside the repository (read in place).</summary>
+    public static string SharedModel(string fileName) =>
+        Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "models", fileName));
+
     /// <summary>Default cache of generated checkpoints: outside the repository, reused across runs.</summary>
     public static string DefaultWorkDir() => Path.Combine(Path.GetTempPath(), "llmserve-bench");
 
