@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using LlmServe.ServiceDefaults.OpenAi;
 using Microsoft.Extensions.Options;
 
@@ -8,43 +9,73 @@ namespace LlmServe.Gateway.Auth;
 /// With no client keys the inference API is open; the admin API is then open too unless an admin key is set.
 /// The admin key is not a client key: it cannot call models, so it can never bypass a budget.
 /// </summary>
+/// <remarks>
+/// On the request path: the secret is hashed only when a decision needs it (an open API hashes nothing, though
+/// OpenAI clients always send a bearer token), and the stored hashes are decoded once per configuration snapshot.
+/// </remarks>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptionsMonitor<GatewayOptions> options)
 {
     public const string AdminPrefix = "/admin";
 
+    private volatile ApiKeyTable? _table;
+
     public Task InvokeAsync(HttpContext context)
     {
-        var auth = options.CurrentValue.Auth;
+        var table = Table();
         var path = context.Request.Path;
-        var token = ApiKeyMatcher.BearerToken(context.Request.Headers.Authorization.ToString());
-        var hash = token is null ? null : ApiKeyMatcher.Hash(token);
 
         if (path.StartsWithSegments(AdminPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            if (string.IsNullOrEmpty(auth.AdminKeyHash))
+            if (!table.HasAdminKey)
             {
-                return auth.Keys.Count == 0 ? next(context)
+                return table.Keys.Length == 0 ? next(context)
                     : Forbidden(context, "The admin API is disabled: configure Gateway:Auth:AdminKeyHash.");
             }
-            if (hash is not null && ApiKeyMatcher.Matches(hash, auth.AdminKeyHash))
+            var token = ApiKeyMatcher.BearerToken(context.Request.Headers.Authorization.ToString());
+            if (token is null)
+            {
+                return Unauthorized(context, missing: true);
+            }
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            ApiKeyTable.Hash(token, hash);
+            if (table.IsAdmin(hash))
             {
                 return next(context);
             }
-            return hash is not null && ApiKeyMatcher.Find(hash, auth.Keys) is not null
+            return table.Find(hash) is not null
                 ? Forbidden(context, "This API key may not use the admin API.")
-                : Unauthorized(context, token is null);
+                : Unauthorized(context, missing: false);
         }
 
-        if (auth.Keys.Count == 0 || !path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+        if (table.Keys.Length == 0 || !path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }
-        if (hash is null || ApiKeyMatcher.Find(hash, auth.Keys) is not { } key)
+        var secret = ApiKeyMatcher.BearerToken(context.Request.Headers.Authorization.ToString());
+        if (secret is null)
         {
-            return Unauthorized(context, token is null);
+            return Unauthorized(context, missing: true);
+        }
+        Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
+        ApiKeyTable.Hash(secret, presented);
+        if (table.Find(presented) is not { } key)
+        {
+            return Unauthorized(context, missing: false);
         }
         context.Features.Set(new ApiKeyFeature(key));
         return next(context);
+    }
+
+    /// <summary>The table for the current configuration; rebuilt only when a reload bound new options.</summary>
+    private ApiKeyTable Table()
+    {
+        var auth = options.CurrentValue.Auth;
+        var table = _table;
+        if (table is null || !ReferenceEquals(table.Options, auth))
+        {
+            _table = table = new ApiKeyTable(auth);
+        }
+        return table;
     }
 
     private static Task Unauthorized(HttpContext context, bool missing)

@@ -19,10 +19,18 @@ internal sealed partial class UpstreamForwarder(
     IOptionsMonitor<GatewayOptions> options,
     ILogger<UpstreamForwarder> logger)
 {
+    /// <summary>Names the version that served a response of a versioned deployment (LiteLLM's x-litellm-model-id, for canaries).</summary>
+    public const string VersionHeader = "x-llmserve-version";
+
     public async Task<ForwardOutcome> ForwardAsync(HttpContext context, Deployment deployment, ReplicaState replica, bool lastAttempt = true)
     {
         // SSE chunks must reach the client the moment the worker flushes them.
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        if (deployment.Version is { } version)
+        {
+            // Lets a client or an A/B analysis attribute each answer to its version; YARP adds the upstream's headers beside it.
+            context.Response.Headers[VersionHeader] = version;
+        }
 
         var config = new ForwarderRequestConfig
         {

@@ -76,11 +76,36 @@ internal sealed partial class ModelRouter(
     }
 
     /// <summary>Healthy, non-ejected replicas not yet tried by this request, relaxing each rule that would leave none.</summary>
+    /// <remarks>Loops rather than LINQ: this runs on every request, and the common case (all available, none tried) allocates nothing.</remarks>
     private ReplicaState[] Filter(ReplicaState[] replicas, IReadOnlyCollection<ReplicaState> exclude)
     {
-        var available = OutlierDetection.Available(replicas, (time ?? TimeProvider.System).GetUtcNow());
-        var untried = available.Where(r => !exclude.Contains(r)).ToArray();
-        return untried.Length > 0 ? untried : available.ToArray();
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var usable = 0;
+        foreach (var replica in replicas)
+        {
+            if (replica.IsAvailable(now) && (exclude.Count == 0 || !exclude.Contains(replica)))
+            {
+                usable++;
+            }
+        }
+        if (usable == replicas.Length)
+        {
+            return replicas;
+        }
+        if (usable == 0)
+        {
+            return exclude.Count == 0 ? replicas : [.. OutlierDetection.Available(replicas, now)];
+        }
+        var result = new ReplicaState[usable];
+        var next = 0;
+        foreach (var replica in replicas)
+        {
+            if (replica.IsAvailable(now) && (exclude.Count == 0 || !exclude.Contains(replica)))
+            {
+                result[next++] = replica;
+            }
+        }
+        return result;
     }
 
     private async ValueTask<ReplicaState[]?> ResolveAsync(Deployment deployment, CancellationToken cancellationToken)

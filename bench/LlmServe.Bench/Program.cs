@@ -14,6 +14,9 @@ internal static class Program
             WorkerCommand.Create(),
             LoadTimeCommand.Create(),
             VectorsCommand.Create(),
+            GatewayCommand.Create(),
+            OverloadCommand.Create(),
+            FixedBackendCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

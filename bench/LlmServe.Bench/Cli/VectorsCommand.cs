@@ -36,7 +36,7 @@ internal static class VectorsCommand
                 ["hnsw"] = $"M={settings.Connectivity}, ef_construction={settings.ExpansionAdd} (both)",
             };
             var outDir = Path.GetFullPath(r.GetValue(out_)!);
-            new BenchReport("vectors", MachineInfo.Read(), report, [section], "pgvector HNSW")
+            new BenchReport("vectors", MachineInfo.Read(), report, [section])
                 .Write(outDir, Path.GetFullPath(r.GetValue(summary) ?? Path.Combine(outDir, "results.md")));
             return 0;
         });

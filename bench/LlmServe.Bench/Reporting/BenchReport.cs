@@ -6,7 +6,7 @@ namespace LlmServe.Bench.Reporting;
 
 /// <summary>One command's results: written as <c>NAME.md</c> and <c>NAME.json</c>, then folded into the summary file.</summary>
 internal sealed record BenchReport(string Command, MachineInfo Machine, IReadOnlyDictionary<string, string> Settings,
-    IReadOnlyList<ResultSection> Sections, string PeerName = "llama.cpp (LLamaSharp)")
+    IReadOnlyList<ResultSection> Sections)
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -22,7 +22,7 @@ internal sealed record BenchReport(string Command, MachineInfo Machine, IReadOnl
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"### {section.Title}");
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"| measurement | unit | LlmServe | {PeerName} | ratio | target | note |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| measurement | unit | LlmServe | {section.PeerColumn} | ratio | target | note |");
             md.AppendLine("|---|---|---:|---:|---:|---|---|");
             foreach (var r in section.Rows)
             {

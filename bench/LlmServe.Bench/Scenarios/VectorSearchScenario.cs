@@ -124,7 +124,7 @@ internal static class VectorSearchScenario
         {
             Directory.Delete(folder, recursive: true);
         }
-        return new ResultSection($"Vector search: {s.Count:N0} x {s.Dimension}-d, top-{s.K}, embedded store (USearch HNSW) vs pgvector HNSW", rows);
+        return new ResultSection($"Vector search: {s.Count:N0} x {s.Dimension}-d, top-{s.K}, embedded store (USearch HNSW) vs pgvector HNSW", rows, "pgvector HNSW");
     }
 
     private static async Task<int[][]> SearchEmbeddedAsync(EmbeddedVectorStore store, float[][] queries, int k)

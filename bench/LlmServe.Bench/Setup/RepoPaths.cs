@@ -18,6 +18,25 @@ internal static class RepoPaths
         throw new FileNotFoundException("No built Worker found; run `dotnet build LlmServe.Worker -c Release` or pass --worker-dll.");
     }
 
+    /// <summary>The gateway's built DLL: Release preferred, then Debug.</summary>
+    public static string GatewayDll()
+    {
+        var root = RepositoryRoot();
+        foreach (var configuration in new[] { "Release", "Debug" })
+        {
+            var dll = Path.Combine(root, "LlmServe.Gateway", "bin", configuration, "net10.0", "LlmServe.Gateway.dll");
+            if (File.Exists(dll))
+            {
+                return dll;
+            }
+        }
+        throw new FileNotFoundException("No built gateway found; run `dotnet build LlmServe.Gateway -c Release` or pass --gateway-dll.");
+    }
+
+    /// <summary>A model file in the shared models folder beside the repository (read in place).</summary>
+    public static string SharedModel(string fileName) =>
+        Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "models", fileName));
+
     /// <summary>Default cache of generated checkpoints: outside the repository, reused across runs.</summary>
     public static string DefaultWorkDir() => Path.Combine(Path.GetTempPath(), "llmserve-bench");
 

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace LlmServe.Bench.Proxy;
+
+/// <summary>
+/// The three ways to reach one fixed-response backend process: directly, through nginx and through the gateway
+/// (its own process, started the standalone way with <c>--config</c>).
+/// </summary>
+internal sealed class ProxyTargets : IAsyncDisposable
+{
+    private readonly List<ServiceProcess> _processes = [];
+
+    public required Uri Direct { get; init; }
+    public required Uri Nginx { get; init; }
+    public required Uri Gateway { get; init; }
+    public required int GatewayPid { get; init; }
+
+    public IEnumerable<(string Name, Uri Url)> All => [("direct", Direct), ("nginx", Nginx), ("gateway", Gateway)];
+
+    public static async Task<ProxyTargets> StartAsync(string gatewayDll, IReadOnlyDictionary<string, object>? gatewaySettings = null)
+    {
+        var processes = new List<ServiceProcess>();
+        try
+        {
+            var backendPort = ServiceProcess.FreePort();
+            var backend = new Uri($"http://127.0.0.1:{backendPort}/");
+            processes.Add(await ServiceProcess.StartAsync("dotnet",
+                [typeof(ProxyTargets).Assembly.Location, "fixed-backend", "--port", backendPort.ToString(CultureInfo.InvariantCulture)],
+                new Uri(backend, "health")));
+
+            var nginxPort = ServiceProcess.FreePort();
+            processes.Add(await NginxProxy.StartAsync(nginxPort, backend));
+
+            var gatewayPort = ServiceProcess.FreePort();
+            var gateway = await GatewayProcess.StartAsync(gatewayDll, gatewayPort, FixedBackend.ModelName, backend, gatewaySettings);
+            processes.Add(gateway);
+
+            var targets = new ProxyTargets
+            {
+                Direct = new Uri(backend, "v1/chat/completions"),
+                Nginx = new Uri($"http://127.0.0.1:{nginxPort}/v1/chat/completions"),
+                Gateway = new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions"),
+                GatewayPid = gateway.Pid,
+            };
+            targets._processes.AddRange(processes);
+            return targets;
+        }
+        catch
+        {
+            foreach (var p in processes)
+            {
+                await p.DisposeAsync();
+            }
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            await p.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using LlmServe.Bench.Measure;
+using LlmServe.Bench.Proxy;
+using LlmServe.Bench.Reporting;
+
+namespace LlmServe.Bench.Scenarios;
+
+/// <summary>
+/// Gateway overhead: the same backend process reached directly, through nginx and through the gateway. Latency at
+/// a constant open-loop rate (added = proxied minus direct, per percentile) and peak closed-loop throughput with
+/// wrk. Targets are interleaved round by round so drift on a shared machine hits all three alike.
+/// </summary>
+internal static class ProxyOverheadScenario
+{
+    public const string RequestBody = """{"model":"bench","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}""";
+
+    public sealed record Settings(double Rate, TimeSpan LatencyDuration, int Rounds, TimeSpan PeakDuration, int Connections, TimeSpan WarmUp);
+
+    public static async Task<ResultSection[]> RunAsync(string gatewayDll, Settings settings)
+    {
+        await using var targets = await ProxyTargets.StartAsync(gatewayDll);
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ActivityHeadersPropagator = null,
+            MaxConnectionsPerServer = 1024,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        })
+        { Timeout = TimeSpan.FromSeconds(30) };
+        var body = Encoding.UTF8.GetBytes(RequestBody);
+
+        // Warm-up at full speed: the .NET processes must reach tiered, profile-guided code (seconds of JIT on a
+        // loaded 2-core machine) or the first rounds measure the compiler, not the proxy.
+        Console.WriteLine("Warm-up ...");
+        foreach (var (_, url) in targets.All)
+        {
+            await WrkPeak.RunAsync(url, RequestBody, settings.Connections, settings.WarmUp);
+            await OpenLoopLoad.RunAsync(client, url, body, settings.Rate, TimeSpan.FromSeconds(2));
+        }
+
+        var latencies = targets.All.ToDictionary(t => t.Name, _ => new List<double>());
+        var peaks = targets.All.ToDictionary(t => t.Name, _ => new List<double>());
+        var order = targets.All.ToArray();
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            // Rotate the order each round so no target always runs first or last.
+            foreach (var (name, url) in order.Skip(round % order.Length).Concat(order.Take(round % order.Length)))
+            {
+                var samples = await OpenLoopLoad.RunAsync(client, url, body, settings.Rate, settings.LatencyDuration);
+                if (samples.Any(double.IsNaN))
+                {
+                    throw new InvalidOperationException($"{name}: {samples.Count(double.IsNaN)} requests failed.");
+                }
+                latencies[name].AddRange(samples);
+                var peak = await WrkPeak.RunAsync(url, RequestBody, settings.Connections, settings.PeakDuration);
+                peaks[name].Add(peak);
+                Console.WriteLine($"round {round + 1} {name}: p50 {Stats.Percentile(samples, 50):F3} ms, p99 {Stats.Percentile(samples, 99):F3} ms, peak {peak:F0} req/s");
+            }
+        }
+        return [LatencySection(settings, latencies), PeakSection(settings, peaks)];
+    }
+
+    private static ResultSection LatencySection(Settings settings, Dictionary<string, List<double>> latencies)
+    {
+        double P(string name, double p) => Stats.Percentile(latencies[name], p);
+        var rows = new List<Measurement>();
+        foreach (var p in new[] { 50.0, 99.0 })
+        {
+            var direct = P("direct", p);
+            rows.Add(new($"p{p:F0} latency", "ms", P("gateway", p), P("nginx", p), Note: $"direct: {direct:F3} ms"));
+            rows.Add(new($"added p{p:F0} latency (minus direct)", "ms", P("gateway", p) - direct, P("nginx", p) - direct,
+                Target: p == 50 ? "gateway <= 0.3 ms" : "gateway <= 1 ms"));
+        }
+        var count = latencies["direct"].Count;
+        return new ResultSection(
+            $"(a) Latency at {settings.Rate:F0} requests/s, open loop, {count} requests per target over {settings.Rounds} interleaved rounds",
+            rows, "nginx");
+    }
+
+    private static ResultSection PeakSection(Settings settings, Dictionary<string, List<double>> peaks)
+    {
+        var gateway = Stats.Median(peaks["gateway"]);
+        var nginx = Stats.Median(peaks["nginx"]);
+        return new ResultSection(
+            $"(b) Peak throughput: wrk, {settings.Connections} keep-alive connections, {settings.PeakDuration.TotalSeconds:F0} s per run, median of {settings.Rounds}",
+            [
+                new("peak requests/s", "req/s", gateway, nginx, gateway / nginx, ">= 0.8x nginx", $"direct: {Stats.Median(peaks["direct"]):F0} req/s"),
+            ],
+            "nginx");
+    }
+}
