@@ -33,7 +33,10 @@ internal static class ToolPromptFallback
         {
             for (var i = 0; i < list.Count; i++)
             {
-                list[i] = Flatten(list[i]!.AsObject());
+                if (Flatten(list[i]!.AsObject()) is { } flat)
+                {
+                    list[i] = flat;
+                }
             }
         }
         if (describe)
@@ -56,7 +59,8 @@ internal static class ToolPromptFallback
         && (m.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array
             || m.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String && role.GetString() == "tool");
 
-    private static JsonObject Flatten(JsonObject message)
+    /// <summary>The message rewritten as plain text, or null when it has no tool parts.</summary>
+    private static JsonObject? Flatten(JsonObject message)
     {
         if (message["role"]?.GetValue<string>() == "tool")
         {
@@ -64,7 +68,7 @@ internal static class ToolPromptFallback
         }
         if (message["tool_calls"] is not JsonArray calls)
         {
-            return message;
+            return null;
         }
         var parts = new List<string>();
         if (ContentText(message) is { Length: > 0 } content)
