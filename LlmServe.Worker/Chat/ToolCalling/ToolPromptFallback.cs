@@ -20,8 +20,11 @@ internal static class ToolPromptFallback
     /// <summary>A rewritten copy of the request when the template lacks tool support it needs, else null.</summary>
     public static JsonDocument? Rewrite(JsonElement request, ToolRequest tools, ChatTemplate? template)
     {
+        if (!request.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            return null;   // ChatMessage.ParseAll turns this into a 400
+        }
         var describe = tools.Choice != ToolChoiceMode.None && tools.Tools.Count > 0 && !ToolCallFormats.RendersTools(template);
-        var messages = request.GetProperty("messages");
         var history = !ToolCallFormats.RendersToolMessages(template) && messages.EnumerateArray().Any(HasToolParts);
         if (!describe && !history)
         {
