@@ -22,13 +22,16 @@ var rag = builder.AddProject<Projects.LlmServe_Rag>(ResourceNames.Rag)
     .WithEnvironment("Rag__Model", topology.DefaultModel)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.LlmServe_Agents>(ResourceNames.Agents)
+var agents = builder.AddProject<Projects.LlmServe_Agents>(ResourceNames.Agents)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(rag)
     .WithEnvironment("Agents__GatewayUrl", $"http://{ResourceNames.Gateway}")
     .WithEnvironment("Agents__RagUrl", $"http://{ResourceNames.Rag}")
     .WithEnvironment("Agents__Model", topology.DefaultModel)
     .WithHttpHealthCheck("/health");
+
+// Agents are models too: the gateway routes `agent/NAME` to the agents service's chat completions endpoint.
+gateway.WithAgentModels(topology.Deployments.Count, topology.AgentModels, agents);
 
 // Publish: Kubernetes manifests for EKS (kustomize base + overlays), next to the Aspire manifest.
 builder.AddKubernetesPublishing(topology);

@@ -34,4 +34,24 @@ internal static class AppHostExtensions
         }
         return gateway;
     }
+
+    /// <summary>
+    /// Registers each agent with the gateway as an external OpenAI-compatible deployment <c>agent/NAME</c> served by
+    /// the agents service (which answers chat completions for those model names). Gateway deployment indexes
+    /// continue after the model deployments' <paramref name="firstIndex"/>. No WaitFor: the agents service waits
+    /// for the gateway, and the gateway's health probes find out when agents are up.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAgentModels(this IResourceBuilder<ProjectResource> gateway, int firstIndex,
+        IEnumerable<string> agentNames, IResourceBuilder<ProjectResource> agents)
+    {
+        gateway.WithReference(agents);
+        foreach (var (name, i) in agentNames.Select((n, i) => (n, i)))
+        {
+            var prefix = $"Gateway__Deployments__{firstIndex + i}__";
+            gateway.WithEnvironment(prefix + "Name", $"agent/{name}")
+                .WithEnvironment(prefix + "Upstream", $"http://{agents.Resource.Name}")
+                .WithEnvironment(prefix + "OwnedBy", "llmserve-agents");
+        }
+        return gateway;
+    }
 }

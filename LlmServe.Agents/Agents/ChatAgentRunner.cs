@@ -16,7 +16,12 @@ namespace LlmServe.Agents.Agents;
 /// </summary>
 internal sealed class ChatAgentRunner(KernelFactory kernels, AgentTools tools, AgentsTelemetry telemetry, IOptions<AgentsOptions> options)
 {
-    public async Task<AgentRun> InvokeAsync(AgentDefinition agent, string input, int? maxTokens, CancellationToken cancellationToken)
+    public Task<AgentRun> InvokeAsync(AgentDefinition agent, string input, int? maxTokens, CancellationToken cancellationToken) =>
+        InvokeAsync(agent, [new ConversationMessage(AuthorRole.User, input)], maxTokens, cancellationToken);
+
+    /// <summary>Runs the agent on a conversation (user and assistant turns) that ends with the user's latest message.</summary>
+    public async Task<AgentRun> InvokeAsync(AgentDefinition agent, IReadOnlyList<ConversationMessage> conversation, int? maxTokens,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         // Span name and attributes follow the OpenTelemetry GenAI conventions for agent invocations.
@@ -36,7 +41,10 @@ internal sealed class ChatAgentRunner(KernelFactory kernels, AgentTools tools, A
             tools.AddTo(kernel, agent);
             var chat = kernel.GetRequiredService<IChatCompletionService>();
             var history = new ChatHistory(agent.Instructions);
-            history.AddUserMessage(input);
+            foreach (var message in conversation)
+            {
+                history.AddMessage(message.Role, message.Content);
+            }
             var execution = new OpenAIPromptExecutionSettings
             {
                 MaxTokens = maxTokens ?? agent.MaxTokens,

@@ -100,6 +100,23 @@ public sealed class AgentToolsTests(AppHostFixture fixture)
         Assert.Single(spans, s => s.Service == "agents" && s.Name == $"invoke_agent {TestAgents.Clock}");
     }
 
+    [Fact]
+    public async Task AgentAsAModel_ThroughTheGateway_AnswersAChatCompletion()
+    {
+        using var gateway = fixture.CreateClient("gateway");
+
+        var response = await gateway.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"agent/assistant","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":16}""",
+            Encoding.UTF8, "application/json"), Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        Assert.Equal("agent/assistant", body.GetProperty("model").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
+        var models = await gateway.GetFromJsonAsync<JsonElement>("/v1/models", Token);
+        Assert.Contains("agent/calculator", models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
     private static bool Complete(ReceivedSpan[] spans) =>
         spans.Count(s => s.Service == "agents" && s.Name == "chat") == 2
         && spans.Any(s => s.Service == "agents" && s.Name == "execute_tool clock-now")
