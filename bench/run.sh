@@ -19,4 +19,5 @@ done
 
 dotnet "$bench" worker --out "$out" --summary "$summary" "$@"
 dotnet "$bench" load-time --out "$out" --summary "$summary" "$@"
+dotnet "$bench" constrained --out "$out" --summary "$summary" "$@"
 echo "Results: $summary"

@@ -13,6 +13,7 @@ internal static class Program
         {
             WorkerCommand.Create(),
             LoadTimeCommand.Create(),
+            ConstrainedCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

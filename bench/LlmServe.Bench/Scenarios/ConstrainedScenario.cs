@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using LlmServe.Bench.Measure;
+using LlmServe.Bench.Reporting;
+using LlmServe.Bench.Serving;
+using LlmServe.Bench.Setup;
+
+namespace LlmServe.Bench.Scenarios;
+
+/// <summary>
+/// Constrained decoding overhead: the same batch of concurrent requests (same prompts, greedy, <c>ignore_eos</c>,
+/// the same output length) with and without a JSON schema, alternated round by round so machine noise hits both.
+/// Time per token is each request's first-to-last token time over its tokens, so prefill is left out.
+/// </summary>
+internal static class ConstrainedScenario
+{
+    /// <summary>
+    /// A schema with nested objects, bounded strings, an integer, an enum and a long fixed-length array, so the
+    /// output never completes within the token budget (every request stays in the batch to the end) and the
+    /// automaton keeps reaching states it has not seen (each array position is its own set of states).
+    /// </summary>
+    public static readonly JsonObject Schema = new()
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject
+        {
+            ["people"] = new JsonObject
+            {
+                ["type"] = "array", ["minItems"] = 64, ["maxItems"] = 64,
+                ["items"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["properties"] = new JsonObject
+                    {
+                        ["name"] = new JsonObject { ["type"] = "string", ["maxLength"] = 16 },
+                        ["age"] = new JsonObject { ["type"] = "integer" },
+                        ["role"] = new JsonObject { ["enum"] = new JsonArray("admin", "user", "guest") },
+                    },
+                    ["required"] = new JsonArray("name", "age", "role"),
+                },
+            },
+        },
+        ["required"] = new JsonArray("people"),
+    };
+
+    public static async Task<ResultSection> RunAsync(WorkerClient client, int concurrency, int promptTokens, int outputTokens, int rounds,
+        TokenPrompts prompts)
+    {
+        var batch = prompts.Many(concurrency, promptTokens);
+        var constrained = new Dictionary<string, object> { ["structured_outputs"] = new JsonObject { ["json"] = Schema.DeepClone() } };
+        var free = new List<double>();
+        var guided = new List<double>();
+        var tokens = new List<int>();
+        for (var round = 0; round < rounds; round++)
+        {
+            free.Add(await SecondsPerTokenAsync(client, batch, outputTokens, null, tokens));
+            guided.Add(await SecondsPerTokenAsync(client, batch, outputTokens, constrained, tokens));
+            Console.WriteLine($"  round {round + 1}: unconstrained {free[^1] * 1000:F1} ms/token, constrained {guided[^1] * 1000:F1} ms/token");
+        }
+        var a = Stats.Median(free) * 1000;
+        var b = Stats.Median(guided) * 1000;
+        return new ResultSection($"(f) Constrained decoding: {concurrency} concurrent requests, {promptTokens}-token prompts, {outputTokens} output tokens, median of {rounds} alternating rounds",
+        [
+            new("time per token, unconstrained", "ms", a),
+            new("time per token, JSON schema", "ms", b, Note: $"every request produced {tokens.Min()}-{tokens.Max()} tokens"),
+            new("constrained / unconstrained", "x", b / a, Target: "< 1.10"),
+        ]);
+    }
+
+    private static async Task<double> SecondsPerTokenAsync(WorkerClient client, IReadOnlyList<int[]> batch, int outputTokens,
+        IReadOnlyDictionary<string, object>? extra, List<int> tokens)
+    {
+        var timings = await Task.WhenAll(batch.Select(p => client.StreamAsync(p, outputTokens, extra: extra)));
+        tokens.AddRange(timings.Select(t => t.CompletionTokens));
+        return Stats.Median(timings.Select(t => 1 / t.DecodeTokensPerSecond).ToList());
+    }
+}
