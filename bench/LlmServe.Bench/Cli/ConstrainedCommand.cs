@@ -32,13 +32,14 @@ internal static class ConstrainedCommand
                 ["--max-num-seqs", n.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(10));
             using var client = new WorkerClient(worker.BaseAddress, worker.ServedName);
             await client.CompleteAsync(new TokenPrompts(checkpoint.Spec.VocabSize, 99).Next(8), 4); // warm-up
-            var section = await ConstrainedScenario.RunAsync(client, n, r.GetValue(promptTokens), r.GetValue(outputTokens), r.GetValue(rounds),
+            var section = await ConstrainedScenario.RunAsync(client, worker.Pid, n, r.GetValue(promptTokens), r.GetValue(outputTokens), r.GetValue(rounds),
                 new TokenPrompts(checkpoint.Spec.VocabSize, 6));
             var settings = new Dictionary<string, string>
             {
                 ["model"] = Path.GetFileName(Path.GetDirectoryName(checkpoint.GgufFile)) ?? "",
                 ["concurrency"] = n.ToString(CultureInfo.InvariantCulture),
                 ["quick"] = r.GetValue(common.Quick) ? "true" : "false",
+                ["command"] = "LlmServe.Bench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
             new BenchReport("constrained", MachineInfo.Read(), settings, [section]).Write(common.OutDir(r), common.Summary(r));
             return 0;
