@@ -22,4 +22,16 @@ internal sealed class AgentsOptions
 
     /// <summary>Bound on one invocation, all model calls included.</summary>
     public TimeSpan InvocationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Base URL of the Rag service, the only place the knowledge tool may reach.</summary>
+    public string RagUrl { get; set; } = "http://rag";
+
+    /// <summary>Bound on one tool call; a tool that takes longer fails, and the model is told so.</summary>
+    public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest tool result handed back to the model, in characters; longer results are cut.</summary>
+    public int MaxToolResultChars { get; set; } = 4000;
+
+    /// <summary>MCP servers whose tools agents may list as <c>mcp:NAME</c>; none unless configured.</summary>
+    public List<McpServerDefinition> McpServers { get; set; } = [];
 }

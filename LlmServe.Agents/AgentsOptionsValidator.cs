@@ -22,6 +22,14 @@ internal sealed partial class AgentsOptionsValidator : IValidateOptions<AgentsOp
         {
             failures.Add($"{nameof(AgentsOptions.InvocationTimeout)} must be positive; got {options.InvocationTimeout}.");
         }
+        if (options.ToolTimeout <= TimeSpan.Zero || options.MaxToolResultChars < 1)
+        {
+            failures.Add($"{nameof(AgentsOptions.ToolTimeout)} and {nameof(AgentsOptions.MaxToolResultChars)} must be positive.");
+        }
+        if (!Uri.TryCreate(options.RagUrl, UriKind.Absolute, out _))
+        {
+            failures.Add($"{nameof(AgentsOptions.RagUrl)} must be an absolute URL; got '{options.RagUrl}'.");
+        }
         if (options.Agents.Count == 0)
         {
             failures.Add($"{nameof(AgentsOptions.Agents)} must define at least one agent.");
@@ -46,6 +54,22 @@ internal sealed partial class AgentsOptionsValidator : IValidateOptions<AgentsOp
             if (agent.MaxTokens < 1)
             {
                 failures.Add($"{prefix}.{nameof(AgentDefinition.MaxTokens)} must be at least 1; got {agent.MaxTokens}.");
+            }
+            foreach (var tool in agent.Tools.Where(t => !Tools.AgentTools.Names.Contains(t)))
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.Tools)} lists '{tool}'; known tools: {string.Join(", ", Tools.AgentTools.Names)}.");
+            }
+            if (agent.ToolChoice is not ("auto" or "required"))
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.ToolChoice)} must be auto or required; got '{agent.ToolChoice}'.");
+            }
+            if (agent.MaxSteps < 1)
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.MaxSteps)} must be at least 1; got {agent.MaxSteps}.");
+            }
+            if (agent.TimeBudget <= TimeSpan.Zero)
+            {
+                failures.Add($"{prefix}.{nameof(AgentDefinition.TimeBudget)} must be positive; got {agent.TimeBudget}.");
             }
             if (agent.Temperature is < 0 or > 2)
             {

@@ -1,5 +1,7 @@
 using LlmServe.Agents.Agents;
 using LlmServe.Agents.Kernel;
+using LlmServe.Agents.Tools;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LlmServe.Agents;
@@ -19,7 +21,11 @@ internal static class AgentsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AgentsOptions>, AgentsOptionsValidator>();
 
         // The service defaults add service discovery and resilience to every client, this one included.
-        services.AddHttpClient(KernelFactory.HttpClientName);
+        services.AddTransient<ModelCallHandler>();
+        services.AddHttpClient(KernelFactory.HttpClientName).AddHttpMessageHandler<ModelCallHandler>();
+        services.AddHttpClient(KnowledgePlugin.HttpClientName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AgentTools>();
         services.AddSingleton<KernelFactory>();
         services.AddSingleton<AgentCatalog>();
         services.AddSingleton<AgentsTelemetry>();

@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.UseOpenAiErrors();
 app.MapAgentsApi();
+app.MapAgentChatCompletionsApi();
 app.MapDefaultEndpoints();
 
 app.Run();

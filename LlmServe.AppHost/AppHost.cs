@@ -32,15 +32,18 @@ var rag = builder.AddProject<Projects.LlmServe_Rag>(ResourceNames.Rag)
     .WithHttpHealthCheck("/health");
 
 // Retrieval: Rag embeds through the gateway, and the gateway serves each RAG collection as a model.
-builder.AddRagTopology(topology, gateway, rag);
+var nextDeployment = builder.AddRagTopology(topology, gateway, rag);
 
-builder.AddProject<Projects.LlmServe_Agents>(ResourceNames.Agents)
+var agents = builder.AddProject<Projects.LlmServe_Agents>(ResourceNames.Agents)
     .WithReference(gateway).WaitFor(gateway)
     .WithReference(rag)
     .WithEnvironment("Agents__GatewayUrl", $"http://{ResourceNames.Gateway}")
     .WithEnvironment("Agents__RagUrl", $"http://{ResourceNames.Rag}")
     .WithEnvironment("Agents__Model", topology.DefaultModel)
     .WithHttpHealthCheck("/health");
+
+// Agents are models too: the gateway routes `agent/NAME` to the agents service's chat completions endpoint.
+gateway.WithAgentModels(nextDeployment, topology.AgentModels, agents);
 
 // Publish: Kubernetes manifests for EKS (kustomize base + overlays), next to the Aspire manifest.
 builder.AddKubernetesPublishing(topology);

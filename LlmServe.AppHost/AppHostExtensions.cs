@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmServe.AppHost.Kubernetes;
 
 namespace LlmServe.AppHost;
@@ -44,5 +45,32 @@ internal static class AppHostExtensions
         }
         // A replica left to the autoscaler (scale from zero) is not waited for: the gateway holds its requests instead.
         return deployment.StartsWithApp(0) ? gateway.WaitFor(worker) : gateway;
+    }
+
+    /// <summary>
+    /// Registers each agent with the gateway as an external OpenAI-compatible deployment <c>agent/NAME</c> served by
+    /// the agents service (which answers chat completions for those model names). Gateway deployment indexes
+    /// continue after the model deployments' <paramref name="firstIndex"/>. No WaitFor: the agents service waits
+    /// for the gateway, and the gateway's health probes find out when agents are up.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAgentModels(this IResourceBuilder<ProjectResource> gateway, int firstIndex,
+        IEnumerable<string> agentNames, IResourceBuilder<ProjectResource> agents)
+    {
+        gateway.WithReference(agents);
+        foreach (var (name, i) in agentNames.Select((n, i) => (n, i)))
+        {
+            gateway.WithExternalModel(firstIndex + i, $"agent/{name}", agents, "llmserve-agents");
+        }
+        return gateway;
+    }
+
+    /// <summary>A gateway deployment whose upstream is another service of the topology speaking the OpenAI API.</summary>
+    public static IResourceBuilder<ProjectResource> WithExternalModel(this IResourceBuilder<ProjectResource> gateway, int index,
+        string modelName, IResourceBuilder<ProjectResource> upstream, string ownedBy)
+    {
+        var prefix = $"Gateway__Deployments__{index.ToString(CultureInfo.InvariantCulture)}__";
+        return gateway.WithEnvironment(prefix + "Name", modelName)
+            .WithEnvironment(prefix + "Upstream", $"http://{upstream.Resource.Name}")
+            .WithEnvironment(prefix + "OwnedBy", ownedBy);
     }
 }

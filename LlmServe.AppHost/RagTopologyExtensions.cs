@@ -7,9 +7,9 @@ internal static class RagTopologyExtensions
     /// Registers, after the chat deployments: the embedding worker (so Rag embeds through the gateway like any
     /// client), and one gateway deployment per RAG collection whose upstream is the Rag service itself, an external
     /// OpenAI-compatible server from the gateway's point of view. The gateway references Rag without waiting for it:
-    /// Rag already waits for the gateway.
+    /// Rag already waits for the gateway. Returns the next free gateway deployment index.
     /// </summary>
-    public static void AddRagTopology(this IDistributedApplicationBuilder builder, TopologyOptions topology,
+    public static int AddRagTopology(this IDistributedApplicationBuilder builder, TopologyOptions topology,
         IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ProjectResource> rag)
     {
         var index = topology.Deployments.Count;
@@ -27,10 +27,8 @@ internal static class RagTopologyExtensions
         }
         foreach (var collection in topology.RagCollections)
         {
-            var prefix = $"Gateway__Deployments__{index++}__";
-            gateway.WithEnvironment(prefix + "Name", $"rag/{collection}")
-                .WithEnvironment(prefix + "Upstream", $"http://{ResourceNames.Rag}")
-                .WithEnvironment(prefix + "OwnedBy", "llmserve-rag");
+            gateway.WithExternalModel(index++, $"rag/{collection}", rag, "llmserve-rag");
         }
+        return index;
     }
 }

@@ -21,6 +21,9 @@ internal sealed class TopologyOptions
     /// <summary>The model name RAG and agents ask the gateway for (an alias of the first deployment).</summary>
     public string DefaultModel { get; set; } = "default";
 
+    /// <summary>Agents (as named in the agents service's configuration) the gateway serves as models <c>agent/NAME</c>.</summary>
+    public List<string> AgentModels { get; set; } = [];
+
     public static TopologyOptions Read(IDistributedApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(SectionName).Get<TopologyOptions>() ?? new TopologyOptions();

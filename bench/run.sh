@@ -31,6 +31,7 @@ done
 
 dotnet "$bench" worker --out "$out" --summary "$summary" "$@"
 dotnet "$bench" load-time --out "$out" --summary "$summary" "$@"
+dotnet "$bench" constrained --out "$out" --summary "$summary" "$@"
 # The proxy benchmarks take no checkpoint options; of the extra arguments only --quick applies to them.
 proxy_args=()
 for arg in "$@"; do [[ "$arg" == "--quick" ]] && proxy_args+=(--quick); done

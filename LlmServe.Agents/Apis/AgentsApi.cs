@@ -46,7 +46,13 @@ internal static partial class AgentsApi
         {
             var run = await services.Runner.InvokeAsync(agent, invoke.Input, invoke.MaxTokens, cancellationToken);
             return TypedResults.Ok(new AgentInvokeResponse(run.Agent, run.Model, run.Output,
-                [.. run.Steps.Select(s => new AgentStepResponse(s.Kind, s.DurationMs))]));
+                [.. run.Steps.Select(s => new AgentStepResponse(s.Kind, s.DurationMs, s.Tool, s.Kind == AgentStep.ToolCall ? s.Failed : null, s.Result))],
+                run.StopReason));
+        }
+        catch (AgentBudgetException ex)
+        {
+            LogBudgetExceeded(services.Logger, agent.Name, ex.Code);
+            return ApiErrors.BudgetExceeded(ex.Message, ex.Code);
         }
         catch (AgentUpstreamException ex)
         {
@@ -54,6 +60,9 @@ internal static partial class AgentsApi
             return ApiErrors.BadGateway($"The gateway failed while running agent `{agent.Name}`: {ex.Message}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} stopped: {BudgetCode}")]
+    private static partial void LogBudgetExceeded(ILogger logger, string agent, string budgetCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} failed upstream (status {UpstreamStatus})")]
     private static partial void LogUpstreamFailed(ILogger logger, Exception exception, string agent, int? upstreamStatus);

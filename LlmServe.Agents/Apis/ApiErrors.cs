@@ -19,4 +19,9 @@ internal static class ApiErrors
 
     public static JsonHttpResult<OpenAiErrorBody> BadGateway(string message) =>
         Create(StatusCodes.Status502BadGateway, message, OpenAiError.Server, code: "upstream_error");
+
+    /// <summary>504 when the time budget ran out (the answer did not come in time); 500 for a model call past the step budget.</summary>
+    public static JsonHttpResult<OpenAiErrorBody> BudgetExceeded(string message, string code) =>
+        Create(code == Agents.AgentBudgetException.TimeBudget ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status500InternalServerError,
+            message, OpenAiError.Server, code: code);
 }

@@ -1,3 +1,4 @@
+using LlmServe.Agents.Agents;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using SemanticKernel = Microsoft.SemanticKernel.Kernel;
@@ -23,6 +24,7 @@ internal sealed class KernelFactory(IHttpClientFactory httpClients, IOptions<Age
         var settings = options.Value;
         var builder = SemanticKernel.CreateBuilder();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IAutoFunctionInvocationFilter, ToolCallFilter>();
         builder.AddOpenAIChatCompletion(
             modelId: settings.Model,
             endpoint: GatewayEndpoint(settings.GatewayUrl),

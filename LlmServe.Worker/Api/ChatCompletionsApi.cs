@@ -1,11 +1,13 @@
 using LlmServe.ServiceDefaults.OpenAi;
 using LlmServe.Worker.Chat;
 using LlmServe.Worker.Chat.Jinja;
+using LlmServe.Worker.Chat.ToolCalling;
+using LlmServe.Worker.Engine.Sampling;
 using LlmServe.Worker.Model;
 
 namespace LlmServe.Worker.Api;
 
-/// <summary><c>POST /v1/chat/completions</c>, streaming and not.</summary>
+/// <summary><c>POST /v1/chat/completions</c>, streaming and not, with tool calls.</summary>
 internal static class ChatCompletionsApi
 {
     public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder app)
@@ -25,31 +27,65 @@ internal static class ChatCompletionsApi
                 await OpenAiError.ModelNotFound(settings.Model, [host.ServedModelName]).ExecuteAsync(context);
                 return;
             }
-            var messages = ChatMessage.ParseAll(root);
             var model = engine.Model;
-            var chat = ChatPromptRenderer.Render(root, messages, model.ChatTemplate, model.BosToken, model.EosToken);
+            var tools = new ChatToolCalls(ToolRequest.Parse(root), ToolCallFormats.Detect(model.ChatTemplate));
+            using var rewritten = ToolPromptFallback.Rewrite(root, tools.Request, model.ChatTemplate);
+            var request = rewritten?.RootElement ?? root;
+            var messages = ChatMessage.ParseAll(request);
+            var chat = ChatPromptRenderer.Render(request, messages, model.ChatTemplate, model.BosToken, model.EosToken,
+                includeTools: tools.Request.Choice != ToolChoiceMode.None);
             var prompt = ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
-            var sampling = ConstraintReader.Apply(RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages"),
-                ConstraintReader.Read(root), engine, "response_format");
-            await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling,
-                (id, created, index, text, finish, first, logprobs) => new
+            var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
+            sampling = tools.ForcedConstraint() is { } forced
+                ? ConstraintReader.Read(root) is null ? ConstraintReader.Apply(sampling, forced, engine, "tools")
+                    : throw new RequestValidationException("response_format", "'response_format' cannot be combined with a required or named 'tool_choice'.")
+                : ConstraintReader.Apply(sampling, ConstraintReader.Read(root), engine, "response_format");
+
+            object Chunk(string id, long created, int index, object delta, IReadOnlyList<TokenLogprobs> logprobs, string? finish) => new
+            {
+                id, @object = "chat.completion.chunk", created, model = settings.Model,
+                choices = new[] { new { index, delta, logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer), finish_reason = finish } },
+            };
+
+            IEnumerable<object> Chunks(string id, long created, int index, string text, string? finish, bool first, IReadOnlyList<TokenLogprobs> logprobs)
+            {
+                if (first)
                 {
-                    id, @object = "chat.completion.chunk", created, model = settings.Model,
-                    choices = new[]
+                    return [Chunk(id, created, index, new { role = "assistant", content = "" }, logprobs, null)];
+                }
+                if (!tools.Request.ParsesCalls)
+                {
+                    return [Chunk(id, created, index, new { content = text }, logprobs, finish)];
+                }
+                var streamer = tools.Streamer(index);
+                var content = streamer.Push(text);
+                if (finish is null)
+                {
+                    return content.Length > 0 || logprobs.Count > 0 ? [Chunk(id, created, index, new { content }, logprobs, null)] : [];
+                }
+                var end = streamer.Finish();
+                var result = new List<object>();
+                content += end.Content;
+                if (content.Length > 0 || logprobs.Count > 0)
+                {
+                    result.Add(Chunk(id, created, index, new { content }, logprobs, null));
+                }
+                result.AddRange(ToolCallWire.Deltas(end.Calls).Select(d => Chunk(id, created, index, new { tool_calls = new[] { d } }, [], null)));
+                result.Add(Chunk(id, created, index, new { }, [], end.Calls.Count > 0 ? "tool_calls" : finish));
+                return result;
+            }
+
+            await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling, Chunks,
+                (index, text, finish, logprobs) =>
+                {
+                    var parsed = tools.Parse(text);
+                    object message = parsed.Calls.Count == 0 ? new { role = "assistant", content = text }
+                        : new { role = "assistant", content = parsed.Content, tool_calls = ToolCallWire.Calls(parsed.Calls) };
+                    return new
                     {
-                        new
-                        {
-                            index,
-                            delta = first ? (object)new { role = "assistant", content = "" } : new { content = text },
-                            logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer),
-                            finish_reason = finish,
-                        },
-                    },
-                },
-                (index, text, finish, logprobs) => new
-                {
-                    index, message = new { role = "assistant", content = text },
-                    logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer), finish_reason = finish,
+                        index, message, logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer),
+                        finish_reason = parsed.Calls.Count > 0 ? "tool_calls" : finish,
+                    };
                 },
                 (id, created, choices, usage) => new { id, @object = "chat.completion", created, model = settings.Model, choices, usage },
                 "chat.completion.chunk");

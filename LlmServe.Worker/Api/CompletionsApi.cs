@@ -33,14 +33,17 @@ internal static class CompletionsApi
         // Choice i belongs to prompt i / n.
         string Echo(int index) => echo ? model.Tokenizer.Decode(prompts[index / settings.N]) : "";
         await GenerationResponder.RespondAsync(context, engine, "cmpl", prompts, settings, sampling,
-            (id, created, index, text, finish, first, logprobs) => new
-            {
-                id, @object = "text_completion", created, model = settings.Model,
-                choices = new[]
+            (id, created, index, text, finish, first, logprobs) =>
+            [
+                new
                 {
-                    new { index, text = first ? Echo(index) : text, logprobs = LogprobsFormatter.Completion(logprobs, model.Tokenizer, 0), finish_reason = finish },
+                    id, @object = "text_completion", created, model = settings.Model,
+                    choices = new[]
+                    {
+                        new { index, text = first ? Echo(index) : text, logprobs = LogprobsFormatter.Completion(logprobs, model.Tokenizer, 0), finish_reason = finish },
+                    },
                 },
-            },
+            ],
             (index, text, finish, logprobs) => new
             {
                 index, text = Echo(index) + text, logprobs = LogprobsFormatter.Completion(logprobs, model.Tokenizer, Echo(index).Length),

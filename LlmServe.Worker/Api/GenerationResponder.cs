@@ -13,8 +13,11 @@ namespace LlmServe.Worker.Api;
 /// </summary>
 internal static class GenerationResponder
 {
-    /// <summary>One streamed chunk for choice <paramref name="index"/>; the flavour (chat or completion) is the caller's.</summary>
-    internal delegate object ChunkFactory(string id, long created, int index, string text, string? finishReason, bool first,
+    /// <summary>
+    /// The streamed chunks for one event of choice <paramref name="index"/> (usually one; none or several when the
+    /// caller reshapes the text, as tool calls do); the flavour (chat or completion) is the caller's.
+    /// </summary>
+    internal delegate IEnumerable<object> ChunkFactory(string id, long created, int index, string text, string? finishReason, bool first,
         IReadOnlyList<TokenLogprobs> logprobs);
 
     /// <summary>One finished choice of a non-streaming body.</summary>
@@ -55,7 +58,10 @@ internal static class GenerationResponder
         context.Response.Headers["X-Accel-Buffering"] = "no";
         for (var i = 0; i < requests.Count; i++)
         {
-            await WriteEventAsync(context, chunk(id, created, i, "", null, true, []));
+            foreach (var first in chunk(id, created, i, "", null, true, []))
+            {
+                await WriteEventAsync(context, first);
+            }
         }
         var completionTokens = 0;
         await foreach (var (index, e) in MergeAsync(requests, context.RequestAborted))
@@ -67,7 +73,10 @@ internal static class GenerationResponder
             if (e.Text.Length > 0 || e.Finish is not null || e.Logprobs is not null)
             {
                 IReadOnlyList<TokenLogprobs> logprobs = e.Logprobs is { } lp ? [lp] : [];
-                await WriteEventAsync(context, chunk(id, created, index, e.Text, e.Finish?.ToWire(), false, logprobs));
+                foreach (var c in chunk(id, created, index, e.Text, e.Finish?.ToWire(), false, logprobs))
+                {
+                    await WriteEventAsync(context, c);
+                }
             }
         }
         if (settings.IncludeUsage)

@@ -20,7 +20,7 @@ namespace LlmServe.Worker.Chat;
 internal static class ChatPromptRenderer
 {
     public static ChatPrompt Render(JsonElement request, IReadOnlyList<ChatMessage> messages, ChatTemplate? template,
-        string? bosToken = null, string? eosToken = null, TimeProvider? clock = null)
+        string? bosToken = null, string? eosToken = null, TimeProvider? clock = null, bool includeTools = true)
     {
         if (template is null)
         {
@@ -29,7 +29,7 @@ internal static class ChatPromptRenderer
         var variables = new Dictionary<string, object?>
         {
             ["messages"] = TemplateMessages(request.GetProperty("messages"), messages),
-            ["tools"] = Tools(request),
+            ["tools"] = includeTools ? Tools(request) : null,
             ["add_generation_prompt"] = true,
         };
         if (bosToken is not null)

@@ -29,6 +29,27 @@ public sealed class AgentsOptionsValidatorTests
             StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Tools", "shell", "Agents[0].Tools lists 'shell'")]
+    [InlineData("ToolChoice", "sometimes", "Agents[0].ToolChoice")]
+    [InlineData("MaxSteps", "0", "Agents[0].MaxSteps")]
+    [InlineData("TimeBudget", "-00:00:01", "Agents[0].TimeBudget")]
+    public void Validate_BadToolSettings_FailNamingThem(string setting, string value, string expectedPrefix)
+    {
+        var options = Valid();
+        var agent = options.Agents[0];
+        switch (setting)
+        {
+            case "Tools": agent.Tools.Add(value); break;
+            case "ToolChoice": agent.ToolChoice = value; break;
+            case "MaxSteps": agent.MaxSteps = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            default: agent.TimeBudget = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+        }
+
+        Assert.StartsWith(expectedPrefix, Assert.Single(new AgentsOptionsValidator().Validate(null, options).Failures ?? []),
+            StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_DuplicateNamesIgnoringCase_Fails()
     {

@@ -36,23 +36,42 @@ internal sealed class LazyDfa
     {
         lock (_gate)
         {
-            var cached = _transitions[state][b];
-            if (cached != -2)
-            {
-                return cached;
-            }
-            var moved = new List<int>();
-            foreach (var s in _sets[state])
-            {
-                if (_nfa.Edge(s) is { } edge && edge.Set[b])
-                {
-                    moved.Add(edge.Target);
-                }
-            }
-            var next = moved.Count == 0 ? Dead : Intern(Closure(moved));
-            _transitions[state][b] = next;
-            return next;
+            return NextLocked(state, b);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="walk"/> with the automaton locked once, so a walk that takes a hundred thousand
+    /// transitions (a vocabulary trie) pays for one lock instead of one per transition; it calls
+    /// <see cref="NextLocked"/>.
+    /// </summary>
+    public void Locked(Action walk)
+    {
+        lock (_gate)
+        {
+            walk();
+        }
+    }
+
+    /// <summary><see cref="Next"/> for a caller inside <see cref="Locked"/>.</summary>
+    public int NextLocked(int state, byte b)
+    {
+        var cached = _transitions[state][b];
+        if (cached != -2)
+        {
+            return cached;
+        }
+        var moved = new List<int>();
+        foreach (var s in _sets[state])
+        {
+            if (_nfa.Edge(s) is { } edge && edge.Set[b])
+            {
+                moved.Add(edge.Target);
+            }
+        }
+        var next = moved.Count == 0 ? Dead : Intern(Closure(moved));
+        _transitions[state][b] = next;
+        return next;
     }
 
     private int[] Closure(IEnumerable<int> seeds)

@@ -25,7 +25,7 @@ internal sealed class TokenMasker(LazyDfa dfa, TokenTrie trie)
                 return cached;
             }
             var mask = new ulong[(trie.VocabSize + 63) / 64];
-            Walk(trie.Root, state, mask);
+            dfa.Locked(() => Walk(trie.Root, state, mask));
             _masks[state] = mask;
             return mask;
         }
@@ -49,11 +49,47 @@ internal sealed class TokenMasker(LazyDfa dfa, TokenTrie trie)
     {
         var mask = Allowed(state);
         var accepting = dfa.IsAccepting(state);
-        for (var i = 0; i < logits.Length; i++)
+        // EOS tokens are control tokens, outside the trie: where the output may end they keep their logits.
+        float[]? eosLogits = null;
+        if (accepting)
         {
-            if ((mask[i >> 6] & (1UL << (i & 63))) == 0 && !(accepting && eosIds.Contains(i)))
+            eosLogits = new float[eosIds.Count];
+            for (var i = 0; i < eosIds.Count; i++)
             {
-                logits[i] = float.NegativeInfinity;
+                eosLogits[i] = eosIds[i] < logits.Length ? logits[eosIds[i]] : 0f;
+            }
+        }
+        // Whole 64-token words at a time: a full word is skipped, an empty one is filled at once.
+        for (var word = 0; word * 64 < logits.Length; word++)
+        {
+            var bits = word < mask.Length ? mask[word] : 0;   // logits past the vocabulary (padding) are never allowed
+            if (bits == ulong.MaxValue)
+            {
+                continue;
+            }
+            var from = word * 64;
+            var to = Math.Min(from + 64, logits.Length);
+            if (bits == 0)
+            {
+                logits[from..to].Fill(float.NegativeInfinity);
+                continue;
+            }
+            for (var i = from; i < to; i++)
+            {
+                if ((bits & (1UL << (i - from))) == 0)
+                {
+                    logits[i] = float.NegativeInfinity;
+                }
+            }
+        }
+        if (eosLogits is not null)
+        {
+            for (var i = 0; i < eosIds.Count; i++)
+            {
+                if (eosIds[i] < logits.Length)
+                {
+                    logits[eosIds[i]] = eosLogits[i];
+                }
             }
         }
     }
@@ -63,18 +99,24 @@ internal sealed class TokenMasker(LazyDfa dfa, TokenTrie trie)
 
     private void Walk(TokenTrie.Node node, int state, ulong[] mask)
     {
-        foreach (var (b, child) in node.Children)
+        var bytes = node.Bytes;
+        var kids = node.Kids;
+        for (var i = 0; i < bytes.Length; i++)
         {
-            var next = dfa.Next(state, b);
+            var next = dfa.NextLocked(state, bytes[i]);
             if (next == LazyDfa.Dead)
             {
                 continue;
             }
-            foreach (var token in child.Tokens)
+            var child = kids[i];
+            foreach (var token in child.TokenIds)
             {
                 mask[token >> 6] |= 1UL << (token & 63);
             }
-            Walk(child, next, mask);
+            if (child.Kids.Length > 0)
+            {
+                Walk(child, next, mask);
+            }
         }
     }
 }

@@ -9,6 +9,22 @@ internal sealed class TokenTrie
     {
         public Dictionary<byte, Node> Children { get; } = [];
         public List<int> Tokens { get; } = [];
+
+        /// <summary>The children as arrays, filled once the trie is built: walking arrays beats enumerating dictionaries.</summary>
+        public byte[] Bytes { get; private set; } = [];
+        public Node[] Kids { get; private set; } = [];
+        public int[] TokenIds { get; private set; } = [];
+
+        public void Freeze()
+        {
+            Bytes = [.. Children.Keys];
+            Kids = [.. Children.Values];
+            TokenIds = [.. Tokens];
+            foreach (var kid in Kids)
+            {
+                kid.Freeze();
+            }
+        }
     }
 
     public Node Root { get; } = new();
@@ -36,5 +52,6 @@ internal sealed class TokenTrie
             }
             node.Tokens.Add(id);
         }
+        Root.Freeze();
     }
 }

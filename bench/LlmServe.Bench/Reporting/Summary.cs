@@ -3,7 +3,7 @@ namespace LlmServe.Bench.Reporting;
 /// <summary>The combined results file: every command's Markdown found in the output folder, in a fixed order.</summary>
 internal static class Summary
 {
-    private static readonly string[] Order = ["worker", "load-time", "gateway", "overload", "vectors"];
+    private static readonly string[] Order = ["worker", "load-time", "constrained", "gateway", "overload", "vectors"];
 
     public static void Write(string outDir, string summaryFile)
     {

@@ -25,11 +25,17 @@ internal sealed class WorkerClient(Uri baseAddress, string model) : IDisposable
         return doc.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32();
     }
 
-    /// <summary>One streamed request, timed per chunk from the moment it is sent.</summary>
-    public async Task<StreamTiming> StreamAsync(IReadOnlyList<int> prompt, int maxTokens, CancellationToken ct = default)
+    /// <summary>One streamed request, timed per chunk from the moment it is sent; <paramref name="extra"/> adds body fields.</summary>
+    public async Task<StreamTiming> StreamAsync(IReadOnlyList<int> prompt, int maxTokens, CancellationToken ct = default,
+        IReadOnlyDictionary<string, object>? extra = null)
     {
         var started = Stopwatch.GetTimestamp();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions") { Content = JsonContent.Create(Body(prompt, maxTokens, stream: true)) };
+        var body = Body(prompt, maxTokens, stream: true);
+        foreach (var (key, value) in extra ?? new Dictionary<string, object>())
+        {
+            body[key] = value;
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions") { Content = JsonContent.Create(body) };
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         await EnsureOkAsync(response, ct);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));

@@ -42,7 +42,7 @@ public sealed class AgentsApiTests
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var error = await ReadErrorAsync(response);
-        Assert.Equal("The agent `pirate` does not exist. Available agents: assistant, storyteller.",
+        Assert.Equal("The agent `pirate` does not exist. Available agents: assistant, calculator, researcher, storyteller.",
             error.GetProperty("message").GetString());
         Assert.Equal("name", error.GetProperty("param").GetString());
         Assert.Equal("agent_not_found", error.GetProperty("code").GetString());
@@ -59,10 +59,10 @@ public sealed class AgentsApiTests
 
         Assert.Equal("list", list.GetProperty("object").GetString());
         var agents = list.GetProperty("data").EnumerateArray().ToList();
-        Assert.Equal(["assistant", "storyteller"], agents.Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal(["assistant", "calculator", "researcher", "storyteller"], agents.Select(a => a.GetProperty("name").GetString()));
         Assert.Equal(64, agents[0].GetProperty("max_tokens").GetInt32());
         Assert.Equal(JsonValueKind.Null, agents[0].GetProperty("temperature").ValueKind);
-        Assert.Equal(0.5, agents[1].GetProperty("temperature").GetDouble());
+        Assert.Equal(0.5, agents[3].GetProperty("temperature").GetDouble());
     }
 
     private static async Task<JsonElement> ReadErrorAsync(HttpResponseMessage response)

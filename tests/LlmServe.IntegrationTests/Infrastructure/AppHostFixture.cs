@@ -33,6 +33,14 @@ public sealed class AppHostFixture : IAsyncLifetime
                 context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
             });
         }
+        var agents = builder.Resources.OfType<ProjectResource>().Single(p => p.Name == "agents");
+        builder.CreateResourceBuilder(agents).WithEnvironment(context =>
+        {
+            foreach (var (key, value) in TestAgents.Settings)
+            {
+                context.EnvironmentVariables[key] = value;
+            }
+        });
         _app = await builder.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
         await _app.StartAsync(cts.Token);

@@ -1,13 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Json.Schema;
-using LlmServe.TestUtilities;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Engine.StructuredOutput;
-using LlmServe.Worker.Model;
 using LlmServe.Worker.Tests.Oracle;
-using Microsoft.Extensions.Logging.Abstractions;
-using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Tests.Engine.StructuredOutput;
 
@@ -17,45 +12,7 @@ namespace LlmServe.Worker.Tests.Engine.StructuredOutput;
 /// </summary>
 public sealed class ConstrainedGenerationTests(RandomCheckpointFixture checkpoints) : IClassFixture<RandomCheckpointFixture>
 {
-    private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
-    {
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
-        public void Dispose() { }
-    }
-
-    private static InferenceEngine CreateEngine(string? model = null) =>
-        new(ModelLoader.Load(model ?? TestModels.Stories260K, ScalarType.Float32), new EngineOptions(), new WorkerMetrics(new MeterFactory()),
-            NullLogger<InferenceEngine>.Instance);
-
-    /// <summary>Varied schemas: nested objects, arrays with bounds, enums, integers, numbers, booleans, nullable fields.</summary>
-    private static string RandomSchema(Random random, int depth = 0)
-    {
-        JsonObject Leaf() => random.Next(7) switch
-        {
-            0 => new JsonObject { ["type"] = "string", ["maxLength"] = random.Next(1, 10) },
-            1 => new JsonObject { ["type"] = "integer" },
-            2 => new JsonObject { ["type"] = "number" },
-            3 => new JsonObject { ["type"] = "boolean" },
-            4 => new JsonObject { ["enum"] = new JsonArray("red", "green", "blue", 3, null) },
-            5 => new JsonObject { ["type"] = new JsonArray("string", "null"), ["maxLength"] = 6 },
-            _ => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "integer" }, ["maxItems"] = random.Next(0, 4) },
-        };
-        var properties = new JsonObject();
-        var count = random.Next(1, 4);
-        for (var i = 0; i < count; i++)
-        {
-            properties[$"p{i}"] = depth < 2 && random.Next(4) == 0 ? JsonNode.Parse(RandomSchema(random, depth + 1)) : Leaf();
-        }
-        var schema = new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = new JsonArray("p0") };
-        if (depth == 0 && random.Next(3) == 0)
-        {
-            return new JsonObject
-            {
-                ["type"] = "array", ["items"] = schema, ["minItems"] = 1, ["maxItems"] = 2,
-            }.ToJsonString();
-        }
-        return schema.ToJsonString();
-    }
+    private static InferenceEngine CreateEngine(string? model = null) => TestEngines.Create(model);
 
     private static async Task<string> GenerateAsync(InferenceEngine engine, OutputConstraint constraint, int seed)
     {
@@ -84,7 +41,7 @@ public sealed class ConstrainedGenerationTests(RandomCheckpointFixture checkpoin
     {
         using var engine = CreateEngine(model);
         var random = new Random(seed);
-        var schemas = Enumerable.Range(0, count).Select(_ => RandomSchema(random)).ToList();
+        var schemas = Enumerable.Range(0, count).Select(_ => RandomSchemas.Next(random)).ToList();
 
         var outputs = new string[schemas.Count];
         for (var batch = 0; batch < schemas.Count; batch += 16)

@@ -1,0 +1,21 @@
+using LlmServe.TestUtilities;
+using LlmServe.Worker.Engine;
+using LlmServe.Worker.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Tests.Engine.StructuredOutput;
+
+/// <summary>An engine over a real checkpoint (the shared TinyStories one unless another is given), in fp32.</summary>
+internal static class TestEngines
+{
+    private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+        public void Dispose() { }
+    }
+
+    public static InferenceEngine Create(string? model = null) =>
+        new(ModelLoader.Load(model ?? TestModels.Stories260K, ScalarType.Float32), new EngineOptions(), new WorkerMetrics(new MeterFactory()),
+            NullLogger<InferenceEngine>.Instance);
+}
