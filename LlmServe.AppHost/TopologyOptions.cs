@@ -24,12 +24,25 @@ internal sealed class TopologyOptions
     /// <summary>Agents (as named in the agents service's configuration) the gateway serves as models <c>agent/NAME</c>.</summary>
     public List<string> AgentModels { get; set; } = [];
 
+    /// <summary>
+    /// Runs only the gateway and the model workers: no RAG service, agents service or embedding worker, and so no
+    /// <c>rag/</c> or <c>agent/</c> routes. For a serving-only topology, and for runs where nothing but the caller
+    /// may send requests (an autoscaled pool at zero must not be woken by another service's traffic).
+    /// </summary>
+    public bool ModelsOnly { get; set; }
+
     public static TopologyOptions Read(IDistributedApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(SectionName).Get<TopologyOptions>() ?? new TopologyOptions();
         if (options.Deployments.Count == 0)
         {
             throw new InvalidOperationException($"No model deployments are configured under {SectionName}:Deployments.");
+        }
+        if (options.ModelsOnly)
+        {
+            options.Embedding = null;
+            options.RagCollections = [];
+            options.AgentModels = [];
         }
         var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
         foreach (var (d, i) in options.Deployments.Select((d, i) => (d, i)))

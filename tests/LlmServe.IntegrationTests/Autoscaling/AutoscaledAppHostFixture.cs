@@ -11,8 +11,8 @@ namespace LlmServe.IntegrationTests.Autoscaling;
 
 /// <summary>
 /// The AppHost with the stories260k deployment autoscaled between 0 and 2 replicas on short Ray Serve delays, booted
-/// once for the collection. Only the gateway and the replica pool run: rag and agents are left out so that nothing
-/// but the tests sends requests (rag's and agents' calls would wake the pool from zero on their own).
+/// once for the collection. Only the gateway and the replica pool run (<c>ModelsOnly</c>): rag and agents are left out
+/// so that nothing but the tests sends requests (rag's and agents' calls would wake the pool from zero on their own).
 /// </summary>
 public sealed class AutoscaledAppHostFixture : IAsyncLifetime
 {
@@ -33,6 +33,7 @@ public sealed class AutoscaledAppHostFixture : IAsyncLifetime
         const string autoscaling = "--LlmServe:Deployments:0:Autoscaling:";
         string[] args =
         [
+            "--LlmServe:ModelsOnly=true",
             autoscaling + "MinReplicas=0",
             autoscaling + "MaxReplicas=2",
             autoscaling + "TargetOngoingRequests=2",
@@ -43,10 +44,6 @@ public sealed class AutoscaledAppHostFixture : IAsyncLifetime
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.LlmServe_AppHost>(args);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        foreach (var name in new[] { "agents", "rag" })
-        {
-            builder.Resources.Remove(builder.Resources.Single(r => r.Name == name));
-        }
         _app = await builder.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
         await _app.StartAsync(cts.Token);
