@@ -1,4 +1,5 @@
 using LlmServe.ServiceDefaults;
+using LlmServe.ServiceDefaults.Memory;
 using LlmServe.ServiceDefaults.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -26,6 +27,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddOpenAiErrors();
+        builder.AddIdleMemoryTrim();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
@@ -75,9 +77,13 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (all checks: ready), <c>/alive</c> (liveness only) and <c>/metrics</c> (Prometheus).</summary>
+    /// <summary>
+    /// Maps <c>/health</c> (all checks: ready), <c>/alive</c> (liveness only) and <c>/metrics</c> (Prometheus), and
+    /// counts requests for the idle memory trimmer (middleware runs before any endpoint, whatever the call order).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app, string prometheusPath = "/metrics")
     {
+        app.UseRequestActivity();
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         app.MapPrometheusScrapingEndpoint(prometheusPath);
