@@ -19,16 +19,18 @@ internal static class GatewayCommand
         var seconds = new Option<int>("--seconds") { Description = "Seconds per latency run", DefaultValueFactory = _ => 10 };
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds over the three targets", DefaultValueFactory = _ => 3 };
         var connections = new Option<int>("--connections") { Description = "wrk connections for the peak part", DefaultValueFactory = _ => 32 };
+        var sampling = new Option<double>("--trace-sample-ratio") { Description = "The gateway's trace sampling ratio (1 = every request)", DefaultValueFactory = _ => 1 };
         var command = new Command("gateway", "Gateway vs direct vs nginx on one fixed-response backend: added latency and peak requests/s.")
         {
-            quick, output, summary, gatewayDll, rate, seconds, rounds, connections,
+            quick, output, summary, gatewayDll, rate, seconds, rounds, connections, sampling,
         };
         command.SetAction(async (r, _) =>
         {
             var isQuick = r.GetValue(quick);
             var settings = new ProxyOverheadScenario.Settings(r.GetValue(rate),
                 TimeSpan.FromSeconds(isQuick ? 2 : r.GetValue(seconds)), isQuick ? 1 : r.GetValue(rounds),
-                TimeSpan.FromSeconds(isQuick ? 2 : 5), r.GetValue(connections), TimeSpan.FromSeconds(isQuick ? 3 : 15));
+                TimeSpan.FromSeconds(isQuick ? 2 : 5), r.GetValue(connections), TimeSpan.FromSeconds(isQuick ? 3 : 15),
+                r.GetValue(sampling));
             var sections = await ProxyOverheadScenario.RunAsync(r.GetValue(gatewayDll) ?? RepoPaths.GatewayDll(), settings);
             var values = new Dictionary<string, string>
             {
@@ -36,6 +38,7 @@ internal static class GatewayCommand
                 ["seconds_per_run"] = settings.LatencyDuration.TotalSeconds.ToString(CultureInfo.InvariantCulture),
                 ["rounds"] = settings.Rounds.ToString(CultureInfo.InvariantCulture),
                 ["wrk_connections"] = settings.Connections.ToString(CultureInfo.InvariantCulture),
+                ["trace_sample_ratio"] = settings.TraceSampleRatio.ToString(CultureInfo.InvariantCulture),
                 ["quick"] = isQuick ? "true" : "false",
             };
             var outDir = Path.GetFullPath(r.GetValue(output)!);

@@ -17,7 +17,8 @@ internal sealed class ProxyTargets : IAsyncDisposable
 
     public IEnumerable<(string Name, Uri Url)> All => [("direct", Direct), ("nginx", Nginx), ("gateway", Gateway)];
 
-    public static async Task<ProxyTargets> StartAsync(string gatewayDll, IReadOnlyDictionary<string, object>? gatewaySettings = null)
+    public static async Task<ProxyTargets> StartAsync(string gatewayDll, IReadOnlyDictionary<string, object>? gatewaySettings = null,
+        IReadOnlyDictionary<string, string>? gatewayEnvironment = null)
     {
         var processes = new List<ServiceProcess>();
         try
@@ -32,7 +33,7 @@ internal sealed class ProxyTargets : IAsyncDisposable
             processes.Add(await NginxProxy.StartAsync(nginxPort, backend));
 
             var gatewayPort = ServiceProcess.FreePort();
-            var gateway = await GatewayProcess.StartAsync(gatewayDll, gatewayPort, FixedBackend.ModelName, backend, gatewaySettings);
+            var gateway = await GatewayProcess.StartAsync(gatewayDll, gatewayPort, FixedBackend.ModelName, backend, gatewaySettings, gatewayEnvironment);
             processes.Add(gateway);
 
             var targets = new ProxyTargets

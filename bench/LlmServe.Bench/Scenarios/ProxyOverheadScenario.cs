@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using LlmServe.Bench.Measure;
@@ -15,11 +16,19 @@ internal static class ProxyOverheadScenario
 {
     public const string RequestBody = """{"model":"bench","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}""";
 
-    public sealed record Settings(double Rate, TimeSpan LatencyDuration, int Rounds, TimeSpan PeakDuration, int Connections, TimeSpan WarmUp);
+    /// <param name="TraceSampleRatio">The gateway's trace sampling (OTEL_TRACES_SAMPLER parentbased_traceidratio); 1 traces every request.</param>
+    public sealed record Settings(double Rate, TimeSpan LatencyDuration, int Rounds, TimeSpan PeakDuration, int Connections, TimeSpan WarmUp,
+        double TraceSampleRatio = 1);
 
     public static async Task<ResultSection[]> RunAsync(string gatewayDll, Settings settings)
     {
-        await using var targets = await ProxyTargets.StartAsync(gatewayDll);
+        // Production deployments sample traces at high request rates; the ratio is part of the reported settings.
+        var environment = settings.TraceSampleRatio >= 1 ? null : new Dictionary<string, string>
+        {
+            ["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio",
+            ["OTEL_TRACES_SAMPLER_ARG"] = settings.TraceSampleRatio.ToString(CultureInfo.InvariantCulture),
+        };
+        await using var targets = await ProxyTargets.StartAsync(gatewayDll, gatewayEnvironment: environment);
         using var client = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
