@@ -71,8 +71,9 @@ public sealed class ReplicaPoolModelTests
         Assert.Contains("Autoscaling", error.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Deployment 0's replicas (the embedding worker, worker-minilm, is another deployment).</summary>
     private static ProjectResource[] Workers(IDistributedApplicationTestingBuilder builder) =>
-        builder.Resources.OfType<ProjectResource>().Where(r => r.Name.StartsWith("worker-", StringComparison.Ordinal)).OrderBy(r => r.Name, StringComparer.Ordinal).ToArray();
+        builder.Resources.OfType<ProjectResource>().Where(r => r.Name.StartsWith("worker-stories260k", StringComparison.Ordinal)).OrderBy(r => r.Name, StringComparer.Ordinal).ToArray();
 
     private static ProjectResource Gateway(IDistributedApplicationTestingBuilder builder) =>
         builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway");
