@@ -25,7 +25,7 @@ internal static class AppHostExtensions
     /// <summary>The deployment's published placement (inert locally, except the tensor-parallel argument).</summary>
     public static IResourceBuilder<ProjectResource> WithPlacement(this IResourceBuilder<ProjectResource> worker, ModelDeploymentOptions deployment) =>
         worker.WithTensorParallel(deployment.TensorParallelSize)
-            .WithGpu(deployment.TensorParallelSize)
+            .WithGpu(deployment.Gpus ?? deployment.TensorParallelSize)
             .WithNodePool(deployment.NodePool, deployment.InstanceFamilies)
             .WithComputeResources(deployment.Cpu, deployment.Memory)
             .WithKubernetesReplicas(deployment.Autoscaling is { Enabled: true } a ? a.EffectiveInitialReplicas : deployment.Replicas)
@@ -59,7 +59,7 @@ internal static class AppHostExtensions
         gateway.WithReference(agents);
         foreach (var (name, i) in agentNames.Select((n, i) => (n, i)))
         {
-            gateway.WithExternalModel(firstIndex + i, $"agent/{name}", agents, "llmserve-agents");
+            gateway.WithExternalModel(firstIndex + i, $"agent/{name}", agents, ResourceNames.AgentsOwner);
         }
         return gateway;
     }

@@ -32,6 +32,12 @@ internal sealed class ModelDeploymentOptions
     /// <summary>GPUs one replica is sharded over (vLLM's --tensor-parallel-size); also the GPUs it requests.</summary>
     public int TensorParallelSize { get; set; } = 1;
 
+    /// <summary>
+    /// GPUs per published replica; null requests <see cref="TensorParallelSize"/>. 0 makes a CPU worker (no GPU limit,
+    /// no GPU toleration, the CPU worker image), as for a small encoder that does not need a GPU.
+    /// </summary>
+    public int? Gpus { get; set; }
+
     /// <summary>Published placement: the Karpenter NodePool, optionally pinned to instance families.</summary>
     public string NodePool { get; set; } = "gpu";
 

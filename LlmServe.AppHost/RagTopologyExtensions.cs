@@ -15,7 +15,7 @@ internal static class RagTopologyExtensions
         var index = topology.Deployments.Count;
         if (topology.Embedding is { } embedding)
         {
-            var worker = builder.AddLlmWorker(embedding);
+            var worker = builder.AddLlmWorker(embedding).WithPlacement(embedding);
             gateway.WithModelDeployment(index++, embedding, worker);
             rag.WithEnvironment("Rag__EmbeddingModel", embedding.Name);
         }
@@ -27,7 +27,7 @@ internal static class RagTopologyExtensions
         }
         foreach (var collection in topology.RagCollections)
         {
-            gateway.WithExternalModel(index++, $"rag/{collection}", rag, "llmserve-rag");
+            gateway.WithExternalModel(index++, $"rag/{collection}", rag, ResourceNames.RagOwner);
         }
         return index;
     }

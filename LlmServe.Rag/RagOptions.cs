@@ -23,11 +23,20 @@ internal sealed class RagOptions
     /// <summary>Answer length when a request gives no <c>max_tokens</c>.</summary>
     public int MaxTokens { get; set; } = 96;
 
-    /// <summary>Upper bound of a chunk, counted in whitespace-separated words.</summary>
-    public int ChunkTokens { get; set; } = 100;
+    /// <summary>Upper bound of a chunk, in tokens of the embedding model (lowered where the embedded title needs room).</summary>
+    public int ChunkTokens { get; set; } = 128;
 
-    /// <summary>Words repeated from the end of one chunk at the start of the next, so no sentence is lost at a cut.</summary>
-    public int ChunkOverlapTokens { get; set; } = 20;
+    /// <summary>Tokens repeated from the end of one chunk at the start of the next, so no sentence is lost at a cut.</summary>
+    public int ChunkOverlapTokens { get; set; } = 24;
+
+    /// <summary>The embedding model's input window, [CLS] and [SEP] included (all-MiniLM-L6-v2: 256).</summary>
+    public int EmbeddingWindowTokens { get; set; } = 256;
+
+    /// <summary>
+    /// WordPiece vocab.txt of the embedding model chunks are sized for; null uses all-MiniLM-L6-v2's, the
+    /// vocabulary of the default embedding deployment.
+    /// </summary>
+    public string? EmbeddingVocabularyPath { get; set; }
 
     /// <summary>Bound on one chat completion call to the gateway.</summary>
     public TimeSpan GenerationTimeout { get; set; } = TimeSpan.FromSeconds(60);

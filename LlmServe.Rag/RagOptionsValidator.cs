@@ -38,6 +38,11 @@ internal sealed class RagOptionsValidator : IValidateOptions<RagOptions>
             failures.Add($"{nameof(RagOptions.ChunkOverlapTokens)} must be at least 0 and less than "
                 + $"{nameof(RagOptions.ChunkTokens)}; got {options.ChunkOverlapTokens}.");
         }
+        if (options.ChunkTokens > options.EmbeddingWindowTokens - Ingestion.ChunkTokenizer.SpecialTokens)
+        {
+            failures.Add($"{nameof(RagOptions.ChunkTokens)} must leave room for [CLS] and [SEP] in "
+                + $"{nameof(RagOptions.EmbeddingWindowTokens)} ({options.EmbeddingWindowTokens}); got {options.ChunkTokens}.");
+        }
         if (options.GenerationTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{nameof(RagOptions.GenerationTimeout)} must be positive; got {options.GenerationTimeout}.");

@@ -15,6 +15,7 @@ internal static class RagServiceCollectionExtensions
         services.AddOptions<RagOptions>().BindConfiguration(RagOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RagOptions>, RagOptionsValidator>();
 
+        services.AddSingleton(sp => ChunkTokenizer.Create(sp.GetRequiredService<IOptions<RagOptions>>()));
         services.AddSingleton<InMemoryLexicalStore>();
         services.AddSingleton<IChunkStore>(sp => sp.GetRequiredService<InMemoryLexicalStore>());
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<InMemoryLexicalStore>());

@@ -17,7 +17,9 @@ internal sealed class KubernetesManifestBuilder(TopologyOptions topology, Publis
             ["monitoring.yaml"] = [.. MonitoringManifests.Build(options)],
         };
         var gateway = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (deployment, index) in topology.Deployments.Select((d, i) => (d, i)))
+        var routes = new GatewayRoutes(gateway);
+        // The embedding worker (a CPU pod by default) follows the chat deployments, as in the local gateway's table.
+        foreach (var deployment in topology.Embedding is { } embedding ? [.. topology.Deployments, embedding] : topology.Deployments)
         {
             var name = ResourceNames.Worker(deployment.Name);
             // The model's own resource (not a local replica pool's extra members) carries the placement.
@@ -26,14 +28,7 @@ internal sealed class KubernetesManifestBuilder(TopologyOptions topology, Publis
             var placement = resource.GetPlacement() ?? new KubernetesPlacementAnnotation();
             files[name + ".yaml"] = [.. WorkerManifests.Build(name, deployment, placement, options)];
 
-            var prefix = $"Gateway__Deployments__{index.ToString(CultureInfo.InvariantCulture)}__";
-            gateway[prefix + "Name"] = deployment.Name;
-            // The headless Service: DNS lists every ready replica.
-            gateway[prefix + "Upstream"] = $"http://{name}:{Meta.ContainerPort.ToString(CultureInfo.InvariantCulture)}";
-            foreach (var (alias, i) in deployment.Aliases.Select((a, i) => (a, i)))
-            {
-                gateway[$"{prefix}Aliases__{i.ToString(CultureInfo.InvariantCulture)}"] = alias;
-            }
+            var prefix = routes.AddWorker(deployment, name);
             if (deployment.Autoscaling is { Enabled: true } autoscaling)
             {
                 // The gateway's autoscaler patches this Deployment's scale subresource (the RBAC is in rbac.yaml).
@@ -44,6 +39,14 @@ internal sealed class KubernetesManifestBuilder(TopologyOptions topology, Publis
                 gateway["Gateway__Autoscaler__Actuator"] = "Kubernetes";
             }
         }
+        foreach (var collection in topology.RagCollections)
+        {
+            routes.AddExternal($"rag/{collection}", ResourceNames.Rag, ResourceNames.RagOwner);
+        }
+        foreach (var agent in topology.AgentModels)
+        {
+            routes.AddExternal($"agent/{agent}", ResourceNames.Agents, ResourceNames.AgentsOwner);
+        }
         gateway["Gateway__Autoscaler__Kubernetes__Namespace"] = options.Namespace;
         // Upstreams name headless Services: the gateway resolves every A record (one per ready pod) and routes to each.
         gateway["Gateway__Dns__Enabled"] = "true";
@@ -52,14 +55,8 @@ internal sealed class KubernetesManifestBuilder(TopologyOptions topology, Publis
         files["gateway.yaml"] = [.. ServiceManifests.Build(ResourceNames.Gateway, gateway, options, 2, RbacManifests.AutoscalerAccount)];
 
         RequireResource(model, ResourceNames.Rag);
-        var rag = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Rag__GatewayUrl"] = $"http://{ResourceNames.Gateway}",
-            ["Rag__Model"] = topology.DefaultModel,
-            ["Rag__VectorStore__Provider"] = "Milvus",
-            ["Rag__VectorStore__Milvus__Endpoint"] = MilvusManifests.Endpoint(options.Milvus),
-        };
-        files["rag.yaml"] = [.. ServiceManifests.Build(ResourceNames.Rag, rag, options, 2)];
+        files["rag.yaml"] = [.. ServiceManifests.Build(ResourceNames.Rag, RagManifests.Configuration(topology, options), options, 2,
+            secrets: [RagManifests.MilvusToken(options.Milvus)])];
         files["milvus.yaml"] = [.. MilvusManifests.Build(options)];
 
         RequireResource(model, ResourceNames.Agents);

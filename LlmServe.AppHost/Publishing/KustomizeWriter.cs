@@ -24,7 +24,7 @@ internal static class KustomizeWriter
         await Write(Path.Combine(baseDir, "kustomization.yaml"),
             Kustomization(files.Keys, []), cancellationToken);
 
-        string[] images = [.. Images, options.WorkerImage];
+        string[] images = [.. Images, options.WorkerImage, options.CpuWorkerImage];
         foreach (var (overlay, tag, gatewayReplicas) in new[] { ("dev", "dev", 1), ("prod", "stable", 3) })
         {
             var dir = Path.Combine(outputDirectory, "overlays", overlay);

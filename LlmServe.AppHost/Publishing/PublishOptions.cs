@@ -15,6 +15,9 @@ internal sealed class PublishOptions
     /// <summary>The worker image built with <c>-p:TorchBackend=cuda</c>.</summary>
     public string WorkerImage { get; set; } = "llmserve-worker-cuda";
 
+    /// <summary>The worker image of deployments that request no GPU (the default CPU build).</summary>
+    public string CpuWorkerImage { get; set; } = "llmserve-worker";
+
     /// <summary>LoadBalancer (an NLB Service) or Ingress (ALB class).</summary>
     public string GatewayExposure { get; set; } = "LoadBalancer";
 

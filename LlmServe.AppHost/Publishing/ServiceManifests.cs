@@ -6,7 +6,7 @@ namespace LlmServe.AppHost.Publishing;
 internal static class ServiceManifests
 {
     public static IEnumerable<object> Build(string name, SortedDictionary<string, string> configuration, PublishOptions options,
-        int replicas, string? serviceAccount = null)
+        int replicas, string? serviceAccount = null, IReadOnlyList<V1EnvVar>? secrets = null)
     {
         var ns = options.Namespace;
         yield return new V1ConfigMap
@@ -44,6 +44,8 @@ internal static class ServiceManifests
                                 Image = $"{options.ImageRegistry}/llmserve-{name}",
                                 Ports = [new V1ContainerPort { Name = Meta.HttpPortName, ContainerPort = Meta.ContainerPort }],
                                 EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = name + "-config" } }],
+                                // Secret references only: the values never appear in the manifests.
+                                Env = secrets is { Count: > 0 } ? [.. secrets] : null,
                                 Resources = new V1ResourceRequirements { Requests = requests, Limits = limits },
                                 ReadinessProbe = Meta.HttpProbe("/health", 5, 3),
                                 LivenessProbe = Meta.HttpProbe("/alive", 10, 3),

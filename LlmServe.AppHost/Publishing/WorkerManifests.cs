@@ -4,7 +4,7 @@ using k8s.Models;
 
 namespace LlmServe.AppHost.Publishing;
 
-/// <summary>One model deployment: a GPU Deployment, the headless Service the gateway resolves to every replica, a PDB.</summary>
+/// <summary>One model deployment: a GPU (or CPU, for an encoder) Deployment, the headless Service the gateway resolves to every replica, a PDB.</summary>
 internal static class WorkerManifests
 {
     private const string GpuResource = "nvidia.com/gpu";
@@ -68,7 +68,8 @@ internal static class WorkerManifests
         var container = new V1Container
         {
             Name = "worker",
-            Image = $"{options.ImageRegistry}/{options.WorkerImage}",
+            // A CPU worker (no GPUs) runs the CPU build: the CUDA image's libraries would only weigh down its node.
+            Image = $"{options.ImageRegistry}/{(placement.Gpus > 0 ? options.WorkerImage : options.CpuWorkerImage)}",
             Args = WorkerArgs(deployment, placement),
             Ports = [new V1ContainerPort { Name = Meta.HttpPortName, ContainerPort = Meta.ContainerPort }],
             Env =

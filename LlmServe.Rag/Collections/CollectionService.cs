@@ -18,6 +18,7 @@ internal sealed partial class CollectionService(
     LexicalIndexCache lexical,
     RagTelemetry telemetry,
     IOptions<RagOptions> options,
+    ChunkTokenizer tokenizer,
     ILogger<CollectionService> logger)
 {
     /// <summary>Creates a collection; without a dimension it is learnt by embedding a probe through the model.</summary>
@@ -45,10 +46,9 @@ internal sealed partial class CollectionService(
         var info = await RequireAsync(collection, cancellationToken);
         var parsed = DocumentParser.Parse(document, content, format);
         var settings = options.Value;
-        var chunks = TextChunker.Chunk(parsed.Text, settings.ChunkTokens, settings.ChunkOverlapTokens);
-        // The title and heading go into the embedded text too: they name the topic when the chunk text does not.
+        var chunks = tokenizer.Chunk(parsed.Text, parsed.Title, settings.ChunkTokens, settings.ChunkOverlapTokens);
         var vectors = await embeddings.EmbedAsync(info.EmbeddingModel,
-            [.. chunks.Select(c => $"{Generation.PromptBuilder.SourceTitle(parsed.Title, c.Heading)}\n{c.Text}")], cancellationToken);
+            [.. chunks.Select(c => ChunkTokenizer.EmbeddedText(parsed.Title, c.Heading, c.Text))], cancellationToken);
         var recordMetadata = new Dictionary<string, string>(metadata, StringComparer.Ordinal)
         {
             ["format"] = format.ToString().ToLowerInvariant(),

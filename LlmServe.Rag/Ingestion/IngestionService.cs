@@ -12,6 +12,7 @@ internal sealed partial class IngestionService(
     IChunkStore store,
     IngestionStatus status,
     IOptions<RagOptions> options,
+    ChunkTokenizer tokenizer,
     ILogger<IngestionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,7 +33,7 @@ internal sealed partial class IngestionService(
             foreach (var file in files)
             {
                 var document = await DocumentLoader.LoadAsync(folder, file, stoppingToken);
-                var chunks = TextChunker.Chunk(document.Text, settings.ChunkTokens, settings.ChunkOverlapTokens)
+                var chunks = tokenizer.Chunk(document.Text, document.Title, settings.ChunkTokens, settings.ChunkOverlapTokens)
                     .Select(c => new DocumentChunk(document.Name, document.Title, c.Index, c.Heading, c.Text))
                     .ToList();
                 await store.UpsertAsync(document.Name, chunks, stoppingToken);

@@ -14,6 +14,7 @@ public sealed class RagOptionsValidatorTests
     [InlineData(nameof(RagOptions.TopK))]
     [InlineData(nameof(RagOptions.MaxTokens))]
     [InlineData(nameof(RagOptions.ChunkOverlapTokens))]
+    [InlineData(nameof(RagOptions.ChunkTokens))]
     [InlineData(nameof(RagOptions.GenerationTimeout))]
     public void Validate_BadSetting_FailsNamingIt(string setting)
     {
@@ -25,6 +26,8 @@ public sealed class RagOptionsValidatorTests
             case nameof(RagOptions.TopK): options.TopK = 0; break;
             case nameof(RagOptions.MaxTokens): options.MaxTokens = 0; break;
             case nameof(RagOptions.ChunkOverlapTokens): options.ChunkOverlapTokens = options.ChunkTokens; break;
+            // 255 content tokens + [CLS] + [SEP] overflow MiniLM's 256-token window.
+            case nameof(RagOptions.ChunkTokens): options.ChunkTokens = 255; break;
             case nameof(RagOptions.GenerationTimeout): options.GenerationTimeout = TimeSpan.Zero; break;
         }
 

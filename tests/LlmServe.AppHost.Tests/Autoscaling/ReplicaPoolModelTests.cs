@@ -71,7 +71,7 @@ public sealed class ReplicaPoolModelTests
         Assert.Contains("Autoscaling", error.ToString(), StringComparison.Ordinal);
     }
 
-    // The embedding worker (worker-minilm) is not autoscaled; these tests look at the chat deployment's pool.
+    /// <summary>Deployment 0's replicas (the embedding worker, worker-minilm, is another deployment).</summary>
     private static ProjectResource[] Workers(IDistributedApplicationTestingBuilder builder) =>
         builder.Resources.OfType<ProjectResource>().Where(r => r.Name.StartsWith("worker-stories260k", StringComparison.Ordinal)).OrderBy(r => r.Name, StringComparer.Ordinal).ToArray();
 

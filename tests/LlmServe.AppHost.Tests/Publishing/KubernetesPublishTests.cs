@@ -128,7 +128,8 @@ public sealed class KubernetesPublishTests
         Assert.DoesNotContain(config.Keys, k => k.Contains("ReplicaUpstreams", StringComparison.Ordinal) || k.Contains("DrainAboveTarget", StringComparison.Ordinal));
         var worker = Worker(tree, "worker-smollm2-135m-instruct");
         Assert.Equal(2, worker.Spec.Replicas);   // initial_replicas; the autoscaler moves it from there
-        Assert.Single(Files(tree.Base), f => f.StartsWith("worker-", StringComparison.Ordinal));
+        // One Deployment per model deployment (the chat model and the embedding worker), none per local pool member.
+        Assert.Equal(["worker-minilm.yaml", "worker-smollm2-135m-instruct.yaml"], Files(tree.Base).Where(f => f.StartsWith("worker-", StringComparison.Ordinal)));
     }
 
     [Fact]

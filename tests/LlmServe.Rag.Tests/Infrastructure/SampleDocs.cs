@@ -12,10 +12,11 @@ internal static class SampleDocs
     {
         var options = new RagOptions();
         var store = new InMemoryLexicalStore();
+        var tokenizer = ChunkTokenizer.Create(Microsoft.Extensions.Options.Options.Create(options));
         foreach (var file in DocumentLoader.FindFiles(Folder))
         {
             var document = await DocumentLoader.LoadAsync(Folder, file, cancellationToken);
-            var chunks = TextChunker.Chunk(document.Text, options.ChunkTokens, options.ChunkOverlapTokens)
+            var chunks = tokenizer.Chunk(document.Text, document.Title, options.ChunkTokens, options.ChunkOverlapTokens)
                 .Select(c => new DocumentChunk(document.Name, document.Title, c.Index, c.Heading, c.Text))
                 .ToList();
             await store.UpsertAsync(document.Name, chunks, cancellationToken);
