@@ -38,7 +38,7 @@ internal sealed class ChatAgentRunner(KernelFactory kernels, AgentTools tools, A
         try
         {
             var kernel = kernels.Create();
-            tools.AddTo(kernel, agent);
+            await tools.AddToAsync(kernel, agent, timeout.Token);
             var chat = kernel.GetRequiredService<IChatCompletionService>();
             var history = new ChatHistory(agent.Instructions);
             foreach (var message in conversation)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmServe.Agents.Agents;
+using LlmServe.Agents.Mcp;
 using LlmServe.ServiceDefaults.OpenAi;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -46,6 +47,10 @@ internal static partial class AgentChatCompletionsApi
         catch (AgentBudgetException ex)
         {
             return ApiErrors.BudgetExceeded(ex.Message, ex.Code);
+        }
+        catch (McpServerUnavailableException ex)
+        {
+            return ApiErrors.ToolsUnavailable(ex.Message);
         }
         catch (AgentUpstreamException ex)
         {

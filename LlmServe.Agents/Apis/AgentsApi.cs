@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmServe.Agents.Agents;
+using LlmServe.Agents.Mcp;
 using LlmServe.ServiceDefaults.OpenAi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -53,6 +54,10 @@ internal static partial class AgentsApi
         {
             LogBudgetExceeded(services.Logger, agent.Name, ex.Code);
             return ApiErrors.BudgetExceeded(ex.Message, ex.Code);
+        }
+        catch (McpServerUnavailableException ex)
+        {
+            return ApiErrors.ToolsUnavailable(ex.Message);
         }
         catch (AgentUpstreamException ex)
         {
