@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LlmServe.Agents.Tests.Infrastructure;
-using LlmServe.TestUtilities;
 
 namespace LlmServe.Agents.Tests.Mcp;
 
@@ -18,17 +17,17 @@ public sealed class McpAgentToolsEndToEndTests
     public async Task Invoke_ModelCallsMcpTool_ResultGoesBackToTheModelAndIntoTheSteps()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = await StartGatewayAsync("mcptest-add", """{"a":2,"b":3}""", ct);
+        await using var gateway = await ToolCallingGateway.StartAsync("mcptest-add", """{"a":2,"b":3}""", ct);
         await using var app = new AgentsAppFactory(gateway.BaseUrl, Settings());
         using var client = app.CreateClient();
 
         using var response = await client.PostAsJsonAsync($"/v1/agents/{Agent}/invoke", new { input = "What is 2+3?" }, ct);
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, gateway.Requests.Count);
         var offered = gateway.Requests[0].Json.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString());
         Assert.Equal(["mcptest-add", "mcptest-echo", "mcptest-fail", "mcptest-sleep"], offered.Order());
-        Assert.Equal("5", ToolMessage(gateway.Requests[1]));
+        Assert.Equal("5", ToolCallingGateway.ToolMessage(gateway.Requests[1]));
         var tool = ToolStep(await response.Content.ReadFromJsonAsync<JsonElement>(ct));
         Assert.Equal(("mcptest-add", false, "5"), (tool.GetProperty("tool").GetString(), tool.GetProperty("failed").GetBoolean(), tool.GetProperty("result").GetString()));
     }
@@ -37,7 +36,7 @@ public sealed class McpAgentToolsEndToEndTests
     public async Task Invoke_McpToolFails_ModelGetsTheErrorAsToolResult()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = await StartGatewayAsync("mcptest-fail", "{}", ct);
+        await using var gateway = await ToolCallingGateway.StartAsync("mcptest-fail", "{}", ct);
         await using var app = new AgentsAppFactory(gateway.BaseUrl, Settings());
         using var client = app.CreateClient();
 
@@ -47,14 +46,14 @@ public sealed class McpAgentToolsEndToEndTests
         var tool = ToolStep(await response.Content.ReadFromJsonAsync<JsonElement>(ct));
         Assert.True(tool.GetProperty("failed").GetBoolean());
         Assert.StartsWith("Error: ", tool.GetProperty("result").GetString(), StringComparison.Ordinal);
-        Assert.EndsWith("the fail tool always fails", ToolMessage(gateway.Requests[1]), StringComparison.Ordinal);
+        Assert.EndsWith("the fail tool always fails", ToolCallingGateway.ToolMessage(gateway.Requests[1]), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Invoke_McpToolSlowerThanToolTimeout_FailsTheToolNotTheRun()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = await StartGatewayAsync("mcptest-sleep", """{"milliseconds":30000}""", ct);
+        await using var gateway = await ToolCallingGateway.StartAsync("mcptest-sleep", """{"milliseconds":30000}""", ct);
         var settings = Settings();
         settings["Agents:ToolTimeout"] = "00:00:01";
         await using var app = new AgentsAppFactory(gateway.BaseUrl, settings);
@@ -73,7 +72,7 @@ public sealed class McpAgentToolsEndToEndTests
     public async Task Invoke_McpServerDown_Returns503AndHealthIsDegraded()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = await StartGatewayAsync("mcptest-add", "{}", ct);
+        await using var gateway = await ToolCallingGateway.StartAsync("mcptest-add", "{}", ct);
         await using var app = new AgentsAppFactory(gateway.BaseUrl, Settings(command: "llmserve-no-such-mcp-server"));
         using var client = app.CreateClient();
 
@@ -98,40 +97,6 @@ public sealed class McpAgentToolsEndToEndTests
         settings[$"Agents:Agents:4:Tools:0"] = $"mcp:{McpTestServer.Name}";
         return settings;
     }
-
-    /// <summary>A gateway whose model calls <paramref name="tool"/> first, and answers once it has a tool result.</summary>
-    private static async Task<FakeOpenAiServer> StartGatewayAsync(string tool, string arguments, CancellationToken ct)
-    {
-        var gateway = await FakeOpenAiServer.StartAsync(ct);
-        gateway.Responder = request => ToolMessage(request) is null ? ToolCall(tool, arguments) : FakeOpenAiServer.DefaultCompletion;
-        return gateway;
-    }
-
-    private static string ToolCall(string name, string arguments) => JsonSerializer.Serialize(new
-    {
-        id = "chatcmpl-tool", @object = "chat.completion", created = 1_700_000_000, model = FakeOpenAiServer.ServedModel,
-        choices = new[]
-        {
-            new
-            {
-                index = 0, finish_reason = "tool_calls",
-                message = new { role = "assistant", content = (string?)null, tool_calls = new[] { new { id = "call_1", type = "function", function = new { name, arguments } } } },
-            },
-        },
-        // Semantic Kernel's connector reads the usage of every completion.
-        usage = new { prompt_tokens = 40, completion_tokens = 8, total_tokens = 48 },
-    });
-
-    /// <summary>The content of the tool message in a model call, null when there is none.</summary>
-    private static string? ToolMessage(RecordedRequest request) => request.Json.GetProperty("messages").EnumerateArray()
-        .Where(m => m.GetProperty("role").GetString() == "tool")
-        .Select(m => Text(m.GetProperty("content")))
-        .FirstOrDefault();
-
-    /// <summary>Content sent either as a string or as an array of text parts.</summary>
-    private static string Text(JsonElement content) => content.ValueKind == JsonValueKind.String
-        ? content.GetString() ?? ""
-        : string.Concat(content.EnumerateArray().Select(p => p.GetProperty("text").GetString()));
 
     private static JsonElement ToolStep(JsonElement run) =>
         Assert.Single(run.GetProperty("steps").EnumerateArray(), s => s.GetProperty("kind").GetString() == "tool_call");
