@@ -33,6 +33,26 @@ public sealed class McpAgentToolsEndToEndTests
     }
 
     [Fact]
+    public async Task Invoke_AgentNamesSingleTools_OnlyThoseAreOffered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await ToolCallingGateway.StartAsync("mcptest-echo", """{"text":"hi"}""", ct);
+        var settings = Settings();
+        settings["Agents:Agents:4:Tools:0"] = $"mcp:{McpTestServer.Name}/echo";
+        settings["Agents:Agents:4:Tools:1"] = $"mcp:{McpTestServer.Name}/add";
+        settings["Agents:Agents:4:Tools:2"] = "calculator";
+        await using var app = new AgentsAppFactory(gateway.BaseUrl, settings);
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsJsonAsync($"/v1/agents/{Agent}/invoke", new { input = "Echo hi." }, ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var offered = gateway.Requests[0].Json.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString());
+        Assert.Equal(["calculator-evaluate", "mcptest-add", "mcptest-echo"], offered.Order());
+        Assert.Equal(McpTestServer.Prefix + "hi", ToolCallingGateway.ToolMessage(gateway.Requests[1]));
+    }
+
+    [Fact]
     public async Task Invoke_McpToolFails_ModelGetsTheErrorAsToolResult()
     {
         var ct = TestContext.Current.CancellationToken;
