@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LlmServe.Agents.Agents;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -36,7 +37,19 @@ internal static partial class McpKernelFunctions
         async Task<string> CallAsync(KernelArguments arguments, CancellationToken cancellationToken)
         {
             var sent = arguments.ToDictionary(a => a.Key, a => ToJsonValue(a.Value, properties.GetValueOrDefault(a.Key)));
-            var result = await client.CallToolAsync(tool.Name, sent, cancellationToken: cancellationToken);
+            // The tool filter stops waiting at the tool timeout; cancelling too tells the server to stop working.
+            var timeout = AgentInvocation.Current?.ToolTimeout ?? Timeout.InfiniteTimeSpan;
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(timeout);
+            CallToolResult result;
+            try
+            {
+                result = await client.CallToolAsync(tool.Name, sent, cancellationToken: bounded.Token);
+            }
+            catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The MCP tool {tool.Name} did not finish within {timeout.TotalSeconds:0.###} s.");
+            }
             var text = ResultText(result);
             return result.IsError == true ? throw new InvalidOperationException(text.Length > 0 ? text : $"the tool {tool.Name} failed") : text;
         }

@@ -7,7 +7,7 @@ namespace LlmServe.Agents.Mcp;
 /// <summary>
 /// One client per configured MCP server, connected in the background at startup and then kept. A server that is
 /// down does not stop the service: it is logged, reported by the health check, and tried again (at most once per
-/// <see cref="AgentsOptions.McpRetryInterval"/>) when an agent needs it.
+/// <see cref="AgentsOptions.McpRetryInterval"/>) when an agent needs it. A session that ended is replaced the same way.
 /// </summary>
 internal sealed partial class McpServerConnections(IOptions<AgentsOptions> options, ILoggerFactory loggerFactory, TimeProvider clock)
     : IHostedService, IAsyncDisposable
@@ -42,7 +42,14 @@ internal sealed partial class McpServerConnections(IOptions<AgentsOptions> optio
         {
             if (state.Tools is { } tools)
             {
-                return tools;
+                if (!tools.Client.Completion.IsCompleted)
+                {
+                    return tools;
+                }
+                // The session ended (a stdio server exited, an HTTP session was dropped): connect afresh.
+                LogSessionEnded(_logger, definition.Name);
+                state.Tools = null;
+                await DisposeQuietlyAsync(tools.Client);
             }
             if (state.Error is { } error && clock.GetUtcNow() - state.FailedAt < options.Value.McpRetryInterval)
             {
@@ -130,6 +137,9 @@ internal sealed partial class McpServerConnections(IOptions<AgentsOptions> optio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MCP server {McpServer} connected with {ToolCount} tools: {Tools}")]
     private static partial void LogConnected(ILogger logger, string mcpServer, int toolCount, string tools);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MCP server {McpServer} ended its session; reconnecting")]
+    private static partial void LogSessionEnded(ILogger logger, string mcpServer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MCP server {McpServer} is unavailable; agents that use it get 503 until a retry (after {RetrySeconds} s) succeeds")]
     private static partial void LogConnectFailed(ILogger logger, Exception exception, string mcpServer, double retrySeconds);

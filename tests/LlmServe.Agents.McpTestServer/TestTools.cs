@@ -4,7 +4,7 @@ using ModelContextProtocol.Server;
 
 namespace LlmServe.Agents.McpTestServer;
 
-/// <summary>Tools with known answers, one that fails and one that is slow, for the agents' MCP client tests.</summary>
+/// <summary>Tools with known answers, one that fails, one that is slow and one that ends the process, for the agents' MCP client tests.</summary>
 [McpServerToolType]
 public sealed class TestTools
 {
@@ -24,5 +24,12 @@ public sealed class TestTools
     {
         await Task.Delay(milliseconds, cancellationToken);
         return "awake";
+    }
+
+    [McpServerTool(Name = "exit"), Description("Ends the server process, as a crash would.")]
+    public static string Exit()
+    {
+        Environment.Exit(3);
+        return "unreachable";
     }
 }

@@ -26,7 +26,7 @@ public sealed class McpAgentToolsEndToEndTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, gateway.Requests.Count);
         var offered = gateway.Requests[0].Json.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString());
-        Assert.Equal(["mcptest-add", "mcptest-echo", "mcptest-fail", "mcptest-sleep"], offered.Order());
+        Assert.Equal(["mcptest-add", "mcptest-echo", "mcptest-exit", "mcptest-fail", "mcptest-sleep"], offered.Order());
         Assert.Equal("5", ToolCallingGateway.ToolMessage(gateway.Requests[1]));
         var tool = ToolStep(await response.Content.ReadFromJsonAsync<JsonElement>(ct));
         Assert.Equal(("mcptest-add", false, "5"), (tool.GetProperty("tool").GetString(), tool.GetProperty("failed").GetBoolean(), tool.GetProperty("result").GetString()));

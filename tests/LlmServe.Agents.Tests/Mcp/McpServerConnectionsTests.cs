@@ -22,7 +22,7 @@ public sealed class McpServerConnectionsTests : IAsyncLifetime
     {
         var server = await _connections.GetToolsAsync(McpTestServer.Name, TestContext.Current.CancellationToken);
 
-        Assert.Equal(["add", "echo", "fail", "sleep"], server.Tools.Select(t => t.Name).Order());
+        Assert.Equal(["add", "echo", "exit", "fail", "sleep"], server.Tools.Select(t => t.Name).Order());
         var add = server.Tools.Single(t => t.Name == "add");
         Assert.Equal("Adds two integers.", add.Description);
         Assert.Equal(["a", "b"], add.JsonSchema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
@@ -58,6 +58,22 @@ public sealed class McpServerConnectionsTests : IAsyncLifetime
             kernel.InvokeAsync(plugin["fail"], new KernelArguments(), TestContext.Current.CancellationToken));
 
         Assert.EndsWith("the fail tool always fails", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetTools_ServerProcessEnded_ConnectsAgain()
+    {
+        var (kernel, plugin) = await PluginAsync();
+        var first = await _connections.GetToolsAsync(McpTestServer.Name, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAnyAsync<Exception>(() => kernel.InvokeAsync(plugin["exit"], new KernelArguments(), TestContext.Current.CancellationToken));
+        await first.Client.Completion.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var second = await _connections.GetToolsAsync(McpTestServer.Name, TestContext.Current.CancellationToken);
+        var (_, fresh) = await PluginAsync();
+        var result = await kernel.InvokeAsync(fresh["add"], new KernelArguments { ["a"] = "1", ["b"] = "2" }, TestContext.Current.CancellationToken);
+
+        Assert.NotSame(first.Client, second.Client);
+        Assert.Equal("3", result.GetValue<string>());
     }
 
     [Fact]
