@@ -24,9 +24,21 @@ internal sealed partial class McpServerConnections(IOptions<AgentsOptions> optio
         // Connecting may take seconds (a stdio server is a process to start): do not hold up the web host.
         foreach (var server in options.Value.McpServers)
         {
-            _ = GetToolsAsync(server.Name, CancellationToken.None);
+            _ = ConnectInBackgroundAsync(server.Name);
         }
         return Task.CompletedTask;
+    }
+
+    private async Task ConnectInBackgroundAsync(string serverName)
+    {
+        try
+        {
+            await GetToolsAsync(serverName, CancellationToken.None);
+        }
+        catch (McpServerUnavailableException)
+        {
+            // Already logged and recorded for the health check; the next agent that needs the server tries again.
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
