@@ -34,4 +34,10 @@ internal sealed class AgentsOptions
 
     /// <summary>MCP servers whose tools agents may list as <c>mcp:NAME</c>; none unless configured.</summary>
     public List<McpServerDefinition> McpServers { get; set; } = [];
+
+    /// <summary>Bound on connecting to one MCP server and listing its tools.</summary>
+    public TimeSpan McpConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Least time between two connection attempts to an MCP server that is down.</summary>
+    public TimeSpan McpRetryInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -57,7 +57,14 @@ internal sealed partial class AgentsOptionsValidator : IValidateOptions<AgentsOp
             }
             foreach (var tool in agent.Tools.Where(t => !Tools.AgentTools.Names.Contains(t)))
             {
-                failures.Add($"{prefix}.{nameof(AgentDefinition.Tools)} lists '{tool}'; known tools: {string.Join(", ", Tools.AgentTools.Names)}.");
+                if (!Mcp.McpToolReference.TryParse(tool, out var reference))
+                {
+                    failures.Add($"{prefix}.{nameof(AgentDefinition.Tools)} lists '{tool}'; known tools: {string.Join(", ", Tools.AgentTools.Names)}, mcp:SERVER or mcp:SERVER/TOOL.");
+                }
+                else if (!options.McpServers.Any(s => string.Equals(s.Name, reference.Server, StringComparison.OrdinalIgnoreCase)))
+                {
+                    failures.Add($"{prefix}.{nameof(AgentDefinition.Tools)} lists '{tool}', but no MCP server named '{reference.Server}' is configured.");
+                }
             }
             if (agent.ToolChoice is not ("auto" or "required"))
             {
@@ -76,8 +83,44 @@ internal sealed partial class AgentsOptionsValidator : IValidateOptions<AgentsOp
                 failures.Add($"{prefix}.{nameof(AgentDefinition.Temperature)} must be between 0 and 2; got {agent.Temperature}.");
             }
         }
+        ValidateMcpServers(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static void ValidateMcpServers(AgentsOptions options, List<string> failures)
+    {
+        if (options.McpConnectTimeout <= TimeSpan.Zero || options.McpRetryInterval < TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(AgentsOptions.McpConnectTimeout)} must be positive and {nameof(AgentsOptions.McpRetryInterval)} not negative.");
+        }
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.McpServers.Count; i++)
+        {
+            var server = options.McpServers[i];
+            var prefix = $"{nameof(AgentsOptions.McpServers)}[{i}]";
+            if (!McpServerName().IsMatch(server.Name))
+            {
+                failures.Add($"{prefix}.{nameof(McpServerDefinition.Name)} must be 1-64 letters, digits or '_'; got '{server.Name}'.");
+            }
+            else if (!seen.Add(server.Name))
+            {
+                failures.Add($"{prefix}.{nameof(McpServerDefinition.Name)} '{server.Name}' is defined twice.");
+            }
+            var hasCommand = !string.IsNullOrWhiteSpace(server.Command);
+            if (hasCommand == (server.Url is not null))
+            {
+                failures.Add($"{prefix} must set exactly one of {nameof(McpServerDefinition.Command)} (stdio) and {nameof(McpServerDefinition.Url)} (HTTP).");
+            }
+            else if (server.Url is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            {
+                failures.Add($"{prefix}.{nameof(McpServerDefinition.Url)} must be an absolute http(s) URL; got '{url}'.");
+            }
+        }
+    }
+
+    // Server names become Semantic Kernel plugin names, which allow no '-': the tools appear as SERVER-TOOL.
+    [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
+    private static partial Regex McpServerName();
 
     // Names appear in URL paths (/v1/agents/{name}/invoke), so they stay URL-safe.
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]

@@ -1,5 +1,6 @@
 using LlmServe.Agents.Agents;
 using LlmServe.Agents.Kernel;
+using LlmServe.Agents.Mcp;
 using LlmServe.Agents.Tools;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,9 @@ internal static class AgentsServiceCollectionExtensions
         services.AddHttpClient(KernelFactory.HttpClientName).AddHttpMessageHandler<ModelCallHandler>();
         services.AddHttpClient(KnowledgePlugin.HttpClientName);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<McpServerConnections>();
+        services.AddHostedService(sp => sp.GetRequiredService<McpServerConnections>());
+        services.AddHealthChecks().AddCheck<McpHealthCheck>(McpHealthCheck.Name);
         services.AddSingleton<AgentTools>();
         services.AddSingleton<KernelFactory>();
         services.AddSingleton<AgentCatalog>();

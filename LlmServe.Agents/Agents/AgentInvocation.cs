@@ -20,6 +20,9 @@ internal sealed class AgentInvocation(AgentDefinition agent, int maxToolResultCh
 
     public TimeSpan ToolTimeout => toolTimeout;
 
+    /// <summary>Told of each step as it starts and ends (a streaming request); null when nobody watches.</summary>
+    public Action<AgentRunEvent>? Observer { get; init; }
+
     /// <summary>True once the tool loop was stopped because the model calls were spent.</summary>
     public bool StepLimitReached { get; set; }
 
@@ -46,24 +49,31 @@ internal sealed class AgentInvocation(AgentDefinition agent, int maxToolResultCh
                 return false;
             }
             _steps.Add(new AgentStep(AgentStep.ModelCall, 0));
-            return true;
         }
+        Observer?.Invoke(new AgentRunEvent(AgentRunEvent.ModelCallStarted, index));
+        return true;
     }
 
-    public void Complete(int index, long startedTimestamp)
+    public void Complete(int index, long startedTimestamp, bool failed)
     {
+        var duration = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
         lock (_gate)
         {
-            _steps[index] = _steps[index] with { DurationMs = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds };
+            _steps[index] = _steps[index] with { DurationMs = duration, Failed = failed };
         }
+        Observer?.Invoke(new AgentRunEvent(AgentRunEvent.ModelCallCompleted, index, duration, Failed: failed));
     }
 
-    public void AddToolCall(string tool, long startedTimestamp, bool failed, string result)
+    public void AddToolCall(string tool, string arguments, long startedTimestamp, bool failed, string result)
     {
+        var duration = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
+        int index;
         lock (_gate)
         {
-            _steps.Add(new AgentStep(AgentStep.ToolCall, Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, tool, failed, result));
+            index = _steps.Count;
+            _steps.Add(new AgentStep(AgentStep.ToolCall, duration, tool, failed, result));
         }
+        Observer?.Invoke(new AgentRunEvent(AgentRunEvent.ToolCallCompleted, index, duration, tool, arguments, failed, result));
     }
 
     private sealed class Scope(Action dispose) : IDisposable

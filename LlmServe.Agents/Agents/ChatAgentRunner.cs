@@ -16,12 +16,16 @@ namespace LlmServe.Agents.Agents;
 /// </summary>
 internal sealed class ChatAgentRunner(KernelFactory kernels, AgentTools tools, AgentsTelemetry telemetry, IOptions<AgentsOptions> options)
 {
-    public Task<AgentRun> InvokeAsync(AgentDefinition agent, string input, int? maxTokens, CancellationToken cancellationToken) =>
-        InvokeAsync(agent, [new ConversationMessage(AuthorRole.User, input)], maxTokens, cancellationToken);
+    public Task<AgentRun> InvokeAsync(AgentDefinition agent, string input, int? maxTokens, CancellationToken cancellationToken,
+        Action<AgentRunEvent>? observer = null) =>
+        InvokeAsync(agent, [new ConversationMessage(AuthorRole.User, input)], maxTokens, cancellationToken, observer);
 
-    /// <summary>Runs the agent on a conversation (user and assistant turns) that ends with the user's latest message.</summary>
+    /// <summary>
+    /// Runs the agent on a conversation (user and assistant turns) that ends with the user's latest message;
+    /// <paramref name="observer"/> hears of each step as it happens.
+    /// </summary>
     public async Task<AgentRun> InvokeAsync(AgentDefinition agent, IReadOnlyList<ConversationMessage> conversation, int? maxTokens,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<AgentRunEvent>? observer = null)
     {
         var settings = options.Value;
         // Span name and attributes follow the OpenTelemetry GenAI conventions for agent invocations.
@@ -33,12 +37,12 @@ internal sealed class ChatAgentRunner(KernelFactory kernels, AgentTools tools, A
         var budget = agent.TimeBudget ?? settings.InvocationTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(budget);
-        var invocation = new AgentInvocation(agent, settings.MaxToolResultChars, settings.ToolTimeout);
+        var invocation = new AgentInvocation(agent, settings.MaxToolResultChars, settings.ToolTimeout) { Observer = observer };
         using var current = invocation.Enter();
         try
         {
             var kernel = kernels.Create();
-            tools.AddTo(kernel, agent);
+            await tools.AddToAsync(kernel, agent, timeout.Token);
             var chat = kernel.GetRequiredService<IChatCompletionService>();
             var history = new ChatHistory(agent.Instructions);
             foreach (var message in conversation)

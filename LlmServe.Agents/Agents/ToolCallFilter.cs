@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.SemanticKernel;
 
 namespace LlmServe.Agents.Agents;
@@ -43,7 +44,7 @@ internal sealed class ToolCallFilter : IAutoFunctionInvocationFilter
         {
             return;
         }
-        invocation.AddToolCall(name, started, failed, result);
+        invocation.AddToolCall(name, Arguments(context.Arguments), started, failed, result);
         if (invocation.ModelCalls >= invocation.Agent.MaxSteps)
         {
             // No model call is left to read this result: end the loop here instead of failing the next call.
@@ -51,4 +52,8 @@ internal sealed class ToolCallFilter : IAutoFunctionInvocationFilter
             context.Terminate = true;
         }
     }
+
+    /// <summary>The arguments the model gave, as a JSON object, for clients that watch the run.</summary>
+    private static string Arguments(KernelArguments? arguments) =>
+        JsonSerializer.Serialize(arguments?.ToDictionary(a => a.Key, a => a.Value) ?? []);
 }

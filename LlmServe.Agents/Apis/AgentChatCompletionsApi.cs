@@ -10,7 +10,7 @@ namespace LlmServe.Agents.Apis;
 /// which routes those names here) can talk to an agent. The agent runs to its final answer first; a streaming
 /// request then gets that answer as one content chunk, because tool steps have no text to stream.
 /// </summary>
-internal static partial class AgentChatCompletionsApi
+internal static class AgentChatCompletionsApi
 {
     public static IEndpointRouteBuilder MapAgentChatCompletionsApi(this IEndpointRouteBuilder app)
     {
@@ -43,14 +43,9 @@ internal static partial class AgentChatCompletionsApi
         {
             run = await services.Runner.InvokeAsync(agent, request.Conversation, request.MaxTokens, cancellationToken);
         }
-        catch (AgentBudgetException ex)
+        catch (Exception ex) when (AgentRunFailures.ToError(ex, agent.Name, services.Logger) is { } failure)
         {
-            return ApiErrors.BudgetExceeded(ex.Message, ex.Code);
-        }
-        catch (AgentUpstreamException ex)
-        {
-            LogUpstreamFailed(services.Logger, ex, agent.Name);
-            return ApiErrors.BadGateway($"The gateway failed while running agent `{agent.Name}`: {ex.Message}");
+            return failure;
         }
         var id = $"chatcmpl-agent-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -81,7 +76,4 @@ internal static partial class AgentChatCompletionsApi
         }
         await context.Response.WriteAsync("data: [DONE]\n\n", ct);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} failed upstream in a chat completion")]
-    private static partial void LogUpstreamFailed(ILogger logger, Exception exception, string agent);
 }

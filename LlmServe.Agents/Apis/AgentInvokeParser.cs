@@ -5,7 +5,7 @@ namespace LlmServe.Agents.Apis;
 
 /// <summary>
 /// Validates the body of <c>POST /v1/agents/{name}/invoke</c>. The body is read as a <see cref="JsonElement"/> so every
-/// mistake gets an OpenAI-shaped 400 that names the parameter. Unknown fields are ignored; <c>null</c> means default.
+/// mistake gets an OpenAI-shaped 400 that names the parameter. Unknown fields are ignored; <c>null</c> means default (for <c>stream</c>: false).
 /// </summary>
 internal static class AgentInvokeParser
 {
@@ -35,9 +35,13 @@ internal static class AgentInvokeParser
         {
             error = new RequestError($"'input' is too long: {input.Length} characters, the maximum is {MaxInputLength}.", "input");
         }
+        else if (body.TryGetProperty("stream", out var stream) && stream.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+        {
+            error = new RequestError("'stream' must be a boolean.", "stream");
+        }
         else if (TryGetMaxTokens(body, out var maxTokens, out error))
         {
-            request = new AgentInvokeRequest(input, maxTokens);
+            request = new AgentInvokeRequest(input, maxTokens, stream.ValueKind == JsonValueKind.True);
             return true;
         }
         return false;

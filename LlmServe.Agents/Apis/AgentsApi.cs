@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LlmServe.Agents.Apis;
 
-/// <summary>The agent endpoints: <c>GET /v1/agents</c> and <c>POST /v1/agents/{name}/invoke</c>.</summary>
-internal static partial class AgentsApi
+/// <summary>The agent endpoints: <c>GET /v1/agents</c> and <c>POST /v1/agents/{name}/invoke</c> (JSON, or events with <c>"stream": true</c>).</summary>
+internal static class AgentsApi
 {
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
@@ -20,7 +20,7 @@ internal static partial class AgentsApi
         TypedResults.Ok(new AgentListResponse(
             [.. services.Catalog.All.Select(a => new AgentResponse(a.Name, a.Instructions, a.MaxTokens, a.Temperature))]));
 
-    public static async Task<Results<Ok<AgentInvokeResponse>, JsonHttpResult<OpenAiErrorBody>>> InvokeAsync(
+    public static async Task<Results<Ok<AgentInvokeResponse>, JsonHttpResult<OpenAiErrorBody>, AgentRunStream>> InvokeAsync(
         string name, HttpRequest request, [AsParameters] AgentsServices services, CancellationToken cancellationToken)
     {
         if (services.Catalog.Find(name) is not { } agent)
@@ -42,28 +42,21 @@ internal static partial class AgentsApi
             return ApiErrors.BadRequest(error.Message, error.Param);
         }
 
+        if (invoke.Stream)
+        {
+            return new AgentRunStream(agent, invoke, services);
+        }
         try
         {
-            var run = await services.Runner.InvokeAsync(agent, invoke.Input, invoke.MaxTokens, cancellationToken);
-            return TypedResults.Ok(new AgentInvokeResponse(run.Agent, run.Model, run.Output,
-                [.. run.Steps.Select(s => new AgentStepResponse(s.Kind, s.DurationMs, s.Tool, s.Kind == AgentStep.ToolCall ? s.Failed : null, s.Result))],
-                run.StopReason));
+            return TypedResults.Ok(ToResponse(await services.Runner.InvokeAsync(agent, invoke.Input, invoke.MaxTokens, cancellationToken)));
         }
-        catch (AgentBudgetException ex)
+        catch (Exception ex) when (AgentRunFailures.ToError(ex, agent.Name, services.Logger) is { } failure)
         {
-            LogBudgetExceeded(services.Logger, agent.Name, ex.Code);
-            return ApiErrors.BudgetExceeded(ex.Message, ex.Code);
-        }
-        catch (AgentUpstreamException ex)
-        {
-            LogUpstreamFailed(services.Logger, ex, agent.Name, ex.UpstreamStatus);
-            return ApiErrors.BadGateway($"The gateway failed while running agent `{agent.Name}`: {ex.Message}");
+            return failure;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} stopped: {BudgetCode}")]
-    private static partial void LogBudgetExceeded(ILogger logger, string agent, string budgetCode);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent {Agent} failed upstream (status {UpstreamStatus})")]
-    private static partial void LogUpstreamFailed(ILogger logger, Exception exception, string agent, int? upstreamStatus);
+    public static AgentInvokeResponse ToResponse(AgentRun run) => new(run.Agent, run.Model, run.Output,
+        [.. run.Steps.Select(s => new AgentStepResponse(s.Kind, s.DurationMs, s.Tool, s.Kind == AgentStep.ToolCall ? s.Failed : null, s.Result))],
+        run.StopReason);
 }

@@ -24,4 +24,8 @@ internal static class ApiErrors
     public static JsonHttpResult<OpenAiErrorBody> BudgetExceeded(string message, string code) =>
         Create(code == Agents.AgentBudgetException.TimeBudget ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status500InternalServerError,
             message, OpenAiError.Server, code: code);
+
+    /// <summary>503: an MCP server the agent's tools live in is down; retrying later may succeed.</summary>
+    public static JsonHttpResult<OpenAiErrorBody> ToolsUnavailable(string message) =>
+        Create(StatusCodes.Status503ServiceUnavailable, message, OpenAiError.Unavailable, code: "tool_server_unavailable");
 }

@@ -27,10 +27,12 @@ internal sealed class ModelCallHandler : DelegatingHandler
         activity?.SetTag("gen_ai.operation.name", "chat");
         activity?.SetTag("gen_ai.agent.name", invocation.Agent.Name);
         activity?.SetTag("llmserve.agent.step", index);
+        var failed = true;
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            failed = !response.IsSuccessStatusCode;
             return response;
         }
         catch (Exception ex)
@@ -40,7 +42,7 @@ internal sealed class ModelCallHandler : DelegatingHandler
         }
         finally
         {
-            invocation.Complete(index, started);
+            invocation.Complete(index, started, failed);
         }
     }
 }

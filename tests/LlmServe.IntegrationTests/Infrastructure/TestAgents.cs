@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace LlmServe.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -10,13 +12,27 @@ internal static class TestAgents
     public const string OneStep = "test-one-step";
     public const string Hurried = "test-hurried";
     public const string Calculator = "test-calculator";
+    public const string Mcp = "test-mcp";
+
+    /// <summary>The stdio MCP test server (built with these tests) as the agents service's MCP server of this name.</summary>
+    public const string McpServer = "mcptest";
 
     private const int FirstIndex = 10;
 
     public static IEnumerable<(string Key, string Value)> Settings =>
         Agent(0, Clock, "clock") .Concat(Agent(1, OneStep, "clock", ("MaxSteps", "1")))
             .Concat(Agent(2, Hurried, "clock", ("TimeBudget", "00:00:00.001")))
-            .Concat(Agent(3, Calculator, "calculator"));
+            .Concat(Agent(3, Calculator, "calculator"))
+            .Concat(Agent(4, Mcp, $"mcp:{McpServer}/add"))
+            .Concat(McpServerSettings());
+
+    private static IEnumerable<(string, string)> McpServerSettings()
+    {
+        var path = typeof(TestAgents).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "McpTestServerPath").Value!;
+        yield return ("Agents__McpServers__0__Name", McpServer);
+        yield return ("Agents__McpServers__0__Command", "dotnet");
+        yield return ("Agents__McpServers__0__Arguments__0", path);
+    }
 
     private static IEnumerable<(string, string)> Agent(int offset, string name, string tool, params (string Key, string Value)[] extra)
     {
