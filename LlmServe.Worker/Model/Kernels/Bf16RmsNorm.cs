@@ -20,7 +20,7 @@ internal static unsafe class Bf16RmsNorm
             var rms = 1f / MathF.Sqrt(SumOfSquares(row, d) / d + eps);
             for (var i = 0; i < d; i++)
             {
-                var scaled = Bf16.ToSingle(Bf16.FromSingle(Bf16.ToSingle(row[i]) * rms));
+                var scaled = Bf16.Round(Bf16.ToSingle(row[i]) * rms);
                 output[i] = Bf16.FromSingle(scaled * Bf16.ToSingle(weight[i]));
             }
         }
@@ -32,8 +32,7 @@ internal static unsafe class Bf16RmsNorm
         var i = 0;
         for (; i + 8 <= d; i += 8)
         {
-            // Zero-extend 8 bf16 to 32 bits and move them to the high half: exact float32 values.
-            var v = Vector256.ShiftLeft(Vector256.WidenLower(Vector128.Load(row + i).ToVector256Unsafe()), 16).AsSingle();
+            var v = Bf16.Load8(row + i);
             sum = Vector256.FusedMultiplyAdd(v, v, sum);
         }
         var total = Vector256.Sum(sum);

@@ -32,12 +32,10 @@ internal static unsafe class Bf16Rope
                     int i0 = interleaved ? 2 * i : i, i1 = interleaved ? 2 * i + 1 : i + half;
                     float a = Bf16.ToSingle(x[offset + i0]), b = Bf16.ToSingle(x[offset + i1]);
                     float ci = Bf16.ToSingle(c[i]), si = Bf16.ToSingle(s[i]);
-                    y[offset + i0] = Bf16.FromSingle(Round(a * ci) - Round(b * si));
-                    y[offset + i1] = Bf16.FromSingle(Round(a * si) + Round(b * ci));
+                    y[offset + i0] = Bf16.FromSingle(Bf16.Round(a * ci) - Bf16.Round(b * si));
+                    y[offset + i1] = Bf16.FromSingle(Bf16.Round(a * si) + Bf16.Round(b * ci));
                 }
             }
         }
     }
-
-    private static float Round(float value) => Bf16.ToSingle(Bf16.FromSingle(value));
 }

@@ -48,7 +48,7 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
                 cacheK.index_select(0, seq.ContextSlots), cacheV.index_select(0, seq.ContextSlots)); // (T, H, D)
             output.narrow(0, seq.TokenStart, seq.TokenCount).copy_(context);
         }
-        if (batch.Decodes is { } decodes)
+        if (batch.Decodes is { } decodes && !DecodeAttentionKernel.TryRun(q, decodes, cacheK, cacheV, output, _kvHeads))
         {
             output.index_copy_(0, decodes.TokenRows, Decode(q.index_select(0, decodes.TokenRows), decodes, cacheK, cacheV));
         }
