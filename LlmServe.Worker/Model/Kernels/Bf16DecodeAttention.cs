@@ -77,7 +77,13 @@ internal static unsafe class Bf16DecodeAttention
                 continue;
             }
             var value = (ushort*)a.Values + (slots[s] * a.KvHeads + kvHead) * d;
-            for (var i = 0; i < d; i++)
+            var weight = Vector256.Create(p);
+            var i = 0;
+            for (; i + 8 <= d; i += 8)
+            {
+                Vector256.FusedMultiplyAdd(weight, Bf16.Load8(value + i), Vector256.Load(context + i)).Store(context + i);
+            }
+            for (; i < d; i++)
             {
                 context[i] = MathF.FusedMultiplyAdd(p, Bf16.ToSingle(value[i]), context[i]);
             }

@@ -33,7 +33,7 @@ internal static class DecodeLinear
             }
             return outputs;
         }
-        var input = x.contiguous();
+        var input = x.is_contiguous() ? x : x.contiguous();                             // contiguous() costs an op even when a no-op
         int m = (int)input.shape[0], k = (int)input.shape[1];
         Span<GemvTarget> targets = stackalloc GemvTarget[linears.Length];
         for (var i = 0; i < linears.Length; i++)
