@@ -1,3 +1,4 @@
+using LlmServe.Worker.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -26,9 +27,10 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
     public Tensor Forward(Tensor x, AttentionBatch batch, RotaryEmbedding rope, Tensor cacheK, Tensor cacheV)
     {
         var n = x.shape[0];
-        var q = F.linear(x, w.Wq, w.Bq).view(n, _heads, _headDim);         // (N, H, D)
-        var k = F.linear(x, w.Wk, w.Bk).view(n, _kvHeads, _headDim);       // (N, Hkv, D)
-        var v = F.linear(x, w.Wv, w.Bv).view(n, _kvHeads, _headDim);       // (N, Hkv, D)
+        var qkv = DecodeLinear.Forward(x, (w.Wq, w.Bq), (w.Wk, w.Bk), (w.Wv, w.Bv)); // one pass over q/k/v
+        var q = qkv[0].view(n, _heads, _headDim);                           // (N, H, D)
+        var k = qkv[1].view(n, _kvHeads, _headDim);                         // (N, Hkv, D)
+        var v = qkv[2].view(n, _kvHeads, _headDim);                         // (N, Hkv, D)
         if (w.QNorm is not null && w.KNorm is not null)
         {
             q = w.QNorm.Forward(q);                                         // (N, H, D), normalised per head
@@ -46,11 +48,11 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
                 cacheK.index_select(0, seq.ContextSlots), cacheV.index_select(0, seq.ContextSlots)); // (T, H, D)
             output.narrow(0, seq.TokenStart, seq.TokenCount).copy_(context);
         }
-        if (batch.Decodes is { } decodes)
+        if (batch.Decodes is { } decodes && !DecodeAttentionKernel.TryRun(q, decodes, cacheK, cacheV, output, _kvHeads))
         {
             output.index_copy_(0, decodes.TokenRows, Decode(q.index_select(0, decodes.TokenRows), decodes, cacheK, cacheV));
         }
-        return F.linear(output.view(n, _heads * _headDim), w.Wo);          // (N, d)
+        return DecodeLinear.Forward(output.view(n, _heads * _headDim), w.Wo); // (N, d)
     }
 
     /// <summary>T new tokens of one sequence over its S context rows; the new tokens are the last T of them.</summary>

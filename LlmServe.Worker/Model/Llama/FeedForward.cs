@@ -1,3 +1,4 @@
+using LlmServe.Worker.Model.Kernels;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -8,8 +9,9 @@ internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down) : IDispos
 {
     public Tensor Forward(Tensor x)                                  // (T, d)
     {
-        var g = F.silu(F.linear(x, gate));                           // (T, ffn)
-        return F.linear(g.mul_(F.linear(x, up)), down);              // (T, d)
+        var gateUp = DecodeLinear.Forward(x, (gate, null), (up, null)); // one pass over gate and up
+        var g = F.silu(gateUp[0]);                                   // (T, ffn)
+        return DecodeLinear.Forward(g.mul_(gateUp[1]), down);        // (T, d)
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using LlmServe.Worker.Model.Kernels;
 using LlmServe.Worker.Model.Llama.TensorParallel;
 using TorchSharp;
 using static LlmServe.Worker.Model.Llama.TensorParallel.WeightSlicer;
@@ -82,7 +83,7 @@ internal sealed class LlamaModel : IDisposable
                 x = _layers[i].Forward(x, batches, _ropes, cache, i);                  // (N, d)
             }
             var rows = _norm.Forward(x.index_select(0, batches[0].SampleIndices));     // (M, d)
-            var logits = nn.functional.linear(rows, _lmHead).to_type(ScalarType.Float32); // (M, V)
+            var logits = DecodeLinear.Forward(rows, _lmHead).to_type(ScalarType.Float32); // (M, V)
             return MoveTo(logits, CPU);                                                // on the host for sampling
         }
         finally

@@ -1,3 +1,4 @@
+using LlmServe.Worker.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,9 +9,31 @@ internal sealed class RmsNorm(Tensor weight, double eps) : IDisposable
 {
     public Tensor Forward(Tensor x)                                   // (T, d)
     {
+        if (Bf16RmsNormKernel(x) is { } y)
+        {
+            return y;
+        }
         var x32 = x.to_type(ScalarType.Float32);
         var rms = x32.pow(2).mean([-1], keepdim: true).add_(eps).rsqrt_(); // (T, 1)
         return x32.mul(rms).to_type(x.dtype).mul_(weight);            // (T, d)
+    }
+
+    /// <summary>Decode-sized bf16 rows on the CPU in one call; null for anything else.</summary>
+    private Tensor? Bf16RmsNormKernel(Tensor x)
+    {
+        if (x.dtype != ScalarType.BFloat16 || weight.dtype != ScalarType.BFloat16 || x.device_type != DeviceType.CPU
+            || weight.device_type != DeviceType.CPU || x.dim() != 2 || x.shape[0] > DecodeLinear.MaxRows
+            || !x.is_contiguous() || !weight.is_contiguous() || x.shape[1] != weight.shape[0])
+        {
+            return null;
+        }
+        var y = torch.empty(x.shape, ScalarType.BFloat16);           // (T, d)
+        unsafe
+        {
+            Bf16RmsNorm.Run((ushort*)TensorMemory.Address(x), (ushort*)TensorMemory.Address(weight),
+                (ushort*)TensorMemory.Address(y), (int)x.shape[0], (int)x.shape[1], (float)eps);
+        }
+        return y;
     }
 
     public void Dispose() => weight.Dispose();

@@ -1,3 +1,4 @@
+using LlmServe.Worker.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,10 @@ internal sealed class RotaryEmbedding : IDisposable
     /// <summary>Rotates <paramref name="x"/> of shape (T, H, D) whose rows sit at <paramref name="positions"/> (T).</summary>
     public Tensor Apply(Tensor x, Tensor positions)
     {
+        if (Bf16Kernel(x, positions) is { } rotated)
+        {
+            return rotated;
+        }
         var cos = _cos.index_select(0, positions).unsqueeze(1);      // (T, 1, D/2)
         var sin = _sin.index_select(0, positions).unsqueeze(1);      // (T, 1, D/2)
         var shape = x.shape;
@@ -45,6 +50,26 @@ internal sealed class RotaryEmbedding : IDisposable
         var a = halves[0];
         var b = halves[1];
         return torch.cat([a * cos - b * sin, b * cos + a * sin], dim: -1); // (T, H, D)
+    }
+
+    /// <summary>Decode-sized contiguous bf16 input on the CPU in one call; null for anything else.</summary>
+    private Tensor? Bf16Kernel(Tensor x, Tensor positions)
+    {
+        if (x.dtype != ScalarType.BFloat16 || _cos.dtype != ScalarType.BFloat16 || x.device_type != DeviceType.CPU
+            || _cos.device_type != DeviceType.CPU || positions.device_type != DeviceType.CPU || positions.dtype != ScalarType.Int64
+            || x.dim() != 3 || x.shape[0] > DecodeLinear.MaxRows || positions.shape[0] != x.shape[0] || x.shape[2] != 2 * _cos.shape[1]
+            || !x.is_contiguous() || !positions.is_contiguous())
+        {
+            return null;
+        }
+        var y = torch.empty(x.shape, ScalarType.BFloat16);                                   // (T, H, D)
+        unsafe
+        {
+            Bf16Rope.Run((ushort*)TensorMemory.Address(x), (ushort*)TensorMemory.Address(y), (long*)TensorMemory.Address(positions),
+                (ushort*)TensorMemory.Address(_cos), (ushort*)TensorMemory.Address(_sin), (int)_cos.shape[0],
+                (int)x.shape[0], (int)x.shape[1], (int)x.shape[2], _interleaved);
+        }
+        return y;
     }
 
     /// <summary>

@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LlmServe.Worker.Model.Kernels;
+
+/// <summary>
+/// bf16 matrix-vector products for decode-sized inputs (a few rows), reading the weights in place. At batch 1 a linear
+/// layer streams its whole weight once for 2 flops per element, so speed is memory bandwidth: the kernel keeps one
+/// pass over each weight row, widens bf16 to float32 in registers and accumulates in float32, and splits the output
+/// rows over the cores. Results are rounded to bf16 once, like torch's bf16 linear.
+/// </summary>
+/// <remarks>
+/// Each output element is one dot product whose summation order depends only on K (not on M, the row range or the
+/// thread that runs it), so a sequence's result does not depend on what else is in the batch.
+/// </remarks>
+internal static unsafe class Bf16Gemv
+{
+    /// <summary>Weight bytes per parallel work item: large enough to amortise scheduling, small enough to balance.</summary>
+    private const int ChunkBytes = 128 * 1024;
+
+    private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    [ThreadStatic]
+    private static float[]? t_input;
+
+    /// <param name="x">(M, K) bf16, row-major.</param>
+    /// <param name="targets">Weights (Rows_t, K) sharing the input; each output is (M, Rows_t).</param>
+    public static void Run(ushort* x, int m, int k, ReadOnlySpan<GemvTarget> targets)
+    {
+        var stride = k + 1;
+        var input = InputBuffer(m * stride);
+        fixed (float* xs = input)
+        {
+            for (var r = 0; r < m; r++)
+            {
+                SplitEvenOdd(x + (long)r * k, k, xs + (long)r * stride);
+            }
+            var total = 0;
+            foreach (var t in targets)
+            {
+                total += t.Rows;
+            }
+            var chunkRows = Math.Max(1, ChunkBytes / (2 * k));
+            var chunks = (total + chunkRows - 1) / chunkRows;
+            if (chunks <= 1 || Environment.ProcessorCount == 1)
+            {
+                RunRows(xs, m, k, stride, targets, 0, total);
+                return;
+            }
+            var all = targets.ToArray();
+            var xsAddress = (nint)xs;
+            Parallel.For(0, chunks, Parallelism, c =>
+                RunRows((float*)xsAddress, m, k, stride, all, c * chunkRows, Math.Min(total, (c + 1) * chunkRows)));
+        }
+    }
+
+    /// <summary>Output rows [start, end) counted across the targets in order.</summary>
+    private static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)
+    {
+        var offset = 0;
+        foreach (var t in targets)
+        {
+            int lo = Math.Max(start, offset) - offset, hi = Math.Min(end, offset + t.Rows) - offset;
+            var weight = (ushort*)t.Weight;
+            var bias = (ushort*)t.Bias;
+            var output = (ushort*)t.Output;
+            for (var row = lo; row < hi; row++)
+            {
+                var w = weight + (long)row * k;
+                for (var r = 0; r < m; r++)
+                {
+                    var sum = Dot(xs + (long)r * stride, w, k);
+                    if (bias != null)
+                    {
+                        sum += Bf16.ToSingle(bias[row]);
+                    }
+                    output[(long)r * t.Rows + row] = Bf16.FromSingle(sum);
+                }
+            }
+            offset += t.Rows;
+        }
+    }
+
+    /// <summary>
+    /// Stores x as float32 in the order the dot product consumes it: the K/2 even-index elements, then the K/2
+    /// odd-index ones, then x[K-1] when K is odd.
+    /// </summary>
+    private static void SplitEvenOdd(ushort* x, int k, float* into)
+    {
+        int pairs = k / 2;
+        for (var p = 0; p < pairs; p++)
+        {
+            into[p] = Bf16.ToSingle(x[2 * p]);
+            into[pairs + p] = Bf16.ToSingle(x[2 * p + 1]);
+        }
+        if ((k & 1) != 0)
+        {
+            into[2 * pairs] = Bf16.ToSingle(x[k - 1]);
+        }
+    }
+
+    /// <summary>
+    /// x·w over K. A 32-bit lane of the weight holds the pair (w[2p], w[2p+1]): shifting left by 16 makes the even
+    /// element a float32 and masking the low half makes the odd one, so widening costs two ALU ops and no shuffles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* xs, ushort* w, int k)
+    {
+        var pairs = k / 2;
+        var even = xs;
+        var odd = xs + pairs;
+        var lanes = (uint*)w;
+        var (sum, p) = DotPairs(even, odd, lanes, pairs);
+        for (; p < pairs; p++)
+        {
+            sum += even[p] * Bf16.ToSingle(w[2 * p]) + odd[p] * Bf16.ToSingle(w[2 * p + 1]);
+        }
+        if ((k & 1) != 0)
+        {
+            sum += xs[2 * pairs] * Bf16.ToSingle(w[k - 1]);
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// The vector part of the dot product; returns it and how many pairs it covered. 256-bit vectors: the loop is
+    /// bound by memory, not by arithmetic, even on CPUs with 512-bit units, and AVX2 machines get the kernel too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float Sum, int Pairs) DotPairs(float* even, float* odd, uint* lanes, int pairs)
+    {
+        var high = Vector256.Create(0xFFFF0000u);
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        var p = 0;
+        for (; p + 16 <= pairs; p += 16)
+        {
+            var w0 = Vector256.Load(lanes + p);
+            var w1 = Vector256.Load(lanes + p + 8);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(w0, 16).AsSingle(), Vector256.Load(even + p), a0);
+            a1 = Vector256.FusedMultiplyAdd((w0 & high).AsSingle(), Vector256.Load(odd + p), a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(w1, 16).AsSingle(), Vector256.Load(even + p + 8), a2);
+            a3 = Vector256.FusedMultiplyAdd((w1 & high).AsSingle(), Vector256.Load(odd + p + 8), a3);
+        }
+        if (p + 8 <= pairs)
+        {
+            var w0 = Vector256.Load(lanes + p);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(w0, 16).AsSingle(), Vector256.Load(even + p), a0);
+            a1 = Vector256.FusedMultiplyAdd((w0 & high).AsSingle(), Vector256.Load(odd + p), a1);
+            p += 8;
+        }
+        return (Vector256.Sum((a0 + a1) + (a2 + a3)), p);
+    }
+
+    private static float[] InputBuffer(int length)
+    {
+        if (t_input is null || t_input.Length < length)
+        {
+            // Pinned, so the fixed block costs nothing and worker threads may read it through a raw address.
+            t_input = GC.AllocateUninitializedArray<float>(Math.Max(length, 4096), pinned: true);
+        }
+        return t_input;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Runtime.Intrinsics;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace LlmServe.Worker.Model.Kernels;
+
+/// <summary>
+/// <c>F.linear</c> that sends decode-sized bf16 inputs on the CPU to <see cref="Bf16Gemv"/> and everything else to
+/// torch. Torch's bf16 path on the CPU is a GEMM tuned for many rows: at one row it runs far below memory bandwidth,
+/// which is what a batch-1 decode step is bound by.
+/// </summary>
+internal static class DecodeLinear
+{
+    /// <summary>Inputs with at most this many rows take the kernel; more rows make a matrix product torch runs well.</summary>
+    public const int MaxRows = 4;
+
+    /// <summary>x (M, K) · weight (N, K)^T + bias (N) -> (M, N).</summary>
+    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias = null) => Forward(x, [(weight, bias)])[0];
+
+    /// <summary>
+    /// Several linears over the same input (q/k/v, gate/up) in one pass of the kernel, so one parallel dispatch
+    /// covers them all; returns one (M, N_i) output per weight.
+    /// </summary>
+    public static Tensor[] Forward(Tensor x, params ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears)
+    {
+        var outputs = new Tensor[linears.Length];
+        if (!Supports(x, linears))
+        {
+            for (var i = 0; i < linears.Length; i++)
+            {
+                outputs[i] = F.linear(x, linears[i].Weight, linears[i].Bias);
+            }
+            return outputs;
+        }
+        var input = x.is_contiguous() ? x : x.contiguous();                             // contiguous() costs an op even when a no-op
+        int m = (int)input.shape[0], k = (int)input.shape[1];
+        Span<GemvTarget> targets = stackalloc GemvTarget[linears.Length];
+        for (var i = 0; i < linears.Length; i++)
+        {
+            var (weight, bias) = linears[i];
+            var rows = weight.shape[0];
+            outputs[i] = torch.empty([m, rows], ScalarType.BFloat16);                    // (M, N_i)
+            targets[i] = new GemvTarget(TensorMemory.Address(weight), bias is null ? 0 : TensorMemory.Address(bias),
+                TensorMemory.Address(outputs[i]), (int)rows);
+        }
+        unsafe
+        {
+            Bf16Gemv.Run((ushort*)TensorMemory.Address(input), m, k, targets);
+        }
+        GC.KeepAlive(input);
+        return outputs;
+    }
+
+    private static bool Supports(Tensor x, ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears)
+    {
+        if (!Vector256.IsHardwareAccelerated || !IsCpuBf16(x) || x.dim() != 2 || x.shape[0] is < 1 or > MaxRows)
+        {
+            return false;
+        }
+        foreach (var (weight, bias) in linears)
+        {
+            if (!IsCpuBf16(weight) || weight.dim() != 2 || weight.shape[1] != x.shape[1] || !weight.is_contiguous()
+                || weight.shape[0] > int.MaxValue
+                || (bias is not null && (!IsCpuBf16(bias) || bias.dim() != 1 || bias.shape[0] != weight.shape[0] || !bias.is_contiguous())))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsCpuBf16(Tensor t) => t.device_type == DeviceType.CPU && t.dtype == ScalarType.BFloat16;
+}

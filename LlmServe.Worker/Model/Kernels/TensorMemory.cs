@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Kernels;
+
+/// <summary>
+/// The address of a CPU tensor's first element, so kernels can read weights in place. TorchSharp has no public
+/// pointer accessor (<c>data&lt;T&gt;()</c> hands out an indexer, <c>bytes</c> a span capped at 2 GiB), so this asks
+/// the native library TorchSharp itself binds.
+/// </summary>
+internal static partial class TensorMemory
+{
+    [LibraryImport("LibTorchSharp")]
+    private static partial nint THSTensor_data(nint handle);
+
+    /// <summary>The tensor's storage at its offset; valid while the tensor lives and is not resized.</summary>
+    public static nint Address(Tensor tensor) => THSTensor_data(tensor.Handle);
+}

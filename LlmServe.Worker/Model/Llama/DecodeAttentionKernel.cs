@@ -1,0 +1,45 @@
+using LlmServe.Worker.Model.Kernels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>Sends a step's decode group to <see cref="Bf16DecodeAttention"/> when its tensors suit the kernel.</summary>
+internal static class DecodeAttentionKernel
+{
+    /// <summary>
+    /// Writes the attention of every decode in <paramref name="decodes"/> into its row of <paramref name="output"/>;
+    /// false (nothing written) unless everything is contiguous bf16 on the CPU and the group is decode-sized.
+    /// </summary>
+    /// <param name="q">(N, H, D) queries after RoPE.</param>
+    /// <param name="output">(N, H, D).</param>
+    public static bool TryRun(Tensor q, DecodeGroup decodes, Tensor cacheK, Tensor cacheV, Tensor output, int kvHeads)
+    {
+        var b = decodes.ContextSlots.shape[0];
+        if (b > DecodeLinear.MaxRows || q.dim() != 3
+            || !IsCpu(ScalarType.BFloat16, q, cacheK, cacheV, output) || !IsCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
+            || !IsCpu(ScalarType.Bool, decodes.PaddingMask))
+        {
+            return false;
+        }
+        int heads = (int)q.shape[1], headDim = (int)q.shape[2];
+        var args = new Bf16DecodeAttention.Args(TensorMemory.Address(q), TensorMemory.Address(cacheK), TensorMemory.Address(cacheV),
+            TensorMemory.Address(decodes.TokenRows), TensorMemory.Address(decodes.ContextSlots), TensorMemory.Address(decodes.PaddingMask),
+            TensorMemory.Address(output), (int)b, (int)decodes.ContextSlots.shape[1], heads, kvHeads, headDim,
+            (float)(1.0 / Math.Sqrt(headDim)));
+        Bf16DecodeAttention.Run(args);
+        return true;
+    }
+
+    private static bool IsCpu(ScalarType dtype, params ReadOnlySpan<Tensor> tensors)
+    {
+        foreach (var t in tensors)
+        {
+            if (t.dtype != dtype || t.device_type != DeviceType.CPU || !t.is_contiguous())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

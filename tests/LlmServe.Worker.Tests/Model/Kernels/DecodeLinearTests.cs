@@ -1,0 +1,132 @@
+using System.Runtime.InteropServices;
+using LlmServe.Worker.Model.Kernels;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace LlmServe.Worker.Tests.Model.Kernels;
+
+/// <summary>The bf16 GEMV kernel against torch on random data, with sizes that leave vector tails and odd K.</summary>
+public sealed class DecodeLinearTests
+{
+    private static Tensor Random(long seed, params long[] shape)
+    {
+        using var generator = new Generator((ulong)seed);
+        return torch.randn(shape, generator: generator).to_type(ScalarType.BFloat16);
+    }
+
+    /// <summary>float32 product of the bf16 values: the kernel's result before its one rounding to bf16.</summary>
+    private static Tensor Reference(Tensor x, Tensor w, Tensor? b = null)
+    {
+        var y = torch.matmul(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32).t()); // (M, N)
+        return b is null ? y : y + b.to_type(ScalarType.Float32);
+    }
+
+    private static void AssertWithinOneRounding(Tensor expected, Tensor actual)
+    {
+        Assert.Equal(ScalarType.BFloat16, actual.dtype);
+        Assert.Equal(expected.shape, actual.shape);
+        // One bf16 rounding is a relative 2^-9; different float32 summation orders add a little more near zero.
+        var close = torch.allclose(actual.to_type(ScalarType.Float32), expected, rtol: 1.0 / 128, atol: 1e-3);
+        var worst = (actual.to_type(ScalarType.Float32) - expected).abs().max().to_type(ScalarType.Float32).item<float>();
+        Assert.True(close, $"max |kernel - float32 reference| = {worst}");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 2)]
+    [InlineData(1, 37, 34)]      // K/2 = 17 pairs: one 16-pair iteration and a scalar pair
+    [InlineData(1, 45, 154)]     // 77 pairs: the 16-pair loop, an 8-pair block, 5 scalar pairs
+    [InlineData(2, 33, 97)]      // odd K: the last element has no partner
+    [InlineData(3, 129, 896)]    // the benchmark's hidden size
+    [InlineData(4, 70, 4864)]    // the benchmark's FFN width
+    [InlineData(1, 5000, 896)]   // many output rows: the parallel path with a partial last chunk
+    public void Kernel_MatchesFloat32Product(int m, int n, int k)
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(m * 1000 + k, m, k);
+        var w = Random(n * 7 + k, n, k);
+
+        AssertWithinOneRounding(Reference(x, w), DecodeLinear.Forward(x, w));
+    }
+
+    [Fact]
+    public void Kernel_AgreesWithTorchBf16Linear()
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(1, 1, 896);
+        var w = Random(2, 1153, 896);
+
+        var expected = F.linear(x, w).to_type(ScalarType.Float32);
+        var actual = DecodeLinear.Forward(x, w).to_type(ScalarType.Float32);
+
+        // Both round a float32 sum once; only summation order differs, so they differ by at most one bf16 step.
+        Assert.True(torch.allclose(actual, expected, rtol: 1.0 / 128, atol: 1e-3));
+    }
+
+    [Fact]
+    public void Kernel_AddsBias()
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(3, 2, 66);
+        var w = Random(4, 41, 66);
+        var b = Random(5, 41);
+
+        AssertWithinOneRounding(Reference(x, w, b), DecodeLinear.Forward(x, w, b));
+    }
+
+    [Fact]
+    public void Fused_EqualsSeparateCalls()
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(6, 1, 130);
+        var (wq, wk, wv) = (Random(7, 64, 130), Random(8, 17, 130), Random(9, 17, 130));
+        var bk = Random(10, 17);
+
+        var fused = DecodeLinear.Forward(x, (wq, null), (wk, bk), (wv, null));
+
+        Assert.True(fused[0].equal(DecodeLinear.Forward(x, wq)).all().item<bool>());
+        Assert.True(fused[1].equal(DecodeLinear.Forward(x, wk, bk)).all().item<bool>());
+        Assert.True(fused[2].equal(DecodeLinear.Forward(x, wv)).all().item<bool>());
+    }
+
+    [Fact]
+    public void EachRow_IsBitIdenticalToItsOwnCall()
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(11, DecodeLinear.MaxRows, 896);
+        var w = Random(12, 300, 896);
+
+        var together = DecodeLinear.Forward(x, w);
+
+        for (var r = 0; r < DecodeLinear.MaxRows; r++)
+        {
+            var alone = DecodeLinear.Forward(x.narrow(0, r, 1), w);
+            Assert.True(together.narrow(0, r, 1).equal(alone).all().item<bool>(), $"row {r}");
+        }
+    }
+
+    [Theory]
+    [InlineData(DecodeLinear.MaxRows + 1, ScalarType.BFloat16)] // a prefill: torch's GEMM
+    [InlineData(1, ScalarType.Float32)]                         // not bf16: torch
+    public void OtherInputs_GoToTorch(int m, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(13, m, 64).to_type(dtype);
+        var w = Random(14, 24, 64).to_type(dtype);
+
+        Assert.True(DecodeLinear.Forward(x, w).equal(F.linear(x, w)).all().item<bool>());
+    }
+
+    [Fact]
+    public void Rounding_MatchesTorch()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(15);
+        var values = torch.randn([4096], generator: generator) * 1000;
+        var expected = MemoryMarshal.Cast<byte, ushort>(values.to_type(ScalarType.BFloat16).bytes).ToArray();
+
+        var actual = values.data<float>().ToArray().Select(Bf16.FromSingle).ToArray();
+
+        Assert.Equal(expected, actual);
+    }
+}
