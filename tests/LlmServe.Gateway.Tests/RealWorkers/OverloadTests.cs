@@ -1,3 +1,4 @@
+using LlmServe.TestUtilities;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,3 +1,4 @@
+using LlmServe.TestUtilities;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+using LlmServe.TestUtilities;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,5 @@
+using LlmServe.TestUtilities;
+
 namespace LlmServe.Rag.Tests.Infrastructure;
 
 /// <summary>

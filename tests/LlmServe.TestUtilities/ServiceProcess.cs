@@ -3,13 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using LlmServe.TestUtilities;
-
-namespace LlmServe.Gateway.Tests.Infrastructure;
+namespace LlmServe.TestUtilities;
 
 /// <summary>
-/// A .NET service started as its own process (<c>dotnet X.dll ...</c>) on a loopback port, ready once a GET of
-/// its readiness path answers 200. Killing or stopping it (SIGKILL/SIGSTOP) is a real replica failure.
+/// A .NET service of this repository started as its own process (<c>dotnet X.dll ...</c>) on a free loopback port,
+/// ready once a GET of its readiness path answers 200. Killing or stopping it (SIGKILL/SIGSTOP) is a real failure:
+/// no shutdown code runs, as in a crash.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -24,12 +23,18 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary><see cref="BaseAddress"/> without the trailing slash.</summary>
+    public string BaseUrl => BaseAddress.ToString().TrimEnd('/');
+
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string RecentOutput => string.Join('\n', _log);
+
+    /// <summary>The same as <see cref="RecentOutput"/>.</summary>
+    public string Log => RecentOutput;
 
     /// <summary>Resident memory from <c>/proc/PID/status</c> (VmRSS), in bytes.</summary>
     public long ResidentBytes()
@@ -38,10 +43,27 @@ public sealed class ServiceProcess : IAsyncDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    public static async Task<ServiceProcess> StartAsync(string dll, Func<int, IEnumerable<string>> arguments, string readyPath,
-        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <summary>Starts a service that listens where <c>ASPNETCORE_URLS</c> says, ready once <c>/health</c> answers 200.</summary>
+    public static Task<ServiceProcess> StartAsync(string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+        TimeSpan readyTimeout, CancellationToken cancellationToken)
     {
         var port = FreePort();
+        var withUrl = new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" };
+        return StartAsync(dll, _ => arguments, "/health", withUrl, readyTimeout, port, cancellationToken);
+    }
+
+    /// <summary>Starts a service whose arguments name its port, ready once <paramref name="readyPath"/> answers 200.</summary>
+    public static Task<ServiceProcess> StartAsync(string dll, Func<int, IEnumerable<string>> arguments, string readyPath,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+        StartAsync(dll, arguments, readyPath, environment, timeout ?? TimeSpan.FromSeconds(60), FreePort(), CancellationToken.None);
+
+    private static async Task<ServiceProcess> StartAsync(string dll, Func<int, IEnumerable<string>> arguments, string readyPath,
+        IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, int port, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing: build the solution first.", dll);
+        }
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments(port))
@@ -63,7 +85,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await service.WaitReadyAsync(readyPath, timeout ?? TimeSpan.FromSeconds(60));
+            await service.WaitReadyAsync(readyPath, timeout, cancellationToken);
         }
         catch
         {
@@ -78,6 +100,16 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGKILL, then waits (at most 10 s) for the process to be gone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
     }
 
     /// <summary>SIGSTOP / SIGCONT: a hung replica keeps its sockets open but never answers.</summary>
@@ -107,7 +139,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitReadyAsync(string path, TimeSpan timeout)
+    private async Task WaitReadyAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
@@ -119,17 +151,17 @@ public sealed class ServiceProcess : IAsyncDisposable
             }
             try
             {
-                using var response = await http.GetAsync(path);
+                using var response = await http.GetAsync(path, cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 // Not listening yet, or still loading.
             }
-            await Task.Delay(50);
+            await Task.Delay(50, cancellationToken);
         }
         throw new TimeoutException($"Not ready within {timeout}:\n{RecentOutput}");
     }
