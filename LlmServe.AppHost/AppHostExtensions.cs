@@ -13,14 +13,21 @@ internal static class AppHostExtensions
     public static IResourceBuilder<ProjectResource> AddLlmWorker(this IDistributedApplicationBuilder builder, ModelDeploymentOptions deployment, int replica = 0)
     {
         var name = ResourceNames.Worker(deployment.Name, replica);
-        var worker = replica == 0
+        // Only the app's first worker keeps the launch profile (and its fixed port): every other worker resource, a
+        // further replica or another deployment such as the embedding model, gets its own allocated port, since
+        // resources sharing the profile would share its port and one would answer for the other.
+        var firstWorker = replica == 0 && !builder.Resources.OfType<ProjectResource>().Any(IsWorker);
+        var worker = firstWorker
             ? builder.AddProject<Projects.LlmServe_Worker>(name)
-            // Each further replica gets its own (allocated) port: resources sharing the launch profile would share its port.
             : builder.AddProject<Projects.LlmServe_Worker>(name, o => o.ExcludeLaunchProfile = true).WithHttpEndpoint(name: "http");
         worker.WithArgs("--model", deployment.Model, "--served-model-name", deployment.Name, "--dtype", deployment.Dtype)
             .WithHttpHealthCheck("/health");
         return deployment.StartsWithApp(replica) ? worker : worker.WithExplicitStart();
     }
+
+    private static bool IsWorker(ProjectResource resource) =>
+        resource.TryGetLastAnnotation<IProjectMetadata>(out var project)
+        && project.ProjectPath == new Projects.LlmServe_Worker().ProjectPath;
 
     /// <summary>The deployment's published placement (inert locally, except the tensor-parallel argument).</summary>
     public static IResourceBuilder<ProjectResource> WithPlacement(this IResourceBuilder<ProjectResource> worker, ModelDeploymentOptions deployment) =>
