@@ -43,6 +43,7 @@ internal static class WorkerCommand
                 RequestsPerRate = r.GetValue(perRate) ?? s.RequestsPerRate,
                 MemoryRequests = r.GetValue(memoryRequests) ?? s.MemoryRequests,
                 MemoryWarmup = r.GetValue(memoryWarmup) ?? s.MemoryWarmup,
+                StepTokenBudget = r.GetValue(maxBatchedTokens) ?? s.StepTokenBudget,
             };
             var checkpoint = common.Checkpoint(r);
             var model = r.GetValue(layout) == "gguf" ? checkpoint.GgufFile : checkpoint.HfFolder;

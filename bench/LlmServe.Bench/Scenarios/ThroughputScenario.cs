@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlmServe.Bench.Measure;
 using LlmServe.Bench.Peer;
 using LlmServe.Bench.Reporting;
 using LlmServe.Bench.Serving;
@@ -34,7 +35,8 @@ internal static class ThroughputScenario
         return new PeerFigures(single, single, note);
     }
 
-    public static async Task<ResultSection> RunAsync(WorkerClient client, WorkerBenchSettings s, TokenPrompts prompts, PeerFigures peer)
+    public static async Task<ResultSection> RunAsync(WorkerClient client, WorkerBenchSettings s, TokenPrompts prompts, PeerFigures peer,
+        GemmFloor.Result floor)
     {
         var batch = prompts.Many(s.Concurrency, s.PromptTokens);
         var started = Stopwatch.GetTimestamp();
@@ -52,6 +54,8 @@ internal static class ThroughputScenario
         Console.WriteLine($"  LlmServe one at a time: {sequential:F1} tok/s");
 
         var workload = $"{s.PromptTokens}-token prompts, {s.OutputTokens} output tokens";
+        // What the batch would reach if nothing but its GEMMs took time: the ceiling of the ratio on this machine.
+        var floorRate = (double)s.Concurrency * s.OutputTokens / floor.Seconds;
         return new ResultSection($"(a) Throughput: {workload}",
         [
             new($"{s.Concurrency} concurrent requests, aggregate output", "tok/s", concurrent, peer.Best.OutputTokensPerSecond,
@@ -60,6 +64,11 @@ internal static class ThroughputScenario
             new("one request at a time", "tok/s", sequential, peer.Single.OutputTokensPerSecond, sequential / peer.Single.OutputTokensPerSecond,
                 null, $"{s.SequentialRequests} sequential requests; llama.cpp: 1 sequence"),
             new("LlmServe concurrent / one at a time", "x", concurrent / sequential, Target: ">= 8x"),
+            new($"compute floor of the {s.Concurrency} concurrent requests", "s", floor.Seconds,
+                Note: $"their GEMMs alone at libtorch's measured bf16 speed: prefill {floor.PrefillSeconds:F1} s (chunks of {s.StepTokenBudget}) + decode {floor.DecodeSeconds:F1} s; best rate {floor.BestGflops:F0} GFLOP/s"),
+            new("ceiling of concurrent / one at a time on this machine", "x", floorRate / sequential,
+                Note: "output tokens / compute floor, over the measured one-at-a-time rate: no engine here can pass it"),
+            new("LlmServe concurrent / compute-floor rate", "x", concurrent / floorRate, Note: "share of the ceiling reached"),
         ]);
     }
 }

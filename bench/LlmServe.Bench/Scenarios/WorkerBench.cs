@@ -32,6 +32,9 @@ internal static class WorkerBench
         Console.WriteLine("Memory bandwidth ...");
         var bandwidth = MemoryBandwidth.Measure(s.BandwidthBytes, 5);
         Console.WriteLine($"  read {bandwidth.ReadGBps:F1} GB/s, copy {bandwidth.CopyGBps:F1} GB/s");
+        Console.WriteLine("Compute floor of (a): its GEMMs alone at libtorch's bf16 speed ...");
+        var floor = GemmFloor.Measure(checkpoint.Spec, s.Concurrency, s.PromptTokens, s.OutputTokens, s.StepTokenBudget);
+        Console.WriteLine($"  prefill {floor.PrefillSeconds:F1} s + decode {floor.DecodeSeconds:F1} s, best {floor.BestGflops:F0} GFLOP/s");
         GC.Collect();
 
         var prefixWorkload = PrefixCacheScenario.Create(s, new TokenPrompts(checkpoint.Spec.VocabSize, 3));
@@ -41,20 +44,27 @@ internal static class WorkerBench
         await using (var worker = await WorkerProcess.StartAsync(workerDll, model, Dtype, [.. workerArgs, "--enable-prefix-caching", "true"], ReadyTimeout))
         using (var client = new WorkerClient(worker.BaseAddress, worker.ServedName))
         {
-            Console.WriteLine($"  ready in {worker.TimeToReady.TotalSeconds:F1} s");
-            await client.CompleteAsync(new TokenPrompts(checkpoint.Spec.VocabSize, 99).Next(8), 4); // warm-up
-            Console.WriteLine("(a) throughput");
-            sections.Add(await ThroughputScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 1), peerThroughput));
-            Console.WriteLine("(b) batch-1 decode");
-            sections.Add(await DecodeScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 2), peerDecode,
-                checkpoint.WeightBytes, bandwidth));
-            Console.WriteLine("(c) prefix caching on");
-            ttftOn = await PrefixCacheScenario.MeasureAsync(client, prefixWorkload);
-            Console.WriteLine($"  median TTFT {ttftOn * 1000:F1} ms");
-            Console.WriteLine("(d) latency under Poisson arrivals");
-            sections.Add(await LatencyScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 4), seed: 4));
-            Console.WriteLine("(e) memory over many requests");
-            sections.Add(await MemoryScenario.RunAsync(client, worker, s, new TokenPrompts(checkpoint.Spec.VocabSize, 5)));
+            try
+            {
+                Console.WriteLine($"  ready in {worker.TimeToReady.TotalSeconds:F1} s");
+                await client.CompleteAsync(new TokenPrompts(checkpoint.Spec.VocabSize, 99).Next(8), 4); // warm-up
+                Console.WriteLine("(a) throughput");
+                sections.Add(await ThroughputScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 1), peerThroughput, floor));
+                Console.WriteLine("(b) batch-1 decode");
+                sections.Add(await DecodeScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 2), peerDecode,
+                    checkpoint.WeightBytes, bandwidth));
+                Console.WriteLine("(c) prefix caching on");
+                ttftOn = await PrefixCacheScenario.MeasureAsync(client, prefixWorkload);
+                Console.WriteLine($"  median TTFT {ttftOn * 1000:F1} ms");
+                Console.WriteLine("(d) latency under Poisson arrivals");
+                sections.Add(await LatencyScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 4), seed: 4));
+                Console.WriteLine("(e) memory over many requests");
+                sections.Add(await MemoryScenario.RunAsync(client, worker, s, new TokenPrompts(checkpoint.Spec.VocabSize, 5)));
+            }
+            catch (Exception) when (WriteLogOf(worker))
+            {
+                throw;   // never reached: the filter reports and declines
+            }
         }
 
         Console.WriteLine("Worker again, prefix caching off ...");
@@ -68,5 +78,12 @@ internal static class WorkerBench
             sections.Insert(2, PrefixCacheScenario.Report(s, ttftOn, ttftOff));
         }
         return sections;
+    }
+
+    /// <summary>An exception filter that prints what the Worker logged last, so a failed run says why.</summary>
+    private static bool WriteLogOf(WorkerProcess worker)
+    {
+        Console.Error.WriteLine($"The Worker's last log lines:\n{worker.RecentLog(60)}");
+        return false;
     }
 }

@@ -56,6 +56,9 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>The Worker's last output lines, for a failure report.</summary>
+    public string RecentLog(int lines) => string.Join('\n', _log.TakeLast(lines));
+
     private void OnLine(string? line)
     {
         if (line is null)
@@ -81,7 +84,7 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The Worker exited with {_process.ExitCode}:\n{string.Join('\n', _log.TakeLast(40))}");
+                throw new InvalidOperationException($"The Worker exited with {_process.ExitCode}:\n{RecentLog(40)}");
             }
             try
             {
@@ -101,7 +104,7 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"The Worker was not ready within {timeout}:\n{string.Join('\n', _log.TakeLast(40))}");
+        throw new TimeoutException($"The Worker was not ready within {timeout}:\n{RecentLog(40)}");
     }
 
     private static int FreePort()

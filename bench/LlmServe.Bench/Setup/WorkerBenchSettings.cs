@@ -13,6 +13,9 @@ internal sealed record WorkerBenchSettings
     public int OutputTokens { get; init; } = 128;
     public int SequentialRequests { get; init; } = 3;
 
+    /// <summary>Tokens per engine step: the Worker's max_num_batched_tokens (its default unless the option is given).</summary>
+    public int StepTokenBudget { get; init; } = 512;
+
     // (b) batch-1 decode
     public int DecodePromptTokens { get; init; } = 16;
     public int DecodeOutputTokens { get; init; } = 128;
