@@ -16,7 +16,7 @@ internal static class RequestBodyReader
     /// <summary>Long-context prompts reach hundreds of KiB; keep those in memory and spill only the rare giant to disk.</summary>
     private const int MemoryBufferThreshold = 1024 * 1024;
 
-        public static async Task<RequestBodyResult> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<RequestBodyResult> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -30,11 +30,14 @@ internal static class RequestBodyReader
             sizeLimit.MaxRequestBodySize = MaxBodyBytes;
             serverEnforcesLimit = true;
         }
-        // The buffer limit is the backstop for servers without that feature.
-        request.EnableBuffering(MemoryBufferThreshold, MaxBodyBytes);
-
         try
         {
+            if (request.ContentLength is { } length and <= MemoryBufferThreshold)
+            {
+                return RequestBodyResult.Parsed(await ReadDeclaredAsync(request, (int)length, cancellationToken));
+            }
+            // Chunked or very large: the buffer limit is the backstop for servers without the size feature.
+            request.EnableBuffering(MemoryBufferThreshold, MaxBodyBytes);
             var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
             request.Body.Position = 0;
             return RequestBodyResult.Parsed(document);
@@ -53,6 +56,22 @@ internal static class RequestBodyReader
             // Without a server-side limit the only IOException a healthy read raises is the buffer refusing to grow.
             return RequestBodyResult.Failed(TooLarge());
         }
+    }
+
+    /// <summary>
+    /// The common case, a body of known, moderate size: one array read in one go, parsed in place (the document
+    /// refers to the array) and forwarded from it, without the buffering stream's copies and bookkeeping.
+    /// </summary>
+    private static async Task<JsonDocument> ReadDeclaredAsync(HttpRequest request, int length, CancellationToken cancellationToken)
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(length);
+        var read = await request.Body.ReadAtLeastAsync(bytes, length, throwOnEndOfStream: false, cancellationToken);
+        if (read < length)
+        {
+            throw new BadHttpRequestException("The request body ended before its declared Content-Length.");
+        }
+        request.Body = new MemoryStream(bytes, writable: false);
+        return JsonDocument.Parse(bytes);
     }
 
     private static IResult TooLarge() => OpenAiError.Create(StatusCodes.Status413PayloadTooLarge,
