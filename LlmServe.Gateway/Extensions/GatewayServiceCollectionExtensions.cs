@@ -18,6 +18,7 @@ internal static class GatewayServiceCollectionExtensions
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.AddGatewayConfigFile();
+        builder.AddInlineIo();
 
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();

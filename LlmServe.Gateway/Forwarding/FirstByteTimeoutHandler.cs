@@ -9,12 +9,14 @@ namespace LlmServe.Gateway.Forwarding;
 internal sealed class FirstByteTimeoutHandler(HttpMessageHandler inner, IOptionsMonitor<GatewayOptions> options, TimeProvider time)
     : DelegatingHandler(inner)
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    // Without a timeout (the default) the call passes straight through: no async frame of its own on every request.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        options.CurrentValue.Resilience.FirstByteTimeout is { } timeout
+            ? SendWithDeadlineAsync(request, timeout, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendWithDeadlineAsync(HttpRequestMessage request, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (options.CurrentValue.Resilience.FirstByteTimeout is not { } timeout)
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try

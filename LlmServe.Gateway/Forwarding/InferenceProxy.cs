@@ -108,7 +108,11 @@ internal sealed class InferenceProxy(
 
     private async Task<ForwardOutcome> ForwardAsync(HttpContext context, string model, Deployment deployment, ReplicaState replica, bool lastAttempt)
     {
-        using var activity = GatewayTelemetry.ActivitySource.StartActivity(GatewayTelemetry.RouteActivityName, ActivityKind.Internal);
+        // An unsampled request (nearly all of them at high rates) gets no route span: it would record nothing, and
+        // the upstream call carries the trace context on its own.
+        using var activity = Activity.Current is { Recorded: false }
+            ? null
+            : GatewayTelemetry.ActivitySource.StartActivity(GatewayTelemetry.RouteActivityName, ActivityKind.Internal);
         activity?.SetTag(GatewayTelemetry.ModelAttribute, model);
         activity?.SetTag(GatewayTelemetry.DeploymentAttribute, deployment.Name);
         activity?.SetTag(GatewayTelemetry.ReplicaAttribute, replica.Id);

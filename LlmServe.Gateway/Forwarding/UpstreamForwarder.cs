@@ -22,6 +22,8 @@ internal sealed partial class UpstreamForwarder(
     /// <summary>Names the version that served a response of a versioned deployment (LiteLLM's x-litellm-model-id, for canaries).</summary>
     public const string VersionHeader = "x-llmserve-version";
 
+    private volatile ForwarderRequestConfig _config = new() { AllowResponseBuffering = false };
+
     public async Task<ForwardOutcome> ForwardAsync(HttpContext context, Deployment deployment, ReplicaState replica, bool lastAttempt = true)
     {
         // SSE chunks must reach the client the moment the worker flushes them.
@@ -32,11 +34,7 @@ internal sealed partial class UpstreamForwarder(
             context.Response.Headers[VersionHeader] = version;
         }
 
-        var config = new ForwarderRequestConfig
-        {
-            ActivityTimeout = options.CurrentValue.UpstreamIdleTimeout,
-            AllowResponseBuffering = false,
-        };
+        var config = RequestConfig(options.CurrentValue.UpstreamIdleTimeout);
         var lifetime = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
         var deferred = new DeferredAbortFeature(lifetime);
         context.Features.Set<IHttpRequestLifetimeFeature>(deferred);
@@ -86,6 +84,17 @@ internal sealed partial class UpstreamForwarder(
                 : $"Deployment '{deployment.Name}' could not be reached (replica {replica.Id}).",
             OpenAiError.Server, null, timedOut ? "upstream_timeout" : "upstream_unreachable");
         return ForwardOutcome.FailedBeforeResponse;
+    }
+
+    /// <summary>The forwarder settings for the current idle timeout; rebuilt only when a reload changed it.</summary>
+    private ForwarderRequestConfig RequestConfig(TimeSpan idleTimeout)
+    {
+        var config = _config;
+        if (config.ActivityTimeout != idleTimeout)
+        {
+            _config = config = new ForwarderRequestConfig { ActivityTimeout = idleTimeout, AllowResponseBuffering = false };
+        }
+        return config;
     }
 
     private static async Task EndStartedResponseAsync(HttpContext context, IHttpRequestLifetimeFeature lifetime, Deployment deployment, ReplicaState replica)

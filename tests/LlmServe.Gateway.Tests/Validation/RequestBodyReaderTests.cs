@@ -25,6 +25,39 @@ public sealed class RequestBodyReaderTests
     }
 
     [Theory]
+    [InlineData(100)]
+    [InlineData(200_000)]
+    public async Task ReadAsync_DeclaredLengthSmallOrLarge_ParsesAndRewindsBody(int promptLength)
+    {
+        // Small bodies are read into one array, larger ones through the buffering stream: both forward the same bytes.
+        var json = "{\"model\":\"m\",\"prompt\":\"" + new string('x', promptLength) + "\"}";
+        var context = CreateContext(Encoding.UTF8.GetBytes(json), declareLength: true);
+
+        var result = await RequestBodyReader.ReadAsync(context.Request, TestContext.Current.CancellationToken);
+
+        Assert.True(result.Succeeded);
+        using var document = result.Document;
+        Assert.Equal(promptLength, document.RootElement.GetProperty("prompt").GetString()!.Length);
+        Assert.Equal(0, context.Request.Body.Position);
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        Assert.Equal(json, await reader.ReadToEndAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ReadAsync_BodyShorterThanDeclared_Returns400()
+    {
+        var context = CreateContext(Encoding.UTF8.GetBytes("{\"model\":\"m\"}"), declareLength: false);
+        context.Request.ContentLength = 100;
+
+        var result = await RequestBodyReader.ReadAsync(context.Request, TestContext.Current.CancellationToken);
+
+        Assert.False(result.Succeeded);
+        var (status, error) = await ExecuteAsync(result.Error);
+        Assert.Equal(StatusCodes.Status400BadRequest, status);
+        Assert.Equal("incomplete_body", error.GetProperty("code").GetString());
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("{")]
     [InlineData("{\"model\":}")]
