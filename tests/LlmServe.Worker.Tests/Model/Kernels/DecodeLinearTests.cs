@@ -35,7 +35,8 @@ public sealed class DecodeLinearTests
     [Theory]
     [InlineData(1, 1, 2)]
     [InlineData(1, 37, 34)]      // K/2 = 17 pairs: one 16-pair iteration and a scalar pair
-    [InlineData(1, 45, 154)]     // 77 pairs: the 16-pair loop, an 8-pair block, 5 scalar pairs
+    [InlineData(1, 45, 154)]     // 77 pairs: 512-bit 32-pair loop (or the 16-pair one), an 8-pair block, 5 scalar pairs
+    [InlineData(2, 19, 1000)]    // 500 pairs: 15 32-pair iterations, then one 16-pair iteration and 4 scalar pairs
     [InlineData(2, 33, 97)]      // odd K: the last element has no partner
     [InlineData(3, 129, 896)]    // the benchmark's hidden size
     [InlineData(4, 70, 4864)]    // the benchmark's FFN width
