@@ -83,7 +83,8 @@ internal sealed partial class InferenceEngine : IDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // A failed step must not take the replica down: fail the requests of that step, keep serving.
+                // A failed step must not take the replica down. Fail every request the scheduler holds (a step that
+                // threw may have left their blocks and counters half-advanced), free their blocks, keep serving.
                 LogStepFailed(ex);
                 foreach (var request in _scheduler.All.ToList())
                 {
