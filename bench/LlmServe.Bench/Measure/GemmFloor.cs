@@ -43,10 +43,11 @@ internal static class GemmFloor
 
         var promptTotal = (long)requests * promptTokens;
         var chunk = Math.Min(prefillChunk, promptTotal);
+        var lmHeadSeconds = Time(requests, lmHead, ref best);                  // one row per request, both phases
         // Prompt tokens in full chunks; the last token of each prompt also goes through the LM head.
-        var prefill = promptTotal / (double)chunk * LayerSeconds((int)chunk) + Time(requests, lmHead, ref best);
+        var prefill = promptTotal / (double)chunk * LayerSeconds((int)chunk) + lmHeadSeconds;
         // The first output token comes from the prefill; each later one is a step of the whole batch.
-        var decode = (outputTokens - 1) * (LayerSeconds(requests) + Time(requests, lmHead, ref best));
+        var decode = (outputTokens - 1) * (LayerSeconds(requests) + lmHeadSeconds);
         return new Result(prefill, decode, best);
     }
 

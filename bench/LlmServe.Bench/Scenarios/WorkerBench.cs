@@ -61,9 +61,11 @@ internal static class WorkerBench
                 Console.WriteLine("(e) memory over many requests");
                 sections.Add(await MemoryScenario.RunAsync(client, worker, s, new TokenPrompts(checkpoint.Spec.VocabSize, 5)));
             }
-            catch (Exception) when (WriteLogOf(worker))
+            catch
             {
-                throw;   // never reached: the filter reports and declines
+                // Still inside the using: the Worker and its log are alive, so a failed run says why.
+                Console.Error.WriteLine($"The Worker's last log lines:\n{worker.RecentLog(60)}");
+                throw;
             }
         }
 
@@ -78,12 +80,5 @@ internal static class WorkerBench
             sections.Insert(2, PrefixCacheScenario.Report(s, ttftOn, ttftOff));
         }
         return sections;
-    }
-
-    /// <summary>An exception filter that prints what the Worker logged last, so a failed run says why.</summary>
-    private static bool WriteLogOf(WorkerProcess worker)
-    {
-        Console.Error.WriteLine($"The Worker's last log lines:\n{worker.RecentLog(60)}");
-        return false;
     }
 }

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using LlmServe.Bench.Proxy;
 
 namespace LlmServe.Bench.Serving;
 
@@ -33,7 +33,7 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
     public static async Task<WorkerProcess> StartAsync(string workerDll, string model, string dtype, IEnumerable<string> extraArgs,
         TimeSpan readyTimeout)
     {
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         const string name = "bench";
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { workerDll, "--model", model, "--port", port.ToString(CultureInfo.InvariantCulture), "--host", "127.0.0.1",
@@ -105,13 +105,6 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
             await Task.Delay(50);
         }
         throw new TimeoutException($"The Worker was not ready within {timeout}:\n{RecentLog(40)}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
