@@ -1,12 +1,20 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmServe.Worker.Model.Kernels;
 
 /// <summary>
-/// Attention of a few single-token sequences over their cached K/V in one call, instead of the ~17 torch ops of the
-/// padded batched path. Rounds where that path rounds (bf16 scores, bf16 scaled scores, float32 softmax rounded to
-/// bf16 probabilities, bf16 context), so only float32 summation order differs.
+/// Attention of a step's single-token sequences over their cached K/V in one call, instead of the ~17 torch ops of the
+/// padded batched path (which gathers every context into a padded copy first). Rounds where that path rounds (bf16
+/// scores, bf16 scaled scores, float32 softmax rounded to bf16 probabilities, bf16 context), so only float32
+/// summation order and exp's last bit differ.
 /// </summary>
+/// <remarks>
+/// One work item is one sequence and one kv head: the G query heads that read that kv head are scored together, so
+/// each cached K and V row is widened to float32 once for all of them (grouped-query attention), and exp runs on
+/// whole vectors. Every float32 operation on a sequence depends only on its own context, never on the padded width
+/// of the batch or on which thread runs it, so a sequence gets the same bits alone and in any batch.
+/// </remarks>
 internal static unsafe class Bf16DecodeAttention
 {
     /// <summary>The query/output layout and the cache addresses of one step's decodes.</summary>
@@ -19,95 +27,267 @@ internal static unsafe class Bf16DecodeAttention
     public readonly record struct Args(nint Q, nint Keys, nint Values, nint TokenRows, nint ContextSlots, nint Padding,
         nint Output, int Sequences, int MaxContext, int Heads, int KvHeads, int HeadDim, float Scale);
 
+    private static readonly int Lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256<float>.Count;
+
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
     public static void Run(in Args a)
     {
-        var work = a.Sequences * a.Heads;
+        var items = a.Sequences * a.KvHeads;
         var args = a;
         // Short contexts are cheaper on one thread than a parallel dispatch.
-        if ((long)work * a.MaxContext * a.HeadDim < 1 << 20)
+        if ((long)a.Sequences * a.Heads * a.MaxContext * a.HeadDim < 1 << 20)
         {
-            for (var i = 0; i < work; i++)
+            for (var i = 0; i < items; i++)
             {
-                Head(args, i / a.Heads, i % a.Heads);
+                Group(args, i / a.KvHeads, i % a.KvHeads);
             }
             return;
         }
-        Parallel.For(0, work, i => Head(args, i / args.Heads, i % args.Heads));
+        Parallel.For(0, items, i => Group(args, i / args.KvHeads, i % args.KvHeads));
     }
 
-    private static void Head(in Args a, int sequence, int head)
+    /// <summary>The G query heads of <paramref name="kvHead"/> for one sequence.</summary>
+    private static void Group(in Args a, int sequence, int kvHead)
     {
-        int d = a.HeadDim, smax = a.MaxContext, kvHead = head / (a.Heads / a.KvHeads);
+        int d = a.HeadDim, smax = a.MaxContext, g = a.Heads / a.KvHeads;
+        var stride = (smax + Lanes - 1) / Lanes * Lanes;                  // a score row padded to whole vectors
+        var scratch = Scratch(2 * g * d + d + g * stride);
         var row = ((long*)a.TokenRows)[sequence];
-        var q = (ushort*)a.Q + (row * a.Heads + head) * d;
         var slots = (long*)a.ContextSlots + (long)sequence * smax;
         var padding = (bool*)a.Padding + (long)sequence * smax;
-        // Contexts past 4,096 tokens would strain the stack; they are rare enough to allocate.
-        var scores = smax <= 4096 ? stackalloc float[smax] : new float[smax];
-        var query = stackalloc float[d];
-        for (var i = 0; i < d; i++)
+        var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
+        fixed (float* buffer = scratch)
         {
-            query[i] = Bf16.ToSingle(q[i]);
-        }
-        var max = float.NegativeInfinity;
-        for (var s = 0; s < smax; s++)
-        {
-            if (padding[s])
+            float* queries = buffer, contexts = buffer + g * d, kv = contexts + g * d, scores = kv + d; // (G, D) (G, D) (D) (G, stride)
+            for (var i = 0; i < g * d; i++)
             {
-                scores[s] = float.NegativeInfinity;
-                continue;
+                queries[i] = Bf16.ToSingle(((ushort*)a.Q)[offset + i]);
             }
-            var key = (ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d;
-            scores[s] = Bf16.Round(Bf16.Round(Dot(query, key, d)) * a.Scale);
-            max = MathF.Max(max, scores[s]);
-        }
-        var sum = 0f;
-        for (var s = 0; s < smax; s++)
-        {
-            scores[s] = MathF.Exp(scores[s] - max);
-            sum += scores[s];
-        }
-        var context = stackalloc float[d];
-        new Span<float>(context, d).Clear();
-        for (var s = 0; s < smax; s++)
-        {
-            var p = Bf16.Round(scores[s] / sum);
-            if (p == 0)
+            for (var s = 0; s < stride; s++)
             {
-                continue;
+                if (s >= smax || padding[s])
+                {
+                    for (var h = 0; h < g; h++)
+                    {
+                        scores[h * stride + s] = float.NegativeInfinity;
+                    }
+                    continue;
+                }
+                Widen((ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d, kv, d);
+                for (var h = 0; h < g; h++)
+                {
+                    scores[h * stride + s] = Dot(queries + h * d, kv, d);
+                }
             }
-            var value = (ushort*)a.Values + (slots[s] * a.KvHeads + kvHead) * d;
-            var weight = Vector256.Create(p);
-            var i = 0;
-            for (; i + 8 <= d; i += 8)
+            for (var h = 0; h < g; h++)
             {
-                Vector256.FusedMultiplyAdd(weight, Bf16.Load8(value + i), Vector256.Load(context + i)).Store(context + i);
+                Softmax(scores + h * stride, stride, a.Scale);
             }
-            for (; i < d; i++)
+            new Span<float>(contexts, g * d).Clear();
+            for (var s = 0; s < smax; s++)
             {
-                context[i] = MathF.FusedMultiplyAdd(p, Bf16.ToSingle(value[i]), context[i]);
+                if (padding[s])
+                {
+                    continue;
+                }
+                Widen((ushort*)a.Values + (slots[s] * a.KvHeads + kvHead) * d, kv, d);
+                for (var h = 0; h < g; h++)
+                {
+                    var p = scores[h * stride + s];
+                    if (p != 0)
+                    {
+                        Axpy(p, kv, contexts + h * d, d);
+                    }
+                }
             }
-        }
-        var output = (ushort*)a.Output + (row * a.Heads + head) * d;
-        for (var i = 0; i < d; i++)
-        {
-            output[i] = Bf16.FromSingle(context[i]);
+            var output = (ushort*)a.Output + offset;
+            for (var i = 0; i < g * d; i++)
+            {
+                output[i] = Bf16.FromSingle(contexts[i]);
+            }
         }
     }
 
-    private static float Dot(float* x, ushort* w, int d)
+    /// <summary>
+    /// In place: raw dot products (stride, a whole number of vectors, -inf where masked) become bf16-rounded
+    /// probabilities, rounding to bf16 where torch's bf16 path does (the product, the scaled score). Masked lanes add
+    /// exact zeros, so the result does not depend on how far the row was padded.
+    /// </summary>
+    private static void Softmax(float* scores, int stride, float scale)
     {
-        var acc = Vector256<float>.Zero;
+        float sum;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var factor = Vector512.Create(scale);
+            var m = Vector512.Create(float.NegativeInfinity);
+            for (var s = 0; s < stride; s += 16)
+            {
+                var scaled = Round(Round(Vector512.Load(scores + s)) * factor);
+                scaled.Store(scores + s);
+                m = Vector512.Max(m, scaled);
+            }
+            var top = Vector512.Create(HorizontalMax(Vector256.Max(m.GetLower(), m.GetUpper())));
+            var acc = Vector512<float>.Zero;
+            for (var s = 0; s < stride; s += 16)
+            {
+                var e = Vector512.Exp(Vector512.Load(scores + s) - top);
+                e.Store(scores + s);
+                acc += e;
+            }
+            sum = Vector512.Sum(acc);
+            var inverse = Vector512.Create(1 / sum);
+            for (var s = 0; s < stride; s += 16)
+            {
+                Round(Vector512.Load(scores + s) * inverse).Store(scores + s);
+            }
+        }
+        else
+        {
+            var factor = Vector256.Create(scale);
+            var m = Vector256.Create(float.NegativeInfinity);
+            for (var s = 0; s < stride; s += 8)
+            {
+                var scaled = Round(Round(Vector256.Load(scores + s)) * factor);
+                scaled.Store(scores + s);
+                m = Vector256.Max(m, scaled);
+            }
+            var top = Vector256.Create(HorizontalMax(m));
+            var acc = Vector256<float>.Zero;
+            for (var s = 0; s < stride; s += 8)
+            {
+                var e = Vector256.Exp(Vector256.Load(scores + s) - top);
+                e.Store(scores + s);
+                acc += e;
+            }
+            sum = Vector256.Sum(acc);
+            var inverse = Vector256.Create(1 / sum);
+            for (var s = 0; s < stride; s += 8)
+            {
+                Round(Vector256.Load(scores + s) * inverse).Store(scores + s);
+            }
+        }
+    }
+
+    /// <summary>Round to the nearest bf16, ties to even, as <see cref="Bf16.Round"/> for every finite value and infinity.</summary>
+    private static Vector512<float> Round(Vector512<float> v)
+    {
+        var bits = v.AsUInt32();
+        var rounded = bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One);
+        return (rounded & Vector512.Create(0xFFFF0000u)).AsSingle();
+    }
+
+    private static Vector256<float> Round(Vector256<float> v)
+    {
+        var bits = v.AsUInt32();
+        var rounded = bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One);
+        return (rounded & Vector256.Create(0xFFFF0000u)).AsSingle();
+    }
+
+    private static float HorizontalMax(Vector256<float> v)
+    {
+        var max = v[0];
+        for (var i = 1; i < Vector256<float>.Count; i++)
+        {
+            max = MathF.Max(max, v[i]);
+        }
+        return max;
+    }
+
+    /// <summary>
+    /// bf16 to float32 at the vector width <see cref="Dot"/> and <see cref="Axpy"/> read with, so their loads are
+    /// forwarded from these stores instead of stalling on two narrower ones.
+    /// </summary>
+    private static void Widen(ushort* source, float* into, int d)
+    {
         var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= d; i += 16)
+            {
+                Vector512.ShiftLeft(Vector512.WidenLower(Vector256.Load(source + i).ToVector512Unsafe()), 16).AsSingle().Store(into + i);
+            }
+        }
         for (; i + 8 <= d; i += 8)
         {
-            acc = Vector256.FusedMultiplyAdd(Bf16.Load8(w + i), Vector256.Load(x + i), acc);
+            Bf16.Load8(source + i).Store(into + i);
         }
-        var sum = Vector256.Sum(acc);
         for (; i < d; i++)
         {
-            sum += x[i] * Bf16.ToSingle(w[i]);
+            into[i] = Bf16.ToSingle(source[i]);
+        }
+    }
+
+    /// <summary>x·y over d float32s; the summation order depends only on d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(float* x, float* y, int d)
+    {
+        var i = 0;
+        var sum = 0f;
+        if (Vector512.IsHardwareAccelerated && d >= 16)
+        {
+            var acc = Vector512<float>.Zero;
+            for (; i + 16 <= d; i += 16)
+            {
+                acc = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512.Load(y + i), acc);
+            }
+            sum = Reduce(acc);
+        }
+        var rest = Vector256<float>.Zero;
+        for (; i + 8 <= d; i += 8)
+        {
+            rest = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), Vector256.Load(y + i), rest);
+        }
+        sum += Vector256.Sum(rest);
+        for (; i < d; i++)
+        {
+            sum = MathF.FusedMultiplyAdd(x[i], y[i], sum);
         }
         return sum;
+    }
+
+    /// <summary>The sum of v's lanes in a fixed order, by halving: a few shuffles instead of a general horizontal sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Reduce(Vector512<float> v)
+    {
+        var half = v.GetLower() + v.GetUpper();                                  // 8 lanes
+        var quarter = half.GetLower() + half.GetUpper();                         // 4 lanes
+        var pair = quarter + Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)); // lanes 0+2, 1+3
+        return pair.ToScalar() + pair.GetElement(1);
+    }
+
+    /// <summary>y += p·x over d float32s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float p, float* x, float* y, int d)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var w = Vector512.Create(p);
+            for (; i + 16 <= d; i += 16)
+            {
+                Vector512.FusedMultiplyAdd(w, Vector512.Load(x + i), Vector512.Load(y + i)).Store(y + i);
+            }
+        }
+        var w8 = Vector256.Create(p);
+        for (; i + 8 <= d; i += 8)
+        {
+            Vector256.FusedMultiplyAdd(w8, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
+        }
+        for (; i < d; i++)
+        {
+            y[i] = MathF.FusedMultiplyAdd(p, x[i], y[i]);
+        }
+    }
+
+    private static float[] Scratch(int length)
+    {
+        if (t_scratch is null || t_scratch.Length < length)
+        {
+            // Pinned: the fixed block then costs nothing.
+            t_scratch = GC.AllocateUninitializedArray<float>(Math.Max(length, 4096), pinned: true);
+        }
+        return t_scratch;
     }
 }

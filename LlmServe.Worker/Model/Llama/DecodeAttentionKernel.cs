@@ -9,14 +9,15 @@ internal static class DecodeAttentionKernel
 {
     /// <summary>
     /// Writes the attention of every decode in <paramref name="decodes"/> into its row of <paramref name="output"/>;
-    /// false (nothing written) unless everything is contiguous bf16 on the CPU and the group is decode-sized.
+    /// false (nothing written) unless everything is contiguous bf16 on the CPU. Every batch size takes the kernel, so
+    /// a sequence's attention is computed the same way alone and in a full batch.
     /// </summary>
     /// <param name="q">(N, H, D) queries after RoPE.</param>
     /// <param name="output">(N, H, D).</param>
     public static bool TryRun(Tensor q, DecodeGroup decodes, Tensor cacheK, Tensor cacheV, Tensor output, int kvHeads)
     {
         var b = decodes.ContextSlots.shape[0];
-        if (b > DecodeLinear.MaxRows || q.dim() != 3
+        if (q.dim() != 3
             || !IsCpu(ScalarType.BFloat16, q, cacheK, cacheV, output) || !IsCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
             || !IsCpu(ScalarType.Bool, decodes.PaddingMask))
         {

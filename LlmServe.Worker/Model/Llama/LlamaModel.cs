@@ -80,7 +80,13 @@ internal sealed class LlamaModel : IDisposable
             var x = _embedding.index_select(0, IsOn(tokens, Shards.Primary) ? tokens : tokens.to(Shards.Primary)); // (N, d)
             for (var i = 0; i < _layers.Length; i++)
             {
-                x = _layers[i].Forward(x, batches, _ropes, cache, i);                  // (N, d)
+                // Each layer's intermediates are freed when the layer ends rather than with the caller's scope at the
+                // end of the step: the allocator then hands the next layer the same (cache-warm, already mapped)
+                // memory instead of faulting in fresh pages for every intermediate of every layer.
+                using var layerScope = NewDisposeScope();
+                var next = _layers[i].Forward(x, batches, _ropes, cache, i).MoveToOuterDisposeScope(); // (N, d)
+                x.Dispose();                                                           // the previous layer's output
+                x = next;
             }
             var rows = _norm.Forward(x.index_select(0, batches[0].SampleIndices));     // (M, d)
             var logits = DecodeLinear.Forward(rows, _lmHead).to_type(ScalarType.Float32); // (M, V)

@@ -16,6 +16,7 @@ internal static class WorkerCommand
         var concurrency = new Option<int?>("--concurrency") { Description = "(a) concurrent requests / llama.cpp sequences" };
         var promptTokens = new Option<int?>("--prompt-tokens") { Description = "(a) prompt length" };
         var outputTokens = new Option<int?>("--output-tokens") { Description = "(a) output tokens per request" };
+        var decodeRounds = new Option<int?>("--decode-rounds") { Description = "(b) alternating rounds per runtime" };
         var prefix = new Option<int?>("--shared-prefix-tokens") { Description = "(c) shared system prompt length" };
         var rates = new Option<double[]?>("--rates") { Description = "(d) request rates, req/s", AllowMultipleArgumentsPerToken = true };
         var perRate = new Option<int?>("--requests-per-rate") { Description = "(d) requests per rate" };
@@ -25,7 +26,7 @@ internal static class WorkerCommand
 
         var command = new Command("worker", "Benchmark the Worker (child process) against llama.cpp on the same random checkpoint.");
         common.AddTo(command);
-        foreach (var option in new Option[] { layout, concurrency, promptTokens, outputTokens, prefix, rates, perRate, memoryRequests, memoryWarmup, maxBatchedTokens })
+        foreach (var option in new Option[] { layout, concurrency, promptTokens, outputTokens, decodeRounds, prefix, rates, perRate, memoryRequests, memoryWarmup, maxBatchedTokens })
         {
             command.Options.Add(option);
         }
@@ -38,6 +39,7 @@ internal static class WorkerCommand
                 Concurrency = r.GetValue(concurrency) ?? s.Concurrency,
                 PromptTokens = r.GetValue(promptTokens) ?? s.PromptTokens,
                 OutputTokens = r.GetValue(outputTokens) ?? s.OutputTokens,
+                DecodeRounds = r.GetValue(decodeRounds) ?? s.DecodeRounds,
                 SharedPrefixTokens = r.GetValue(prefix) ?? s.SharedPrefixTokens,
                 Rates = r.GetValue(rates) is { Length: > 0 } given ? given : s.Rates,
                 RequestsPerRate = r.GetValue(perRate) ?? s.RequestsPerRate,

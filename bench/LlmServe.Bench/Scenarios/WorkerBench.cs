@@ -7,8 +7,9 @@ using LlmServe.Bench.Setup;
 namespace LlmServe.Bench.Scenarios;
 
 /// <summary>
-/// The <c>worker</c> run in order: llama.cpp first (then unloaded, so the Worker has the cores and memory to itself),
-/// the bandwidth probe, one Worker with prefix caching for (a)-(e), and a second without it for (c)'s baseline.
+/// The <c>worker</c> run in order: llama.cpp's (a) first (then unloaded, so the Worker has the cores and memory to
+/// itself), the bandwidth probe, one Worker with prefix caching for (a)-(e) (llama.cpp loaded again beside it for (b)'s
+/// alternating rounds only), and a second Worker without prefix caching for (c)'s baseline.
 /// </summary>
 internal static class WorkerBench
 {
@@ -20,13 +21,11 @@ internal static class WorkerBench
     {
         // One seed per stream of prompts, so both runtimes and both Worker runs see the same ids.
         ThroughputScenario.PeerFigures peerThroughput;
-        PeerRun peerDecode;
         Console.WriteLine($"llama.cpp (LLamaSharp, {s.Threads} threads) on {Path.GetFileName(checkpoint.GgufFile)} ...");
         using (var peer = new LlamaCppPeer(checkpoint.GgufFile, s.Threads))
         {
             await peer.GenerateAsync(new TokenPrompts(checkpoint.Spec.VocabSize, 99).Many(1, 8), 4); // warm-up
             peerThroughput = await ThroughputScenario.RunPeerAsync(peer, s, new TokenPrompts(checkpoint.Spec.VocabSize, 1));
-            peerDecode = await DecodeScenario.RunPeerAsync(peer, s, new TokenPrompts(checkpoint.Spec.VocabSize, 2));
         }
 
         Console.WriteLine("Memory bandwidth ...");
@@ -50,8 +49,8 @@ internal static class WorkerBench
                 await client.CompleteAsync(new TokenPrompts(checkpoint.Spec.VocabSize, 99).Next(8), 4); // warm-up
                 Console.WriteLine("(a) throughput");
                 sections.Add(await ThroughputScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 1), peerThroughput, floor));
-                Console.WriteLine("(b) batch-1 decode");
-                sections.Add(await DecodeScenario.RunAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 2), peerDecode,
+                Console.WriteLine("(b) batch-1 decode, alternating with llama.cpp");
+                sections.Add(await DecodeScenario.RunAsync(client, checkpoint.GgufFile, s, new TokenPrompts(checkpoint.Spec.VocabSize, 2),
                     checkpoint.WeightBytes, bandwidth));
                 Console.WriteLine("(c) prefix caching on");
                 ttftOn = await PrefixCacheScenario.MeasureAsync(client, prefixWorkload);

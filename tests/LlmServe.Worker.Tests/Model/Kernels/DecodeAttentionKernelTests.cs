@@ -8,54 +8,87 @@ namespace LlmServe.Worker.Tests.Model.Kernels;
 /// <summary>The one-call bf16 decode attention against the padded torch formulation it replaces.</summary>
 public sealed class DecodeAttentionKernelTests
 {
-    private const int Heads = 14, KvHeads = 2, HeadDim = 64, Slots = 300;
+    private const int Slots = 8192;
 
-    [Fact]
-    public void Kernel_MatchesTorchOps_OverRaggedContexts()
+    [Theory]
+    [InlineData(14, 2, 64, new[] { 1, 37, 250 })]                  // Qwen2.5-0.5B heads; tiny, odd and long contexts
+    [InlineData(14, 2, 64, new[] { 300, 17, 290, 5, 260, 311, 40, 128, 1, 200, 99, 150, 310, 64, 7, 180,
+        33, 250, 120, 12, 301, 77, 240, 2, 222, 160, 88, 19, 275, 140, 55, 230 })] // a full 32-sequence batch (parallel path)
+    [InlineData(6, 3, 40, new[] { 3, 90, 21 })]                    // a head size that is not a whole number of vectors
+    [InlineData(4, 4, 72, new[] { 15, 16, 17 })]                   // no grouping; vector tails on both widths
+    public void Kernel_MatchesTorchOps_OverRaggedContexts(int heads, int kvHeads, int headDim, int[] lengths)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(31);
-        var cacheK = torch.randn([Slots, KvHeads, HeadDim], generator: generator).to_type(ScalarType.BFloat16); // (slots, Hkv, D)
-        var cacheV = torch.randn([Slots, KvHeads, HeadDim], generator: generator).to_type(ScalarType.BFloat16);
-        // Three sequences, contexts of 1, 37 and 250 slots, scattered over the cache.
-        var order = torch.randperm(Slots, generator: generator).data<long>().Select(s => (int)s).ToArray();
-        int[][] contexts = [order[..1], order[1..38], order[38..288]];
+        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator);
+        var contexts = ScatteredContexts(lengths, generator);
         using var batch = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
-        var decodes = batch.Decodes!;
-        var q = torch.randn([contexts.Length, Heads, HeadDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
+        var q = torch.randn([contexts.Length, heads, headDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
 
         var output = torch.zeros_like(q);
-        Assert.True(DecodeAttentionKernel.TryRun(q, decodes, cacheK, cacheV, output, KvHeads));
+        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, cacheK, cacheV, output, kvHeads));
 
-        var expected = TorchDecode(q, decodes, cacheK, cacheV).to_type(ScalarType.Float32);
+        var expected = TorchDecode(q, batch.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
         var worst = (output.to_type(ScalarType.Float32) - expected).abs().max().item<float>();
-        // Inputs are N(0, 1): one bf16 step near the largest outputs is ~1e-2; summation order adds less.
+        // Inputs are N(0, 1): one bf16 step near the largest outputs is ~1e-2; summation order and exp's last bit add less.
         Assert.True(worst < 2e-2, $"max |kernel - torch| = {worst}");
     }
 
-    /// <summary>The padded formulation of the torch path: (B, H, D) queries over (B, Smax) gathered slots.</summary>
-    private static Tensor TorchDecode(Tensor q, DecodeGroup decodes, Tensor cacheK, Tensor cacheV)
+    [Fact]
+    public void Sequence_GetsTheSameBits_AloneAndBesideLongerContexts()
     {
-        long b = q.shape[0], smax = decodes.ContextSlots.shape[1];
-        var flat = decodes.ContextSlots.view(-1);
-        var keys = cacheK.index_select(0, flat).view(b, smax, KvHeads, HeadDim);            // (B, Smax, Hkv, D)
-        var values = cacheV.index_select(0, flat).view(b, smax, KvHeads, HeadDim);
-        var qg = q.view(b, KvHeads, Heads / KvHeads, HeadDim);                              // (B, Hkv, G, D)
-        var scores = torch.matmul(qg, keys.permute(0, 2, 3, 1)).mul_(1.0 / Math.Sqrt(HeadDim)); // (B, Hkv, G, Smax)
-        scores = scores.masked_fill(decodes.PaddingMask, double.NegativeInfinity);
-        var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype);
-        return torch.matmul(probs, values.permute(0, 2, 1, 3)).reshape(b, Heads, HeadDim);   // (B, H, D)
+        const int heads = 14, kvHeads = 2, headDim = 64;
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(7);
+        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator);
+        var contexts = ScatteredContexts([45, 900, 1000], generator);
+        var q = torch.randn([3, heads, headDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
+
+        // Alone: one thread, a score row padded to 48. In the batch: padded to 1,000 and spread over the cores.
+        using var alone = AttentionBatchBuilder.Build([new SequenceSlice(contexts[0], 1, true)]);
+        var aloneOut = torch.zeros([1, heads, headDim], ScalarType.BFloat16);
+        Assert.True(DecodeAttentionKernel.TryRun(q.narrow(0, 0, 1).contiguous(), alone.Decodes!, cacheK, cacheV, aloneOut, kvHeads));
+        using var together = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
+        var togetherOut = torch.zeros_like(q);
+        Assert.True(DecodeAttentionKernel.TryRun(q, together.Decodes!, cacheK, cacheV, togetherOut, kvHeads));
+
+        Assert.True(aloneOut[0].eq(togetherOut[0]).all().item<bool>(), "the first sequence's attention changed with its batch");
     }
 
     [Fact]
-    public void LargerGroups_AreLeftToTorch()
+    public void Float32Tensors_AreLeftToTorch()
     {
         using var scope = NewDisposeScope();
-        var contexts = Enumerable.Range(0, 5).Select(i => new[] { i }).ToArray();
-        using var batch = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
-        var q = torch.zeros([5, Heads, HeadDim], ScalarType.BFloat16);
-        var cache = torch.zeros([8, KvHeads, HeadDim], ScalarType.BFloat16);
+        using var batch = AttentionBatchBuilder.Build([new SequenceSlice([0, 1], 1, true)]);
+        var q = torch.zeros([1, 2, 8]);
+        var cache = torch.zeros([4, 1, 8]);
 
-        Assert.False(DecodeAttentionKernel.TryRun(q, batch.Decodes!, cache, cache, torch.zeros_like(q), KvHeads));
+        Assert.False(DecodeAttentionKernel.TryRun(q, batch.Decodes!, cache, cache, torch.zeros_like(q), 1));
+    }
+
+    private static (Tensor Keys, Tensor Values) RandomCache(int kvHeads, int headDim, Generator generator) =>
+        (torch.randn([Slots, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16),  // (slots, Hkv, D)
+         torch.randn([Slots, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16));
+
+    /// <summary>Disjoint contexts of the given lengths over a random order of the cache's slots.</summary>
+    private static int[][] ScatteredContexts(int[] lengths, Generator generator)
+    {
+        var order = torch.randperm(Slots, generator: generator).data<long>().Select(s => (int)s).ToArray();
+        var start = 0;
+        return [.. lengths.Select(n => order[start..(start += n)])];
+    }
+
+    /// <summary>The padded formulation of the torch path: (B, H, D) queries over (B, Smax) gathered slots.</summary>
+    private static Tensor TorchDecode(Tensor q, DecodeGroup decodes, Tensor cacheK, Tensor cacheV, int kvHeads)
+    {
+        long b = q.shape[0], heads = q.shape[1], headDim = q.shape[2], smax = decodes.ContextSlots.shape[1];
+        var flat = decodes.ContextSlots.view(-1);
+        var keys = cacheK.index_select(0, flat).view(b, smax, kvHeads, headDim);            // (B, Smax, Hkv, D)
+        var values = cacheV.index_select(0, flat).view(b, smax, kvHeads, headDim);
+        var qg = q.view(b, kvHeads, heads / kvHeads, headDim);                              // (B, Hkv, G, D)
+        var scores = torch.matmul(qg, keys.permute(0, 2, 3, 1)).mul_(1.0 / Math.Sqrt(headDim)); // (B, Hkv, G, Smax)
+        scores = scores.masked_fill(decodes.PaddingMask, double.NegativeInfinity);
+        var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype);
+        return torch.matmul(probs, values.permute(0, 2, 1, 3)).reshape(b, heads, headDim);   // (B, H, D)
     }
 }
