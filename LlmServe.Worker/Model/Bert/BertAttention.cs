@@ -33,7 +33,7 @@ internal sealed class BertAttention : IDisposable
         var v = _value.Forward(x).view(b, t, _heads, _headDim).transpose(1, 2);  // (B, H, T, D)
         var context = F.scaled_dot_product_attention(q, k, v, keyMask);         // (B, H, T, D), softmax(qk^T/sqrt(D)) v
         var merged = context.transpose(1, 2).reshape(b, t, _heads * _headDim);   // (B, T, d)
-        return _norm.Forward(_output.Forward(merged) + x);                       // (B, T, d)
+        return _norm.Forward(_output.Forward(merged).add(x, HeldScalars.One));   // (B, T, d)
     }
 
     public void Dispose()

@@ -27,7 +27,7 @@ internal sealed class BertEmbeddings : IDisposable
         var words = _words.index_select(0, ids.reshape(b * t)).view(b, t, -1); // (B, T, d)
         var positions = _positions[TensorIndex.Slice(0, t)];                   // (T, d)
         var type0 = _types[0];                                                  // (d)
-        return _norm.Forward(words + positions + type0);                        // (B, T, d)
+        return _norm.Forward(words.add(positions, HeldScalars.One).add_(type0, HeldScalars.One)); // (B, T, d)
     }
 
     public void Dispose()

@@ -27,7 +27,7 @@ internal sealed class BertLayer : IDisposable
     {
         var attended = _attention.Forward(x, keyMask);                 // (B, T, d)
         var hidden = F.gelu(_intermediate.Forward(attended));          // (B, T, ffn); exact (erf) GELU, BERT's "gelu"
-        return _norm.Forward(_output.Forward(hidden) + attended);      // (B, T, d)
+        return _norm.Forward(_output.Forward(hidden).add(attended, HeldScalars.One)); // (B, T, d)
     }
 
     public void Dispose()

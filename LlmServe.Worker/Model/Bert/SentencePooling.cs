@@ -7,6 +7,8 @@ namespace LlmServe.Worker.Model.Bert;
 /// <summary>Pooling and normalisation as sentence-transformers computes them.</summary>
 internal static class SentencePooling
 {
+    private static readonly Scalar CountFloor = 1e-9.ToScalar(); // the floor is sentence-transformers'; held: see HeldScalars
+
     /// <summary>hidden: (B, T, d); mask: (B, T) bool, true for real tokens. Returns (B, d).</summary>
     public static Tensor Pool(Tensor hidden, Tensor mask, PoolingMode mode)
     {
@@ -16,7 +18,7 @@ internal static class SentencePooling
         }
         var weights = mask.unsqueeze(-1).to_type(hidden.dtype);          // (B, T, 1)
         var sum = (hidden * weights).sum(1);                              // (B, d)
-        var count = weights.sum(1).clamp_min(1e-9);                       // (B, 1); the floor is sentence-transformers'
+        var count = weights.sum(1).clamp_min(CountFloor);                 // (B, 1)
         return sum / count;                                               // (B, d)
     }
 

@@ -19,6 +19,7 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
     private readonly int _heads = heads;
     private readonly int _kvHeads = kvHeads;
     private readonly int _headDim = headDim;
+    private readonly Scalar _scale = (1.0 / Math.Sqrt(headDim)).ToScalar(); // held: see HeldScalars
 
     /// <summary>
     /// x: (N, d) hidden states of the step's new tokens. Writes their K/V into the cache slots of
@@ -62,12 +63,12 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
         // Query head h reads kv head h / G: group the query heads under their kv head instead of copying K/V.
         var qg = q.view(t, _kvHeads, g, _headDim).permute(1, 2, 0, 3);    // (Hkv, G, T, D)
         var kg = keys.permute(1, 2, 0).unsqueeze(1);                         // (Hkv, 1, D, S)
-        var scores = torch.matmul(qg, kg).mul_(1.0 / Math.Sqrt(_headDim));  // (Hkv, G, T, S)
+        var scores = torch.matmul(qg, kg).mul_(_scale);                   // (Hkv, G, T, S)
         if (t > 1)
         {
             // Query i sits at context position S - T + i and may see keys j <= S - T + i.
             var mask = torch.ones(t, s, dtype: ScalarType.Bool, device: q.device).triu_(s - t + 1); // (T, S)
-            scores = scores.masked_fill(mask, double.NegativeInfinity);
+            scores = scores.masked_fill(mask, HeldScalars.NegativeInfinity);
         }
         var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype); // (Hkv, G, T, S)
         var context = torch.matmul(probs, values.permute(1, 0, 2).unsqueeze(1));       // (Hkv, G, T, D)
@@ -82,8 +83,8 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
         var keys = cacheK.index_select(0, flat).view(b, smax, _kvHeads, _headDim);   // (B, Smax, Hkv, D)
         var values = cacheV.index_select(0, flat).view(b, smax, _kvHeads, _headDim); // (B, Smax, Hkv, D)
         var qg = q.view(b, _kvHeads, g, _headDim);                           // (B, Hkv, G, D)
-        var scores = torch.matmul(qg, keys.permute(0, 2, 3, 1)).mul_(1.0 / Math.Sqrt(_headDim)); // (B, Hkv, G, Smax)
-        scores = scores.masked_fill(decodes.PaddingMask, double.NegativeInfinity);
+        var scores = torch.matmul(qg, keys.permute(0, 2, 3, 1)).mul_(_scale); // (B, Hkv, G, Smax)
+        scores = scores.masked_fill(decodes.PaddingMask, HeldScalars.NegativeInfinity);
         var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype);         // (B, Hkv, G, Smax)
         var context = torch.matmul(probs, values.permute(0, 2, 1, 3));      // (B, Hkv, G, D)
         return context.reshape(b, _heads, _headDim);                         // (B, H, D)
@@ -97,5 +98,6 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
         }
         w.QNorm?.Dispose();
         w.KNorm?.Dispose();
+        _scale.Dispose();
     }
 }

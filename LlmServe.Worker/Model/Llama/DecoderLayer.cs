@@ -17,8 +17,8 @@ internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention,
     {
         var attended = shards.AllReduce(attentionNorm.Forward(x), (s, xs) =>
             attention[s].Forward(xs, batches[s], ropes[s], cache.Keys(layer, s), cache.Values(layer, s))); // (N, d)
-        var h = x + attended;                                                                                 // (N, d)
-        return h + shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs));                      // (N, d)
+        var h = x.add(attended, HeldScalars.One);                                                             // (N, d)
+        return h.add(shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs)), HeldScalars.One);  // (N, d)
     }
 
     public void Dispose()

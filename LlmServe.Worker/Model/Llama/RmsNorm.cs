@@ -7,6 +7,8 @@ namespace LlmServe.Worker.Model.Llama;
 /// <summary>Root-mean-square layer norm: x / sqrt(mean(x^2) + eps) * weight, computed in float32.</summary>
 internal sealed class RmsNorm(Tensor weight, double eps) : IDisposable
 {
+    private readonly Scalar _eps = eps.ToScalar(); // held: see HeldScalars
+
     public Tensor Forward(Tensor x)                                   // (T, d)
     {
         if (Bf16RmsNormKernel(x) is { } y)
@@ -14,7 +16,7 @@ internal sealed class RmsNorm(Tensor weight, double eps) : IDisposable
             return y;
         }
         var x32 = x.to_type(ScalarType.Float32);
-        var rms = x32.pow(2).mean([-1], keepdim: true).add_(eps).rsqrt_(); // (T, 1)
+        var rms = x32.mul(x32).mean([-1], keepdim: true).add_(_eps, HeldScalars.One).rsqrt_(); // (T, 1); not pow(2) or square(): they convert 2 implicitly
         return x32.mul(rms).to_type(x.dtype).mul_(weight);            // (T, d)
     }
 
@@ -36,5 +38,9 @@ internal sealed class RmsNorm(Tensor weight, double eps) : IDisposable
         return y;
     }
 
-    public void Dispose() => weight.Dispose();
+    public void Dispose()
+    {
+        weight.Dispose();
+        _eps.Dispose();
+    }
 }

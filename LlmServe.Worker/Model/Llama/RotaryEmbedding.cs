@@ -22,7 +22,9 @@ internal sealed class RotaryEmbedding : IDisposable
         _interleaved = interleaved;
         using var scope = NewDisposeScope();
         var inv = torch.tensor(inverseFrequencies, ScalarType.Float64);                                             // (D/2)
-        var angles = torch.outer(torch.arange(maxPositions, dtype: ScalarType.Float64), inv);                       // (maxPos, D/2)
+        // Positions from an array, not torch.arange: its implicitly converted bounds have the flaw HeldScalars describes.
+        var positions = torch.tensor(Enumerable.Range(0, maxPositions).Select(p => (double)p).ToArray());           // (maxPos)
+        var angles = torch.outer(positions, inv);                                                                   // (maxPos, D/2)
         _cos = angles.cos().to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
         _sin = angles.sin().to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
     }
@@ -43,13 +45,13 @@ internal sealed class RotaryEmbedding : IDisposable
             var x0 = pairs.select(-1, 0);                             // (T, H, D/2)
             var x1 = pairs.select(-1, 1);
             var r0 = x0 * cos - x1 * sin;
-            var r1 = x0 * sin + x1 * cos;
+            var r1 = (x0 * sin).add(x1 * cos, HeldScalars.One);
             return torch.stack([r0, r1], dim: -1).view(shape);         // (T, H, D)
         }
         var halves = x.chunk(2, dim: -1);                             // 2 x (T, H, D/2)
         var a = halves[0];
         var b = halves[1];
-        return torch.cat([a * cos - b * sin, b * cos + a * sin], dim: -1); // (T, H, D)
+        return torch.cat([a * cos - b * sin, (b * cos).add(a * sin, HeldScalars.One)], dim: -1); // (T, H, D)
     }
 
     /// <summary>Decode-sized contiguous bf16 input on the CPU in one call; null for anything else.</summary>

@@ -65,7 +65,7 @@ internal sealed class ShardGroup
             var input = WeightSlicer.IsOn(x, _devices[s]) ? x : x.to(_devices[s]);
             var partial = shardForward(s, input);                            // (N, d), this shard's share of the sum
             partial = WeightSlicer.IsOn(partial, Primary) ? partial : partial.to(Primary);
-            sum = sum is null ? partial : sum.add_(partial);
+            sum = sum is null ? partial : sum.add_(partial, HeldScalars.One);
         }
         return sum!;
     }
