@@ -1,28 +1,81 @@
-using System.Collections.Concurrent;
 using LlmServe.Worker.Tokenization;
 
 namespace LlmServe.Worker.Engine.StructuredOutput;
 
 /// <summary>
 /// Compiles constraints for one tokenizer, once per distinct spec: later requests with the same schema reuse the
-/// automaton and its per-state token masks.
+/// automaton and its per-state token masks. The cache keeps the <paramref name="capacity"/> most recently used
+/// constraints: clients that send a new schema with every request (generated enums, per-user fields) must not grow
+/// the replica's memory without bound.
 /// </summary>
-internal sealed class ConstraintCompiler(ITokenizer tokenizer)
+internal sealed class ConstraintCompiler(ITokenizer tokenizer, int capacity = ConstraintCompiler.DefaultCapacity)
 {
+    public const int DefaultCapacity = 256;
+
     private readonly Lazy<TokenTrie> _trie = new(() => new TokenTrie(tokenizer));
-    private readonly ConcurrentDictionary<OutputConstraint, Lazy<TokenMasker>> _cache = new();
+    private readonly Dictionary<OutputConstraint, LinkedListNode<(OutputConstraint Key, Lazy<TokenMasker> Value)>> _entries = [];
+    private readonly LinkedList<(OutputConstraint Key, Lazy<TokenMasker> Value)> _recency = new(); // most recent first
+    private readonly Lock _lock = new();
+
+    /// <summary>Constraints held now (at most the capacity).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     public TokenMasker Compile(OutputConstraint constraint)
     {
-        var lazy = _cache.GetOrAdd(constraint, c => new Lazy<TokenMasker>(() => new TokenMasker(new LazyDfa(Nfa.Build(c.ToRx())), _trie.Value)));
+        var lazy = Entry(constraint);
         try
         {
+            // Outside the lock: a slow compilation holds up only the requests waiting for the same constraint.
             return lazy.Value;
         }
         catch (Exception ex) when (ex is ArgumentException or System.Text.Json.JsonException or FormatException)
         {
-            _cache.TryRemove(constraint, out _);
+            Remove(constraint, lazy);
             throw new ArgumentException(ex.Message, ex);
+        }
+    }
+
+    private Lazy<TokenMasker> Entry(OutputConstraint constraint)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(constraint, out var node))
+            {
+                _recency.Remove(node);
+                _recency.AddFirst(node);
+                return node.Value.Value;
+            }
+            var lazy = new Lazy<TokenMasker>(() => new TokenMasker(new LazyDfa(Nfa.Build(constraint.ToRx())), _trie.Value));
+            _entries[constraint] = _recency.AddFirst((constraint, lazy));
+            if (_entries.Count > capacity)
+            {
+                // Requests already holding the evicted masker keep using it; only the cache lets go.
+                var oldest = _recency.Last!;
+                _recency.RemoveLast();
+                _entries.Remove(oldest.Value.Key);
+            }
+            return lazy;
+        }
+    }
+
+    private void Remove(OutputConstraint constraint, Lazy<TokenMasker> failed)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(constraint, out var node) && ReferenceEquals(node.Value.Value, failed))
+            {
+                _recency.Remove(node);
+                _entries.Remove(constraint);
+            }
         }
     }
 }
