@@ -11,8 +11,28 @@ internal static class Bf16
     public static unsafe Vector256<float> Load8(ushort* p) =>
         Vector256.ShiftLeft(Vector256.WidenLower(Vector128.Load(p).ToVector256Unsafe()), 16).AsSingle();
 
+    /// <summary>Sixteen bf16 values as float32 (exact), as <see cref="Load8"/>.</summary>
+    public static unsafe Vector512<float> Load16(ushort* p) =>
+        Vector512.ShiftLeft(Vector512.WidenLower(Vector256.Load(p).ToVector512Unsafe()), 16).AsSingle();
+
     /// <summary>The value a bf16 tensor would hold: what torch's bf16 elementwise ops store after computing in float32.</summary>
     public static float Round(float value) => ToSingle(FromSingle(value));
+
+    /// <summary><see cref="Round(float)"/> on every lane, for finite values and infinities (NaN is not kept quiet).</summary>
+    public static Vector512<float> Round(Vector512<float> v)
+    {
+        var bits = v.AsUInt32();
+        var rounded = bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One);
+        return (rounded & Vector512.Create(0xFFFF0000u)).AsSingle();
+    }
+
+    /// <inheritdoc cref="Round(Vector512{float})"/>
+    public static Vector256<float> Round(Vector256<float> v)
+    {
+        var bits = v.AsUInt32();
+        var rounded = bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One);
+        return (rounded & Vector256.Create(0xFFFF0000u)).AsSingle();
+    }
 
     /// <summary>Round to nearest, ties to even; NaN stays a quiet NaN.</summary>
     public static ushort FromSingle(float value)

@@ -124,7 +124,7 @@ internal static unsafe class Bf16DecodeAttention
             var m = Vector512.Create(float.NegativeInfinity);
             for (var s = 0; s < stride; s += 16)
             {
-                var scaled = Round(Round(Vector512.Load(scores + s)) * factor);
+                var scaled = Bf16.Round(Bf16.Round(Vector512.Load(scores + s)) * factor);
                 scaled.Store(scores + s);
                 m = Vector512.Max(m, scaled);
             }
@@ -140,7 +140,7 @@ internal static unsafe class Bf16DecodeAttention
             var inverse = Vector512.Create(1 / sum);
             for (var s = 0; s < stride; s += 16)
             {
-                Round(Vector512.Load(scores + s) * inverse).Store(scores + s);
+                Bf16.Round(Vector512.Load(scores + s) * inverse).Store(scores + s);
             }
         }
         else
@@ -149,7 +149,7 @@ internal static unsafe class Bf16DecodeAttention
             var m = Vector256.Create(float.NegativeInfinity);
             for (var s = 0; s < stride; s += 8)
             {
-                var scaled = Round(Round(Vector256.Load(scores + s)) * factor);
+                var scaled = Bf16.Round(Bf16.Round(Vector256.Load(scores + s)) * factor);
                 scaled.Store(scores + s);
                 m = Vector256.Max(m, scaled);
             }
@@ -165,24 +165,9 @@ internal static unsafe class Bf16DecodeAttention
             var inverse = Vector256.Create(1 / sum);
             for (var s = 0; s < stride; s += 8)
             {
-                Round(Vector256.Load(scores + s) * inverse).Store(scores + s);
+                Bf16.Round(Vector256.Load(scores + s) * inverse).Store(scores + s);
             }
         }
-    }
-
-    /// <summary>Round to the nearest bf16, ties to even, as <see cref="Bf16.Round"/> for every finite value and infinity.</summary>
-    private static Vector512<float> Round(Vector512<float> v)
-    {
-        var bits = v.AsUInt32();
-        var rounded = bits + Vector512.Create(0x7FFFu) + ((bits >> 16) & Vector512<uint>.One);
-        return (rounded & Vector512.Create(0xFFFF0000u)).AsSingle();
-    }
-
-    private static Vector256<float> Round(Vector256<float> v)
-    {
-        var bits = v.AsUInt32();
-        var rounded = bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One);
-        return (rounded & Vector256.Create(0xFFFF0000u)).AsSingle();
     }
 
     private static float HorizontalMax(Vector256<float> v)
@@ -206,7 +191,7 @@ internal static unsafe class Bf16DecodeAttention
         {
             for (; i + 16 <= d; i += 16)
             {
-                Vector512.ShiftLeft(Vector512.WidenLower(Vector256.Load(source + i).ToVector512Unsafe()), 16).AsSingle().Store(into + i);
+                Bf16.Load16(source + i).Store(into + i);
             }
         }
         for (; i + 8 <= d; i += 8)
