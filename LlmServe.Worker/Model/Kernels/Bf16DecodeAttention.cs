@@ -49,7 +49,7 @@ internal static unsafe class Bf16DecodeAttention
     }
 
     /// <summary>The G query heads of <paramref name="kvHead"/> for one sequence.</summary>
-    private static void Group(in Args a, int sequence, int kvHead)
+    public static void Group(in Args a, int sequence, int kvHead)
     {
         int d = a.HeadDim, smax = a.MaxContext, g = a.Heads / a.KvHeads;
         var stride = (smax + Lanes - 1) / Lanes * Lanes;                  // a score row padded to whole vectors

@@ -27,14 +27,11 @@ internal static unsafe class Bf16Gemv
     /// <param name="targets">Weights (Rows_t, K) sharing the input; each output is (M, Rows_t).</param>
     public static void Run(ushort* x, int m, int k, ReadOnlySpan<GemvTarget> targets)
     {
-        var stride = k + 1;
+        var stride = InputStride(k);
         var input = InputBuffer(m * stride);
         fixed (float* xs = input)
         {
-            for (var r = 0; r < m; r++)
-            {
-                SplitEvenOdd(x + (long)r * k, k, xs + (long)r * stride);
-            }
+            PrepareInput(x, m, k, xs);
             var total = 0;
             foreach (var t in targets)
             {
@@ -54,8 +51,21 @@ internal static unsafe class Bf16Gemv
         }
     }
 
-    /// <summary>Output rows [start, end) counted across the targets in order.</summary>
-    private static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)
+    /// <summary>Floats per row of a prepared input (see <see cref="PrepareInput"/>).</summary>
+    public static int InputStride(int k) => k + 1;
+
+    /// <summary>x (M, K) bf16 as the float32 rows <see cref="RunRows"/> reads, <see cref="InputStride"/> apart.</summary>
+    public static void PrepareInput(ushort* x, int m, int k, float* into)
+    {
+        var stride = InputStride(k);
+        for (var r = 0; r < m; r++)
+        {
+            SplitEvenOdd(x + (long)r * k, k, into + (long)r * stride);
+        }
+    }
+
+    /// <summary>Output rows [start, end) counted across the targets in order, from an input made by <see cref="PrepareInput"/>.</summary>
+    public static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)
     {
         var offset = 0;
         foreach (var t in targets)
@@ -104,7 +114,7 @@ internal static unsafe class Bf16Gemv
     /// element a float32 and masking the low half makes the odd one, so widening costs two ALU ops and no shuffles.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* xs, ushort* w, int k)
+    public static float Dot(float* xs, ushort* w, int k)
     {
         var pairs = k / 2;
         var even = xs;

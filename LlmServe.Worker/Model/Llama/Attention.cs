@@ -21,6 +21,12 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
     private readonly int _headDim = headDim;
     private readonly Scalar _scale = (1.0 / Math.Sqrt(headDim)).ToScalar(); // held: see HeldScalars
 
+    public AttentionWeights Weights => w;
+
+    public int Heads => _heads;
+
+    public int KvHeads => _kvHeads;
+
     /// <summary>
     /// x: (N, d) hidden states of the step's new tokens. Writes their K/V into the cache slots of
     /// <paramref name="batch"/> and attends each token over its sequence's context (itself included).

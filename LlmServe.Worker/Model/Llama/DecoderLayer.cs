@@ -10,6 +10,16 @@ namespace LlmServe.Worker.Model.Llama;
 internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention, RmsNorm ffnNorm, FeedForward[] ffn, ShardGroup shards)
     : IDisposable
 {
+    public RmsNorm AttentionNorm => attentionNorm;
+
+    public RmsNorm FfnNorm => ffnNorm;
+
+    /// <summary>The attention of each tensor-parallel shard.</summary>
+    public IReadOnlyList<Attention> AttentionShards => attention;
+
+    /// <summary>The feed-forward of each tensor-parallel shard.</summary>
+    public IReadOnlyList<FeedForward> FeedForwardShards => ffn;
+
     /// <param name="x">(N, d) hidden states on the primary device.</param>
     /// <param name="batches">The step's index tensors on each shard's device.</param>
     /// <param name="ropes">RoPE tables on each shard's device.</param>

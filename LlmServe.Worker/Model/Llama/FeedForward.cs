@@ -7,6 +7,12 @@ namespace LlmServe.Worker.Model.Llama;
 /// <summary>SwiGLU feed-forward: down(silu(gate x) * up x).</summary>
 internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down) : IDisposable
 {
+    public Tensor Gate => gate;                                      // (ffn, d)
+
+    public Tensor Up => up;                                          // (ffn, d)
+
+    public Tensor Down => down;                                      // (d, ffn)
+
     public Tensor Forward(Tensor x)                                  // (T, d)
     {
         var gateUp = DecodeLinear.Forward(x, (gate, null), (up, null)); // one pass over gate and up

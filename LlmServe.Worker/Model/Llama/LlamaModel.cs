@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using LlmServe.Worker.Model.Kernels;
 using LlmServe.Worker.Model.Llama.TensorParallel;
 using TorchSharp;
@@ -17,6 +18,7 @@ internal sealed class LlamaModel : IDisposable
     private readonly RmsNorm _norm;
     private readonly Tensor _lmHead;           // (V, d), may share storage with the embedding
     private readonly RotaryEmbedding[] _ropes; // per shard
+    private readonly FusedDecode? _fusedDecode;
 
     /// <param name="tensorParallelSize">
     /// Shards the blocks are split over (vLLM's --tensor-parallel-size); see <see cref="ShardLayout"/> for what must divide.
@@ -53,10 +55,18 @@ internal sealed class LlamaModel : IDisposable
         var primaryRope = new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, primary);
         _ropes = [.. Enumerable.Range(0, Shards.Size).Select(s => s == 0 || Shards.SharesOneDevice ? primaryRope
             : new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, Shards.Device(s)))];
+        if (Shards.Size == 1 && Vector256.IsHardwareAccelerated
+            && FusedDecodeWeights.TryCapture(config, _embedding, _layers, _norm, _lmHead, primaryRope) is { } fused)
+        {
+            _fusedDecode = new FusedDecode(config, fused, KernelTeam.Shared);
+        }
     }
 
     public LlamaConfig Config { get; }
     public ScalarType DType { get; }
+
+    /// <summary>The fused path of small decode steps; null when the model is not one it can run (see FusedDecodeWeights).</summary>
+    internal FusedDecode? FusedDecode => _fusedDecode;
 
     /// <summary>The tensor-parallel shards and their devices (one shard when the model is not sharded).</summary>
     public ShardGroup Shards { get; }
@@ -71,7 +81,16 @@ internal sealed class LlamaModel : IDisposable
     /// Runs the step's new tokens (N, int64) of every sequence in <paramref name="batch"/> through the model,
     /// writing their K/V into <paramref name="cache"/>, and returns float32 logits of the sampled rows (M, V).
     /// </summary>
-    public Tensor Forward(Tensor tokens, AttentionBatch batch, KvCache cache)
+    /// <remarks>
+    /// Steps of a few single-token decodes on a bf16 CPU model take <see cref="FusedDecode"/>; everything else, and
+    /// anything it declines, takes <see cref="ForwardLayers"/>. Both give the same bits (see FusedDecode for the
+    /// exceptions).
+    /// </remarks>
+    public Tensor Forward(Tensor tokens, AttentionBatch batch, KvCache cache) =>
+        _fusedDecode?.TryForward(tokens, batch, cache) ?? ForwardLayers(tokens, batch, cache);
+
+    /// <summary>The general path of <see cref="Forward(Tensor, AttentionBatch, KvCache)"/>: layer by layer through torch and the kernels.</summary>
+    internal Tensor ForwardLayers(Tensor tokens, AttentionBatch batch, KvCache cache)
     {
         var batches = Shards.Place(batch);
         try
@@ -118,6 +137,7 @@ internal sealed class LlamaModel : IDisposable
 
     public void Dispose()
     {
+        _fusedDecode?.Dispose();
         _embedding.Dispose();
         foreach (var layer in _layers)
         {

@@ -9,6 +9,10 @@ internal sealed class RmsNorm(Tensor weight, double eps) : IDisposable
 {
     private readonly Scalar _eps = eps.ToScalar(); // held: see HeldScalars
 
+    public Tensor Weight => weight;                   // (d)
+
+    public double Epsilon => eps;
+
     public Tensor Forward(Tensor x)                                   // (T, d)
     {
         if (Bf16RmsNormKernel(x) is { } y)

@@ -29,6 +29,13 @@ internal sealed class RotaryEmbedding : IDisposable
         _sin = angles.sin().to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
     }
 
+    public Tensor Cos => _cos;
+
+    public Tensor Sin => _sin;
+
+    /// <summary>Pairs (2i, 2i+1) (GGUF) rather than (i, i + D/2) (Hugging Face).</summary>
+    public bool Interleaved => _interleaved;
+
     /// <summary>Rotates <paramref name="x"/> of shape (T, H, D) whose rows sit at <paramref name="positions"/> (T).</summary>
     public Tensor Apply(Tensor x, Tensor positions)
     {

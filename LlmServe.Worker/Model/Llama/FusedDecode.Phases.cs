@@ -1,0 +1,151 @@
+using System.Runtime.Intrinsics;
+using LlmServe.Worker.Model.Kernels;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>The phases of a fused decode step. Members take work items of a phase from its cursor until none is left.</summary>
+internal sealed unsafe partial class FusedDecode
+{
+    /// <summary>Gate/up rows per SiLU group: one 256-bit vector, so a row's SiLU is computed the same way in any chunk.</summary>
+    private const int SiluGroup = 8;
+
+    /// <summary>Member 0: the token embeddings, (M, d).</summary>
+    private void Embed(in Step s)
+    {
+        for (var r = 0; r < s.Rows; r++)
+        {
+            var row = (ushort*)_w.Embedding + s.Tokens[r] * _d;
+            Buffer.MemoryCopy(row, _x + (long)r * _d, _d * sizeof(ushort), _d * sizeof(ushort));
+        }
+    }
+
+    /// <summary>output_t (M, Rows_t) = x (M, K) · W_t^T + b_t for every target, work split by weight chunks.</summary>
+    private static void Linear(int m, ushort* x, int k, float* input, int* cursor, ReadOnlySpan<GemvTarget> targets)
+    {
+        Bf16Gemv.PrepareInput(x, m, k, input);
+        var total = 0;
+        foreach (var t in targets)
+        {
+            total += t.Rows;
+        }
+        var chunkRows = Math.Max(1, ChunkBytes / (2 * k));
+        var chunks = (total + chunkRows - 1) / chunkRows;
+        for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
+        {
+            Bf16Gemv.RunRows(input, m, k, Bf16Gemv.InputStride(k), targets, c * chunkRows, Math.Min(total, (c + 1) * chunkRows));
+        }
+    }
+
+    /// <summary>
+    /// One work item per (sequence, kv head): q/k norms and RoPE of that kv head's query heads and key, its K/V written
+    /// to the sequence's new cache slot, then its attention. Items touch disjoint heads and slots, so none waits on another.
+    /// </summary>
+    private void Attend(in Step s, in FusedLayer w, int layer, int* cursor)
+    {
+        var g = _heads / _kvHeads;
+        var args = s.Attention with { Keys = s.Keys[layer], Values = s.Values[layer] };
+        var items = s.Rows * _kvHeads;
+        for (int i; (i = Interlocked.Increment(ref *cursor) - 1) < items;)
+        {
+            int row = i / _kvHeads, kvHead = i % _kvHeads;
+            var q = _q + ((long)row * _heads + kvHead * g) * _headDim;             // (G, D)
+            var k = _k + ((long)row * _kvHeads + kvHead) * _headDim;               // (D)
+            var v = _v + ((long)row * _kvHeads + kvHead) * _headDim;               // (D)
+            if (w.QNorm != 0)
+            {
+                Bf16RmsNorm.Run(q, (ushort*)w.QNorm, q, g, _headDim, _eps);
+                Bf16RmsNorm.Run(k, (ushort*)w.KNorm, k, 1, _headDim, _eps);
+            }
+            var position = s.Positions + row;
+            Bf16Rope.Run(q, q, position, (ushort*)_w.Cos, (ushort*)_w.Sin, _w.MaxPositions, 1, g, _headDim, _w.Interleaved);
+            Bf16Rope.Run(k, k, position, (ushort*)_w.Cos, (ushort*)_w.Sin, _w.MaxPositions, 1, 1, _headDim, _w.Interleaved);
+            var slot = (s.Slots[row] * _kvHeads + kvHead) * _headDim;
+            var bytes = _headDim * sizeof(ushort);
+            Buffer.MemoryCopy(k, (ushort*)args.Keys + slot, bytes, bytes);
+            Buffer.MemoryCopy(v, (ushort*)args.Values + slot, bytes, bytes);
+            Bf16DecodeAttention.Group(args, row, kvHead);
+        }
+    }
+
+    /// <summary>
+    /// act (M, F) = silu(gate x) * (up x), rounded where torch's bf16 path rounds: each product, silu's result, their
+    /// product. A gate row and its up row are one work item, so the activation never waits for a separate phase.
+    /// </summary>
+    private void GateUp(int m, in FusedLayer w, float* input, int* cursor)
+    {
+        Bf16Gemv.PrepareInput(_xn, m, _d, input);
+        var stride = Bf16Gemv.InputStride(_d);
+        var chunkRows = Math.Max(SiluGroup, ChunkBytes / (4 * _d) / SiluGroup * SiluGroup);
+        var chunks = (_ffn + chunkRows - 1) / chunkRows;
+        var gate = stackalloc float[SiluGroup];
+        var up = stackalloc float[SiluGroup];
+        for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
+        {
+            int end = Math.Min(_ffn, (c + 1) * chunkRows);
+            for (var start = c * chunkRows; start < end; start += SiluGroup)
+            {
+                var count = Math.Min(SiluGroup, end - start);
+                for (var r = 0; r < m; r++)
+                {
+                    var xs = input + (long)r * stride;
+                    for (var j = 0; j < count; j++)
+                    {
+                        gate[j] = Bf16.Round(Bf16Gemv.Dot(xs, (ushort*)w.Gate + (long)(start + j) * _d, _d));
+                        up[j] = Bf16.Round(Bf16Gemv.Dot(xs, (ushort*)w.Up + (long)(start + j) * _d, _d));
+                    }
+                    Silu(gate, count);
+                    var act = _act + (long)r * _ffn + start;
+                    for (var j = 0; j < count; j++)
+                    {
+                        act[j] = Bf16.FromSingle(gate[j] * up[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>In place, bf16-rounded x / (1 + e^-x) as torch computes it for bf16; a full group takes the vector path.</summary>
+    private static void Silu(float* x, int count)
+    {
+        if (count == SiluGroup)
+        {
+            var v = Vector256.Load(x);
+            Bf16.Round(v / (Vector256<float>.One + Vector256.Exp(-v))).Store(x);
+            return;
+        }
+        for (var j = 0; j < count; j++)
+        {
+            x[j] = Bf16.Round(x[j] / (1 + MathF.Exp(-x[j])));
+        }
+    }
+
+    /// <summary>Logits (samples, V) float32 of the normed sampled rows in _xn, each rounded to bf16 as the bf16 LM head is.</summary>
+    private void LmHead(in Step s, float* input, int* cursor)
+    {
+        Bf16Gemv.PrepareInput(_xn, s.Samples, _d, input);
+        var stride = Bf16Gemv.InputStride(_d);
+        var chunkRows = Math.Max(1, ChunkBytes / (2 * _d));
+        var chunks = (_vocab + chunkRows - 1) / chunkRows;
+        for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
+        {
+            var end = Math.Min(_vocab, (c + 1) * chunkRows);
+            for (var row = c * chunkRows; row < end; row++)
+            {
+                var weight = (ushort*)_w.LmHead + (long)row * _d;
+                for (var i = 0; i < s.Samples; i++)
+                {
+                    s.Logits[(long)i * _vocab + row] = Bf16.Round(Bf16Gemv.Dot(input + (long)i * stride, weight, _d));
+                }
+            }
+        }
+    }
+
+    /// <summary>x += y over bf16 values, rounded once as torch's bf16 add.</summary>
+    private static void AddInto(ushort* x, ushort* y, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            x[i] = Bf16.FromSingle(Bf16.ToSingle(x[i]) + Bf16.ToSingle(y[i]));
+        }
+    }
+}

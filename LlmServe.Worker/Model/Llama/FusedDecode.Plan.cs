@@ -1,0 +1,130 @@
+using LlmServe.Worker.Model.Kernels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>Checks that a step suits the fused path and reads its index tensors, before any member starts.</summary>
+internal sealed unsafe partial class FusedDecode
+{
+    /// <summary>The step's host-side indices (addresses into the batch's tensors) and where its results go.</summary>
+    private struct Step
+    {
+        public int Rows;                              // M decodes, token row i is decode i
+        public int Samples;                           // rows whose logits are wanted
+        public long* Tokens;                          // (M)
+        public long* Positions;                       // (M)
+        public long* Slots;                           // (M) cache slot of each new token
+        public long* SampleRows;                      // (Samples)
+        public Bf16DecodeAttention.Args Attention;    // every field but the layer's cache
+        public nint[] Keys;                           // per layer, (slots, Hkv, D) bf16
+        public nint[] Values;
+        public float* Logits;                         // (Samples, V)
+    }
+
+    /// <summary>
+    /// The step when it is decodes only (token row i being decode i), at most <see cref="DecodeLinear.MaxRows"/>
+    /// of them, with int64 CPU indices in range and a bf16 CPU cache; null otherwise. Every index a member will follow
+    /// is checked here, so a bad one falls back to the general path (which reports it) instead of failing mid-job.
+    /// </summary>
+    private CacheAddressBook? _cache;
+
+    private Step? Plan(Tensor tokens, AttentionBatch batch, KvCache cache)
+    {
+        if (batch.Prefills.Count != 0 || batch.Decodes is not { } decodes || tokens.dim() != 1)
+        {
+            return null;
+        }
+        var m = tokens.shape[0];
+        if (m < 1 || m > DecodeLinear.MaxRows
+            || !Is(ScalarType.Int64, tokens, batch.Positions, batch.SlotMapping, batch.SampleIndices, decodes.TokenRows, decodes.ContextSlots)
+            || !Is(ScalarType.Bool, decodes.PaddingMask) || decodes.ContextSlots.dim() != 2
+            || batch.Positions.numel() != m || batch.SlotMapping.numel() != m || decodes.TokenRows.numel() != m
+            || decodes.ContextSlots.shape[0] != m || decodes.PaddingMask.numel() != decodes.ContextSlots.numel()
+            || batch.SampleIndices.numel() > m || CacheAddresses(cache) is not ({ } keys, { } values))
+        {
+            return null;
+        }
+        var step = new Step
+        {
+            Rows = (int)m,
+            Samples = (int)batch.SampleIndices.numel(),
+            Tokens = (long*)TensorMemory.Address(tokens),
+            Positions = (long*)TensorMemory.Address(batch.Positions),
+            Slots = (long*)TensorMemory.Address(batch.SlotMapping),
+            SampleRows = (long*)TensorMemory.Address(batch.SampleIndices),
+        };
+        var smax = (int)decodes.ContextSlots.shape[1];
+        var rows = (long*)TensorMemory.Address(decodes.TokenRows);
+        var context = (long*)TensorMemory.Address(decodes.ContextSlots);
+        for (var i = 0; i < m; i++)
+        {
+            if (rows[i] != i || !InRange(step.Tokens[i], _vocab) || !InRange(step.Positions[i], _w.MaxPositions)
+                || !InRange(step.Slots[i], cache.Capacity))
+            {
+                return null;
+            }
+        }
+        for (var i = 0; i < step.Samples; i++)
+        {
+            if (!InRange(step.SampleRows[i], m))
+            {
+                return null;
+            }
+        }
+        for (var i = 0L; i < m * smax; i++)
+        {
+            if (!InRange(context[i], cache.Capacity))
+            {
+                return null;
+            }
+        }
+        step.Attention = new Bf16DecodeAttention.Args((nint)_q, 0, 0, (nint)rows, (nint)context,
+            TensorMemory.Address(decodes.PaddingMask), (nint)_attn, (int)m, smax, _heads, _kvHeads, _headDim,
+            (float)(1.0 / Math.Sqrt(_headDim)));
+        (step.Keys, step.Values) = (keys, values);
+        return step;
+    }
+
+    /// <summary>Each layer's key and value addresses when the cache is bf16 on the CPU in this model's shape; null otherwise.</summary>
+    private (nint[] Keys, nint[] Values)? CacheAddresses(KvCache cache)
+    {
+        // An engine keeps one cache for its life: check and read it once, not on every step.
+        if (_cache is { } known && ReferenceEquals(known.Cache, cache))
+        {
+            return (known.Keys, known.Values);
+        }
+        var keys = new nint[_layers];
+        var values = new nint[_layers];
+        for (var l = 0; l < _layers; l++)
+        {
+            foreach (var t in (ReadOnlySpan<Tensor>)[cache.Keys(l), cache.Values(l)])
+            {
+                if (!Is(ScalarType.BFloat16, t) || t.numel() != (long)cache.Capacity * _kvHeads * _headDim)
+                {
+                    return null;
+                }
+            }
+            keys[l] = TensorMemory.Address(cache.Keys(l));
+            values[l] = TensorMemory.Address(cache.Values(l));
+        }
+        _cache = new CacheAddressBook(cache, keys, values);
+        return (keys, values);
+    }
+
+    private sealed record CacheAddressBook(KvCache Cache, nint[] Keys, nint[] Values);
+
+    private static bool InRange(long value, long bound) => (ulong)value < (ulong)bound;
+
+    private static bool Is(ScalarType dtype, params ReadOnlySpan<Tensor> tensors)
+    {
+        foreach (var t in tensors)
+        {
+            if (t.dtype != dtype || t.device_type != DeviceType.CPU || !t.is_contiguous())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

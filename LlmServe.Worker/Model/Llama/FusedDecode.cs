@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LlmServe.Worker.Model.Kernels;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>
+/// A step whose sequences all decode one token, a few at a time (at most <see cref="DecodeLinear.MaxRows"/>), run as
+/// one job of a <see cref="KernelTeam"/>: the same kernels and rounding as the general path (bf16 GEMV, RMS norm, RoPE,
+/// decode attention), with the layer's glue (embedding, residual adds, SiLU, cache writes) in the job's own loops
+/// and the team's barriers between phases. Such a step is bound by streaming the weights once; the general path adds
+/// ~25 torch calls and four thread-pool dispatches per layer, about a tenth of the step on a two-core machine.
+/// </summary>
+/// <remarks>
+/// Each token row's arithmetic is the same whatever else is in the batch and whichever member runs it, so a sequence
+/// gets the same bits at any batch size this path takes, and the general path's bits: the two could part only where
+/// SiLU's vector exp or the kernel's q/k norm (Qwen3; torch's on the general path) lands on the other side of a bf16
+/// rounding boundary, which the tests have not seen happen.
+/// </remarks>
+internal sealed unsafe partial class FusedDecode : IDisposable
+{
+    /// <summary>Weight bytes per work item of a linear, as for <see cref="Bf16Gemv"/>.</summary>
+    private const int ChunkBytes = 128 * 1024;
+
+    /// <summary>Ints between two phases' work cursors, so members taking work in one phase don't share a cache line.</summary>
+    private const int CursorSpacing = 16;
+
+    private readonly object _gate = new();
+    private readonly FusedDecodeWeights _w;
+    private readonly KernelTeam _team;
+    private readonly int _d, _heads, _kvHeads, _headDim, _ffn, _vocab, _layers;
+    private readonly float _eps;
+    private readonly int[] _cursors;
+    private readonly nint _activations;
+    private readonly nint _inputs;
+    private readonly int _inputFloats;
+    private readonly ushort* _x, _xn, _q, _k, _v, _attn, _o, _act;  // bf16 (M, width) each, M <= MaxRows
+
+    public FusedDecode(LlamaConfig config, FusedDecodeWeights weights, KernelTeam team)
+    {
+        _w = weights;
+        _team = team;
+        (_d, _heads, _kvHeads, _headDim, _ffn, _vocab, _layers) = (config.HiddenSize, config.NumHeads, config.NumKvHeads,
+            config.HeadDim, config.IntermediateSize, config.VocabSize, config.NumLayers);
+        _eps = (float)config.RmsNormEps;
+        _cursors = GC.AllocateArray<int>((PhasesPerLayer * _layers + 1) * CursorSpacing, pinned: true);
+        long m = DecodeLinear.MaxRows, q = (long)_heads * _headDim, kv = (long)_kvHeads * _headDim;
+        long[] widths = [_d, _d, q, kv, kv, q, _d, _ffn];
+        var elements = widths.Sum() * m;
+        _activations = (nint)NativeMemory.AlignedAlloc((nuint)(elements * sizeof(ushort)), 64);
+        var next = (ushort*)_activations;
+        ushort* Carve(long width)
+        {
+            var p = next;
+            next += width * m;
+            return p;
+        }
+        _x = Carve(_d);
+        _xn = Carve(_d);
+        _q = Carve(q);
+        _k = Carve(kv);
+        _v = Carve(kv);
+        _attn = Carve(q);
+        _o = Carve(_d);
+        _act = Carve(_ffn);
+        // Each member widens a linear's input for itself, which saves a barrier per linear.
+        _inputFloats = (int)m * Bf16Gemv.InputStride((int)Math.Max(Math.Max(_d, q), _ffn));
+        _inputs = (nint)NativeMemory.AlignedAlloc((nuint)((long)_inputFloats * team.Size * sizeof(float)), 64);
+    }
+
+    /// <summary>Phases with a work cursor per layer: q/k/v, attention, o, gate/up, down.</summary>
+    private const int PhasesPerLayer = 5;
+
+    /// <summary>
+    /// Logits (M, V) float32 of the sampled rows when the step is one this path takes (decodes only, at most
+    /// <see cref="DecodeLinear.MaxRows"/> of them, bf16 CPU cache, indices in range); null otherwise, nothing done.
+    /// </summary>
+    public Tensor? TryForward(Tensor tokens, AttentionBatch batch, KvCache cache)
+    {
+        if (Plan(tokens, batch, cache) is not { } step)
+        {
+            return null;
+        }
+        var logits = torch.empty([step.Samples, _vocab], ScalarType.Float32);          // (M, V)
+        step = step with { Logits = (float*)TensorMemory.Address(logits) };
+        lock (_gate)
+        {
+            Array.Clear(_cursors);
+            _team.Run(member => RunMember(step, member));
+        }
+        GC.KeepAlive(tokens);
+        GC.KeepAlive(batch);
+        GC.KeepAlive(cache);
+        return logits;
+    }
+
+    private void RunMember(in Step s, KernelTeam.Member member)
+    {
+        var input = (float*)_inputs + (long)member.Index * _inputFloats;
+        var phase = 0;
+        if (member.Index == 0)
+        {
+            Embed(s);
+        }
+        for (var l = 0; l < _layers; l++)
+        {
+            ref readonly var w = ref _w.Layers[l];
+            if (member.Index == 0)
+            {
+                Bf16RmsNorm.Run(_x, (ushort*)w.AttentionNorm, _xn, s.Rows, _d, _eps);
+            }
+            member.Barrier();
+            Linear(s.Rows, _xn, _d, input, Cursor(phase++),
+                [new GemvTarget(w.Wq, w.Bq, (nint)_q, _heads * _headDim), new GemvTarget(w.Wk, w.Bk, (nint)_k, _kvHeads * _headDim),
+                 new GemvTarget(w.Wv, w.Bv, (nint)_v, _kvHeads * _headDim)]);
+            member.Barrier();
+            Attend(s, w, l, Cursor(phase++));
+            member.Barrier();
+            Linear(s.Rows, _attn, _heads * _headDim, input, Cursor(phase++), [new GemvTarget(w.Wo, 0, (nint)_o, _d)]);
+            member.Barrier();
+            if (member.Index == 0)
+            {
+                AddInto(_x, _o, s.Rows * _d);
+                Bf16RmsNorm.Run(_x, (ushort*)w.FfnNorm, _xn, s.Rows, _d, _eps);
+            }
+            member.Barrier();
+            GateUp(s.Rows, w, input, Cursor(phase++));
+            member.Barrier();
+            Linear(s.Rows, _act, _ffn, input, Cursor(phase++), [new GemvTarget(w.Down, 0, (nint)_o, _d)]);
+            member.Barrier();
+            if (member.Index == 0)
+            {
+                AddInto(_x, _o, s.Rows * _d);
+            }
+        }
+        if (member.Index == 0)
+        {
+            for (var i = 0; i < s.Samples; i++)
+            {
+                Bf16RmsNorm.Run(_x + s.SampleRows[i] * _d, (ushort*)_w.FinalNorm, _xn + (long)i * _d, 1, _d, _eps);
+            }
+        }
+        member.Barrier();
+        LmHead(s, input, Cursor(phase));
+    }
+
+    /// <summary>The work cursor of one phase: pinned, so members may share it through its address.</summary>
+    private int* Cursor(int phase) => (int*)Unsafe.AsPointer(ref _cursors[phase * CursorSpacing]);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            NativeMemory.AlignedFree((void*)_activations);
+            NativeMemory.AlignedFree((void*)_inputs);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using LlmServe.Worker.Engine.Sampling;
+using LlmServe.Worker.Model;
+using LlmServe.Worker.Model.Llama;
+using LlmServe.Worker.Tests.Oracle;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Tests.Model.Llama;
+
+/// <summary>
+/// The fused decode path against the general layer-by-layer path on bf16 random checkpoints: the same logits for
+/// batches of one to four decodes over paged, ragged contexts, and no fused step where the path does not apply.
+/// </summary>
+public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixture<RandomCheckpointFixture>
+{
+    private const int BlockSize = 4;
+    private const int Blocks = 48;
+    private static readonly int[] PromptLengths = [3, 17, 9, 30];
+
+    /// <summary>Decode steps as the indices of the sequences in each: every size up to four, ragged, not in order.</summary>
+    private static readonly int[][] Steps = [[0], [0, 1], [2, 0, 1], [0, 1, 2, 3], [3], [1, 3], [3, 2, 1, 0], [2]];
+
+    /// <summary>qwen2 adds q/k/v biases, qwen3 per-head q/k norms (the kernel's, where the general path runs torch's).</summary>
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("mistral")]
+    [InlineData("qwen2")]
+    [InlineData("qwen3")]
+    public void FusedStep_EqualsTheGeneralPath_BitForBit(string name) => AssertFusedMatchesGeneral(files.Gguf(name));
+
+    [Fact]
+    public void FusedStep_HuggingFaceLayout_EqualsTheGeneralPath_BitForBit() => AssertFusedMatchesGeneral(files.HuggingFace("llama3"));
+
+    [Fact]
+    public void TryForward_StepsItDoesNotTake_ReturnNullAndTouchNothing()
+    {
+        using var model = ModelLoader.Load(files.Gguf("llama"), ScalarType.BFloat16);
+        using var inference = torch.inference_mode();
+        var fused = model.Network.FusedDecode;
+        Assert.NotNull(fused);
+        using var cache = model.Network.CreateCache(BlockSize * Blocks);
+        using var before = cache.Keys(0).clone();
+        var vocab = model.Network.Config.VocabSize;
+
+        // A prefill (several new tokens), five decodes (above DecodeLinear.MaxRows), a token id outside the vocabulary.
+        Assert.Null(Try(fused, cache, [1, 2, 3], [new SequenceSlice([0, 1, 2], 3, Sample: true)]));
+        Assert.Null(Try(fused, cache, [1, 2, 3, 4, 5], [.. Enumerable.Range(0, 5).Select(i => new SequenceSlice([i * 8, i * 8 + 1], 1, Sample: true))]));
+        Assert.Null(Try(fused, cache, [vocab], [new SequenceSlice([0, 1], 1, Sample: true)]));
+        Assert.True(cache.Keys(0).eq(before).all().item<bool>());
+    }
+
+    [Fact]
+    public void Forward_TokenOutsideTheVocabulary_FailsTheStepInsteadOfReadingPastTheEmbedding()
+    {
+        using var model = ModelLoader.Load(files.Gguf("llama"), ScalarType.BFloat16);
+        using var inference = torch.inference_mode();
+        using var cache = model.Network.CreateCache(BlockSize * Blocks);
+        using var batch = AttentionBatchBuilder.Build([new SequenceSlice([0, 1], 1, Sample: true)]);
+
+        Assert.ThrowsAny<Exception>(() => model.Network.Forward(torch.tensor(new long[] { model.Network.Config.VocabSize }), batch, cache));
+    }
+
+    private static Tensor? Try(FusedDecode fused, KvCache cache, long[] tokens, SequenceSlice[] slices)
+    {
+        using var batch = AttentionBatchBuilder.Build(slices);
+        return fused.TryForward(torch.tensor(tokens), batch, cache);
+    }
+
+    private static void AssertFusedMatchesGeneral(string path)
+    {
+        using var model = ModelLoader.Load(path, ScalarType.BFloat16);
+        using var inference = torch.inference_mode();
+        var network = model.Network;
+        var fused = network.FusedDecode;
+        Assert.NotNull(fused);
+        using var generalCache = network.CreateCache(BlockSize * Blocks);
+        using var fusedCache = network.CreateCache(BlockSize * Blocks);
+        var random = new Random(7);
+        var vocab = network.Config.VocabSize;
+        var sequences = PromptLengths.Select(n => Enumerable.Range(0, n).Select(_ => (long)random.Next(1, vocab)).ToList()).ToArray();
+        // Each sequence owns every fourth block, last first, so contexts are scattered over the cache.
+        var slots = Enumerable.Range(0, sequences.Length).Select(s =>
+            Enumerable.Range(0, Blocks / sequences.Length).Reverse().SelectMany(b =>
+                Enumerable.Range(0, BlockSize).Select(o => (b * sequences.Length + s) * BlockSize + o)).ToArray()).ToArray();
+        foreach (var cache in new[] { generalCache, fusedCache })
+        {
+            for (var s = 0; s < sequences.Length; s++)
+            {
+                using var scope = NewDisposeScope();
+                using var batch = AttentionBatchBuilder.Build([new SequenceSlice(slots[s][..sequences[s].Count], sequences[s].Count, Sample: true)]);
+                network.ForwardLayers(torch.tensor(sequences[s].ToArray()), batch, cache);
+            }
+        }
+
+        foreach (var step in Steps)
+        {
+            using var scope = NewDisposeScope();
+            foreach (var s in step)
+            {
+                sequences[s].Add(random.Next(1, vocab));
+            }
+            var tokens = torch.tensor(step.Select(s => sequences[s][^1]).ToArray());
+            using var batch = AttentionBatchBuilder.Build([.. step.Select(s => new SequenceSlice(slots[s][..sequences[s].Count], 1, Sample: true))]);
+
+            var expected = network.ForwardLayers(tokens, batch, generalCache);           // (B, V)
+            var actual = fused.TryForward(tokens, batch, fusedCache);                      // (B, V)
+
+            Assert.NotNull(actual);
+            Assert.Equal(expected.shape, actual.shape);
+            var diff = (expected - actual).abs().max().item<float>();
+            Assert.True(diff == 0, $"step [{string.Join(", ", step)}]: max |diff| {diff:G3}");
+            for (var i = 0; i < step.Length; i++)
+            {
+                Assert.Equal(Sampler.ArgMax(expected[i].data<float>().ToArray()), Sampler.ArgMax(actual[i].data<float>().ToArray()));
+            }
+        }
+    }
+}
