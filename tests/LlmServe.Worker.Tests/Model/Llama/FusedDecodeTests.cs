@@ -60,6 +60,42 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
         Assert.ThrowsAny<Exception>(() => model.Network.Forward(torch.tensor(new long[] { model.Network.Config.VocabSize }), batch, cache));
     }
 
+    /// <summary>Two engines sharing one model (and the process's kernel team) each get their own step's results.</summary>
+    [Fact]
+    public async Task FusedSteps_FromTwoThreadsAtOnce_EqualTheSameStepsRunOneAfterTheOther()
+    {
+        using var model = ModelLoader.Load(files.Gguf("llama"), ScalarType.BFloat16);
+        int[][] prompts = [[5, 9, 2, 7], [11, 3, 8, 1, 6, 4, 10]];
+
+        var alone = prompts.Select(p => Decode(model.Network, p, steps: 40)).ToArray();
+        var together = await Task.WhenAll(prompts.Select(p => Task.Run(() => Decode(model.Network, p, steps: 40))));
+
+        Assert.Equal(alone[0], together[0]);
+        Assert.Equal(alone[1], together[1]);
+    }
+
+    /// <summary>Greedy tokens of one sequence decoded step by step through the fused path, on its own cache.</summary>
+    private static List<long> Decode(LlamaModel network, int[] prompt, int steps)
+    {
+        using var inference = torch.inference_mode();
+        using var cache = network.CreateCache(prompt.Length + steps);
+        var tokens = prompt.Select(t => (long)t).ToList();
+        using (var scope = NewDisposeScope())
+        {
+            using var prefill = AttentionBatchBuilder.Build([new SequenceSlice([.. Enumerable.Range(0, tokens.Count)], tokens.Count, Sample: true)]);
+            tokens.Add(network.Forward(torch.tensor(tokens.ToArray()), prefill, cache).argmax(-1).item<long>());
+        }
+        while (tokens.Count < prompt.Length + steps)
+        {
+            using var scope = NewDisposeScope();
+            using var batch = AttentionBatchBuilder.Build([new SequenceSlice([.. Enumerable.Range(0, tokens.Count)], 1, Sample: true)]);
+            var logits = network.FusedDecode!.TryForward(torch.tensor(new[] { tokens[^1] }), batch, cache);
+            Assert.NotNull(logits);
+            tokens.Add(logits.argmax(-1).item<long>());
+        }
+        return tokens;
+    }
+
     private static Tensor? Try(FusedDecode fused, KvCache cache, long[] tokens, SequenceSlice[] slices)
     {
         using var batch = AttentionBatchBuilder.Build(slices);
