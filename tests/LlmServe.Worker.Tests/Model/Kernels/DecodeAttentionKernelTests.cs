@@ -14,6 +14,8 @@ public sealed class DecodeAttentionKernelTests
     [InlineData(14, 2, 64, new[] { 1, 37, 250 })]                  // Qwen2.5-0.5B heads; tiny, odd and long contexts
     [InlineData(14, 2, 64, new[] { 300, 17, 290, 5, 260, 311, 40, 128, 1, 200, 99, 150, 310, 64, 7, 180,
         33, 250, 120, 12, 301, 77, 240, 2, 222, 160, 88, 19, 275, 140, 55, 230 })] // a full 32-sequence batch (parallel path)
+    [InlineData(8, 1, 128, new[] { 5, 130, 77 })]                  // eight 512-bit slices; two whole passes of four heads
+    [InlineData(4, 2, 48, new[] { 2, 33, 64 })]                    // an odd number of slices; a pass of two heads
     [InlineData(6, 3, 40, new[] { 3, 90, 21 })]                    // a head size that is not a whole number of vectors
     [InlineData(4, 4, 72, new[] { 15, 16, 17 })]                   // no grouping; vector tails on both widths
     public void Kernel_MatchesTorchOps_OverRaggedContexts(int heads, int kvHeads, int headDim, int[] lengths)
