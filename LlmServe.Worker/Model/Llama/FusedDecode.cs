@@ -28,6 +28,7 @@ internal sealed unsafe partial class FusedDecode : IDisposable
     private const int CursorSpacing = 16;
 
     private readonly object _gate = new();
+    private bool _disposed;
     private readonly FusedDecodeWeights _w;
     private readonly KernelTeam _team;
     private readonly int _d, _heads, _kvHeads, _headDim, _ffn, _vocab, _layers;
@@ -87,6 +88,7 @@ internal sealed unsafe partial class FusedDecode : IDisposable
         step = step with { Logits = (float*)TensorMemory.Address(logits) };
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             Array.Clear(_cursors);
             _team.Run(member => RunMember(step, member));
         }
@@ -153,6 +155,11 @@ internal sealed unsafe partial class FusedDecode : IDisposable
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
             NativeMemory.AlignedFree((void*)_activations);
             NativeMemory.AlignedFree((void*)_inputs);
         }
