@@ -35,18 +35,11 @@ internal static unsafe partial class Bf16DecodeAttention
         {
             // (G, D) queries, (D) one widened key, (G rounded up to a whole pass, stride) scores, (G, D) contexts
             float* queries = buffer, key = queries + g * d, scores = key + d, contexts = scores + passes * HeadsPerPass * stride;
-            for (var i = 0; i < g * d; i++)
-            {
-                queries[i] = Bf16.ToSingle(((ushort*)a.Q)[offset + i]);
-            }
+            WidenQueries(a, offset, g * d, queries);
             for (var s = 0; s < stride; s++)
             {
-                if (s >= smax || padding[s])
+                if (MaskedOut(s, smax, padding, scores, stride, g))
                 {
-                    for (var h = 0; h < g; h++)
-                    {
-                        scores[h * stride + s] = float.NegativeInfinity;
-                    }
                     continue;
                 }
                 var k = (ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d;

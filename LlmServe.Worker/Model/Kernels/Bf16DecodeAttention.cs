@@ -67,18 +67,11 @@ internal static unsafe partial class Bf16DecodeAttention
         fixed (float* buffer = scratch)
         {
             float* queries = buffer, contexts = buffer + g * d, kv = contexts + g * d, scores = kv + d; // (G, D) (G, D) (D) (G, stride)
-            for (var i = 0; i < g * d; i++)
-            {
-                queries[i] = Bf16.ToSingle(((ushort*)a.Q)[offset + i]);
-            }
+            WidenQueries(a, offset, g * d, queries);
             for (var s = 0; s < stride; s++)
             {
-                if (s >= smax || padding[s])
+                if (MaskedOut(s, smax, padding, scores, stride, g))
                 {
-                    for (var h = 0; h < g; h++)
-                    {
-                        scores[h * stride + s] = float.NegativeInfinity;
-                    }
                     continue;
                 }
                 Widen((ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d, kv, d);
@@ -114,6 +107,30 @@ internal static unsafe partial class Bf16DecodeAttention
                 output[i] = Bf16.FromSingle(contexts[i]);
             }
         }
+    }
+
+    /// <summary>The group's G query heads (G·D bf16 values from <paramref name="offset"/> in Q) as float32.</summary>
+    private static void WidenQueries(in Args a, long offset, int count, float* queries)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            queries[i] = Bf16.ToSingle(((ushort*)a.Q)[offset + i]);
+        }
+    }
+
+    /// <summary>Key <paramref name="s"/> past the context or padded: every head's score is -inf (weight 0), and true.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MaskedOut(int s, int smax, bool* padding, float* scores, int stride, int g)
+    {
+        if (s < smax && !padding[s])
+        {
+            return false;
+        }
+        for (var h = 0; h < g; h++)
+        {
+            scores[h * stride + s] = float.NegativeInfinity;
+        }
+        return true;
     }
 
     /// <summary>
