@@ -1,5 +1,12 @@
 using LlmServe.Worker;
 
+if (WorkerCommandLine.Unrecognized(args) is [_, ..] unknown)
+{
+    // argparse's wording and exit code, as vLLM's own command line answers.
+    Console.Error.WriteLine($"error: unrecognized arguments: {string.Join(' ', unknown)} (known: {string.Join(", ", WorkerCommandLine.SwitchMappings.Keys)})");
+    return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, WorkerCommandLine.SwitchMappings);
 builder.AddServiceDefaults();
@@ -8,6 +15,7 @@ builder.AddWorkerServices();
 var app = builder.Build();
 app.MapWorkerApi();
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

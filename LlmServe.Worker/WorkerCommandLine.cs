@@ -25,6 +25,28 @@ internal static class WorkerCommandLine
         ["--tensor-parallel-size"] = "Worker:TensorParallelSize",
     };
 
+    /// <summary>Host switches ASP.NET Core itself reads from the command line (test hosts pass some of them).</summary>
+    private static readonly HashSet<string> HostSwitches = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "--urls", "--environment", "--contentRoot", "--applicationName", "--webroot", "--http_ports", "--https_ports",
+    };
+
+    /// <summary>
+    /// The vLLM-style flags (lower-case words joined by dashes) in <paramref name="args"/> that nothing reads. vLLM rejects
+    /// unknown flags; taking them silently would let a mistyped setting (<c>--max-num-seq</c>) run the replica with the
+    /// default instead. Host switches and configuration keys (<c>--Worker:MaxNumSeqs</c>, <c>--Worker=</c>, which test
+    /// hosts pass) are not flags and pass through to configuration as before.
+    /// </summary>
+    public static IReadOnlyList<string> Unrecognized(IEnumerable<string> args) =>
+    [
+        .. args.Where(a => a.StartsWith("--", StringComparison.Ordinal))
+            .Select(a => a.Split('=', 2)[0])
+            .Where(name => IsFlagShaped(name) && !SwitchMappings.ContainsKey(name) && !HostSwitches.Contains(name)),
+    ];
+
+    private static bool IsFlagShaped(string name) =>
+        name.Length > 2 && name.Skip(2).All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
+
     /// <summary>Applies <c>--port</c>/<c>--host</c> as the Kestrel URL unless URLs were set another way (Aspire sets them).</summary>
     public static void ApplyUrls(WebApplicationBuilder builder)
     {

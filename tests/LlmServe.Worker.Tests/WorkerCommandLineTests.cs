@@ -1,0 +1,31 @@
+namespace LlmServe.Worker.Tests;
+
+public sealed class WorkerCommandLineTests
+{
+    [Fact]
+    public void Unrecognized_WorkerFlagsHostSwitchesAndConfigurationPaths_AreAllKnown()
+    {
+        string[] args =
+        [
+            "--model", "org/name", "--port", "8001", "--served-model-name", "m", "--dtype", "bfloat16", "--max-num-seqs=8",
+            "--urls", "http://127.0.0.1:0", "--environment=Development", "--contentRoot", "/srv", "--Worker:BlockSize", "32",
+            "--Logging:LogLevel:Default=Warning", "--Worker=", "--applicationName=LlmServe.Worker",
+        ];
+
+        Assert.Empty(WorkerCommandLine.Unrecognized(args));
+    }
+
+    [Fact]
+    public void Unrecognized_AMistypedOrUnsupportedFlag_IsReported()
+    {
+        string[] args = ["--model", "m", "--max-num-seq", "8", "--gpu-memory-utilization=0.9", "--port", "8001", "--quantization", "awq"];
+
+        Assert.Equal(["--max-num-seq", "--gpu-memory-utilization", "--quantization"], WorkerCommandLine.Unrecognized(args));
+    }
+
+    [Fact]
+    public void Unrecognized_ValuesThatAreNotSwitches_AreNotChecked()
+    {
+        Assert.Empty(WorkerCommandLine.Unrecognized(["--model", "-weird-name", "--served-model-name", "x"]));
+    }
+}
