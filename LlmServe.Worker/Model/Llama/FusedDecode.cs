@@ -11,7 +11,7 @@ namespace LlmServe.Worker.Model.Llama;
 /// one job of a <see cref="KernelTeam"/>: the same kernels and rounding as the general path (bf16 GEMV, RMS norm, RoPE,
 /// decode attention), with the layer's glue (embedding, residual adds, SiLU, cache writes) in the job's own loops
 /// and the team's barriers between phases. Such a step is bound by streaming the weights once; the general path adds
-/// ~25 torch calls and four thread-pool dispatches per layer, about a tenth of the step on a two-core machine.
+/// ~25 torch calls and four thread-pool dispatches per layer: 13-14% of a batch-1 step of a 0.5B model on two cores.
 /// </summary>
 /// <remarks>
 /// Each token row's arithmetic is the same whatever else is in the batch and whichever member runs it, so a sequence
@@ -23,6 +23,9 @@ internal sealed unsafe partial class FusedDecode : IDisposable
 {
     /// <summary>Weight bytes per work item of a linear, as for <see cref="Bf16Gemv"/>.</summary>
     private const int ChunkBytes = 128 * 1024;
+
+    /// <summary>Phases with a work cursor per layer: q/k/v, attention, o, gate/up, down.</summary>
+    private const int PhasesPerLayer = 5;
 
     /// <summary>Ints between two phases' work cursors, so members taking work in one phase don't share a cache line.</summary>
     private const int CursorSpacing = 16;
@@ -70,9 +73,6 @@ internal sealed unsafe partial class FusedDecode : IDisposable
         _inputFloats = (int)m * Bf16Gemv.InputStride((int)Math.Max(Math.Max(_d, q), _ffn));
         _inputs = (nint)NativeMemory.AlignedAlloc((nuint)((long)_inputFloats * team.Size * sizeof(float)), 64);
     }
-
-    /// <summary>Phases with a work cursor per layer: q/k/v, attention, o, gate/up, down.</summary>
-    private const int PhasesPerLayer = 5;
 
     /// <summary>
     /// Logits (M, V) float32 of the sampled rows when the step is one this path takes (decodes only, at most
