@@ -1,3 +1,5 @@
+using LlmServe.TestUtilities;
+
 namespace LlmServe.Worker.Tests;
 
 public sealed class WorkerCommandLineTests
@@ -27,5 +29,17 @@ public sealed class WorkerCommandLineTests
     public void Unrecognized_ValuesThatAreNotSwitches_AreNotChecked()
     {
         Assert.Empty(WorkerCommandLine.Unrecognized(["--model", "-weird-name", "--served-model-name", "x"]));
+    }
+
+    [Fact]
+    public async Task Worker_StartedWithAMistypedFlag_ExitsWithCode2AndNamesIt()
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory, "LlmServe.Worker.dll");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ProcessRunner.RunAsync("dotnet",
+            [worker, "--model", "unused", "--max-num-seq", "4"], AppContext.BaseDirectory, TimeSpan.FromMinutes(1)));
+
+        Assert.Contains("exited with 2", error.Message);
+        Assert.Contains("error: unrecognized arguments: --max-num-seq", error.Message);
     }
 }
