@@ -37,7 +37,7 @@ internal static unsafe class Bf16Gemv
             {
                 total += t.Rows;
             }
-            var chunkRows = Math.Max(1, ChunkBytes / (2 * k));
+            var chunkRows = ChunkRows(k);
             var chunks = (total + chunkRows - 1) / chunkRows;
             if (chunks <= 1 || Environment.ProcessorCount == 1)
             {
@@ -50,6 +50,9 @@ internal static unsafe class Bf16Gemv
                 RunRows((float*)xsAddress, m, k, stride, all, c * chunkRows, Math.Min(total, (c + 1) * chunkRows)));
         }
     }
+
+    /// <summary>Weight rows of length <paramref name="k"/> in one parallel work item (about <see cref="ChunkBytes"/> of weights).</summary>
+    public static int ChunkRows(int k) => Math.Max(1, ChunkBytes / (2 * k));
 
     /// <summary>Floats per row of a prepared input (see <see cref="PrepareInput"/>).</summary>
     public static int InputStride(int k) => k + 1;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Kernels;
@@ -15,4 +16,17 @@ internal static partial class TensorMemory
 
     /// <summary>The tensor's storage at its offset; valid while the tensor lives and is not resized.</summary>
     public static nint Address(Tensor tensor) => THSTensor_data(tensor.Handle);
+
+    /// <summary>Whether every tensor is contiguous <paramref name="dtype"/> data on the CPU, i.e. readable through <see cref="Address"/>.</summary>
+    public static bool AreContiguousOnCpu(ScalarType dtype, params ReadOnlySpan<Tensor> tensors)
+    {
+        foreach (var t in tensors)
+        {
+            if (t.dtype != dtype || t.device_type != DeviceType.CPU || !t.is_contiguous())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

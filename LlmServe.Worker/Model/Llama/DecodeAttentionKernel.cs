@@ -1,5 +1,4 @@
 using LlmServe.Worker.Model.Kernels;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
@@ -18,8 +17,8 @@ internal static class DecodeAttentionKernel
     {
         var b = decodes.ContextSlots.shape[0];
         if (q.dim() != 3
-            || !IsCpu(ScalarType.BFloat16, q, cacheK, cacheV, output) || !IsCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
-            || !IsCpu(ScalarType.Bool, decodes.PaddingMask))
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.BFloat16, q, cacheK, cacheV, output) || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.Bool, decodes.PaddingMask))
         {
             return false;
         }
@@ -29,18 +28,6 @@ internal static class DecodeAttentionKernel
             TensorMemory.Address(output), (int)b, (int)decodes.ContextSlots.shape[1], heads, kvHeads, headDim,
             (float)(1.0 / Math.Sqrt(headDim)));
         Bf16DecodeAttention.Run(args);
-        return true;
-    }
-
-    private static bool IsCpu(ScalarType dtype, params ReadOnlySpan<Tensor> tensors)
-    {
-        foreach (var t in tensors)
-        {
-            if (t.dtype != dtype || t.device_type != DeviceType.CPU || !t.is_contiguous())
-            {
-                return false;
-            }
-        }
         return true;
     }
 }

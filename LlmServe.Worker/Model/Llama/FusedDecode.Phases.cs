@@ -28,7 +28,7 @@ internal sealed unsafe partial class FusedDecode
         {
             total += t.Rows;
         }
-        var chunkRows = Math.Max(1, ChunkBytes / (2 * k));
+        var chunkRows = Bf16Gemv.ChunkRows(k);
         var chunks = (total + chunkRows - 1) / chunkRows;
         for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
         {
@@ -75,7 +75,7 @@ internal sealed unsafe partial class FusedDecode
     {
         Bf16Gemv.PrepareInput(_xn, m, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
-        var chunkRows = Math.Max(SiluGroup, ChunkBytes / (4 * _d) / SiluGroup * SiluGroup);
+        var chunkRows = Math.Max(SiluGroup, Bf16Gemv.ChunkRows(_d) / 2 / SiluGroup * SiluGroup); // gate and up rows: half as many
         var chunks = (_ffn + chunkRows - 1) / chunkRows;
         var gate = stackalloc float[SiluGroup];
         var up = stackalloc float[SiluGroup];
@@ -124,7 +124,7 @@ internal sealed unsafe partial class FusedDecode
     {
         Bf16Gemv.PrepareInput(_xn, s.Samples, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
-        var chunkRows = Math.Max(1, ChunkBytes / (2 * _d));
+        var chunkRows = Bf16Gemv.ChunkRows(_d);
         var chunks = (_vocab + chunkRows - 1) / chunkRows;
         for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
         {

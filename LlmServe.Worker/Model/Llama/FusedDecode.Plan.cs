@@ -1,5 +1,4 @@
 using LlmServe.Worker.Model.Kernels;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
@@ -37,8 +36,8 @@ internal sealed unsafe partial class FusedDecode
         }
         var m = tokens.shape[0];
         if (m < 1 || m > DecodeLinear.MaxRows
-            || !Is(ScalarType.Int64, tokens, batch.Positions, batch.SlotMapping, batch.SampleIndices, decodes.TokenRows, decodes.ContextSlots)
-            || !Is(ScalarType.Bool, decodes.PaddingMask) || decodes.ContextSlots.dim() != 2
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, tokens, batch.Positions, batch.SlotMapping, batch.SampleIndices, decodes.TokenRows, decodes.ContextSlots)
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.Bool, decodes.PaddingMask) || decodes.ContextSlots.dim() != 2
             || batch.Positions.numel() != m || batch.SlotMapping.numel() != m || decodes.TokenRows.numel() != m
             || decodes.ContextSlots.shape[0] != m || decodes.PaddingMask.numel() != decodes.ContextSlots.numel()
             || batch.SampleIndices.numel() > m || CacheAddresses(cache) is not ({ } keys, { } values))
@@ -100,7 +99,7 @@ internal sealed unsafe partial class FusedDecode
         {
             foreach (var t in (ReadOnlySpan<Tensor>)[cache.Keys(l), cache.Values(l)])
             {
-                if (!Is(ScalarType.BFloat16, t) || t.numel() != (long)cache.Capacity * _kvHeads * _headDim)
+                if (!TensorMemory.AreContiguousOnCpu(ScalarType.BFloat16, t) || t.numel() != (long)cache.Capacity * _kvHeads * _headDim)
                 {
                     return null;
                 }
@@ -115,16 +114,4 @@ internal sealed unsafe partial class FusedDecode
     private sealed record CacheAddressBook(KvCache Cache, nint[] Keys, nint[] Values);
 
     private static bool InRange(long value, long bound) => (ulong)value < (ulong)bound;
-
-    private static bool Is(ScalarType dtype, params ReadOnlySpan<Tensor> tensors)
-    {
-        foreach (var t in tensors)
-        {
-            if (t.dtype != dtype || t.device_type != DeviceType.CPU || !t.is_contiguous())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -21,9 +21,6 @@ namespace LlmServe.Worker.Model.Llama;
 /// </remarks>
 internal sealed unsafe partial class FusedDecode : IDisposable
 {
-    /// <summary>Weight bytes per work item of a linear, as for <see cref="Bf16Gemv"/>.</summary>
-    private const int ChunkBytes = 128 * 1024;
-
     /// <summary>Phases with a work cursor per layer: q/k/v, attention, o, gate/up, down.</summary>
     private const int PhasesPerLayer = 5;
 

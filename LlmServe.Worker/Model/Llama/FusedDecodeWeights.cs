@@ -1,5 +1,4 @@
 using LlmServe.Worker.Model.Kernels;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
@@ -31,7 +30,7 @@ internal sealed record FusedDecodeWeights(nint Embedding, FusedLayer[] Layers, n
                 ok &= optional;
                 return 0;
             }
-            ok &= t.device_type == DeviceType.CPU && t.dtype == ScalarType.BFloat16 && t.is_contiguous() && t.numel() == elements;
+            ok &= TensorMemory.AreContiguousOnCpu(ScalarType.BFloat16, t) && t.numel() == elements;
             return ok ? TensorMemory.Address(t) : 0;
         }
         var captured = new FusedLayer[layers.Count];
