@@ -42,11 +42,7 @@ internal static unsafe partial class Bf16DecodeAttention
                 {
                     continue;
                 }
-                var k = (ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d;
-                for (var j = 0; j < slices; j++)
-                {
-                    Bf16.Load16(k + j * Slice).Store(key + j * Slice);
-                }
+                Widen((ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d, key, d);
                 for (var h = 0; h < g; h++)
                 {
                     scores[h * stride + s] = DotInSlices(queries + h * d, key, slices);

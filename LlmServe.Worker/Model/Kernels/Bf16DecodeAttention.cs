@@ -207,6 +207,7 @@ internal static unsafe partial class Bf16DecodeAttention
     /// bf16 to float32 at the vector width <see cref="Dot"/> and <see cref="Axpy"/> read with, so their loads are
     /// forwarded from these stores instead of stalling on two narrower ones.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Widen(ushort* source, float* into, int d)
     {
         var i = 0;
