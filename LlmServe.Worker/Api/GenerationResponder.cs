@@ -30,6 +30,23 @@ internal static class GenerationResponder
         IReadOnlyList<IReadOnlyList<int>> prompts, GenerationSettings settings, SamplingParams sampling,
         ChunkFactory chunk, ChoiceFactory choice, BodyFactory body, string usageObject)
     {
+        // The engine requests live no longer than the response: when it ends early (a choice failed, the stream broke)
+        // the other choices stop and free their blocks instead of running on to max_tokens for nobody.
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        try
+        {
+            await RespondAsync(context, engine, idPrefix, prompts, settings, sampling, chunk, choice, body, usageObject, lifetime.Token);
+        }
+        finally
+        {
+            await lifetime.CancelAsync();
+        }
+    }
+
+    private static async Task RespondAsync(HttpContext context, InferenceEngine engine, string idPrefix,
+        IReadOnlyList<IReadOnlyList<int>> prompts, GenerationSettings settings, SamplingParams sampling,
+        ChunkFactory chunk, ChoiceFactory choice, BodyFactory body, string usageObject, CancellationToken lifetime)
+    {
         var id = $"{idPrefix}-{Guid.NewGuid():N}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var requests = new List<GenerationRequest>();
@@ -39,7 +56,7 @@ internal static class GenerationResponder
             {
                 // Parallel samples of one seeded request differ from each other but stay reproducible.
                 var s = sampling.Seed is long seed ? sampling with { Seed = seed + i } : sampling;
-                requests.Add(engine.Submit($"{id}-{requests.Count}", prompt, s, context.RequestAborted, settings.Priority));
+                requests.Add(engine.Submit($"{id}-{requests.Count}", prompt, s, lifetime, settings.Priority));
             }
         }
         var promptTokens = prompts.Sum(p => p.Count);

@@ -156,32 +156,52 @@ internal sealed partial class InferenceEngine : IDisposable
         for (var row = 0; row < samplers.Count; row++)
         {
             var request = samplers[row];
-            var rowLogits = all.AsSpan(row * vocab, vocab);
-            // Log-probabilities come from the raw distribution, so they are read before any processing.
-            var raw = request.Sampling.Logprobs is not null ? rowLogits.ToArray() : null;
-            if (request.Sampling.NeedsLogitProcessing)
+            try
             {
-                Sampling.LogitsProcessor.Apply(rowLogits, request.Sampling, request.Prompt, request.Output, Model.EosTokenIds);
+                SampleNext(request, all.AsSpan(row * vocab, vocab));
             }
-            var grammar = request.Sampling.Grammar;
-            grammar?.Apply(rowLogits, request.GrammarState, Model.EosTokenIds);
-            var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
-            var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
-            if (grammar is not null && !Model.EosTokenIds.Contains(token))
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                request.GrammarState = grammar.Advance(request.GrammarState, Model.Tokenizer, token);
-            }
-            var finished = _emitter.Emit(request, token, logprobs);
-            if (!finished && grammar is not null && grammar.MustEnd(request.GrammarState))
-            {
-                // The output is complete and nothing may follow: end it as if EOS had been sampled.
-                _emitter.Complete(request);
-                finished = true;
-            }
-            if (finished)
-            {
+                // One request's sampling failing (its constraint, its parameters) fails that request, not the batch.
+                LogRequestFailed(ex, request.Id);
+                request.Source.Output.Writer.TryComplete(ex);
                 _scheduler.Finish(request);
             }
+        }
+    }
+
+    /// <summary>Samples the request's next token from its row of logits (V), emits it, and finishes the request when done.</summary>
+    private void SampleNext(EngineRequest request, Span<float> rowLogits)
+    {
+        // Log-probabilities come from the raw distribution, so they are read before any processing.
+        var raw = request.Sampling.Logprobs is not null ? rowLogits.ToArray() : null;
+        if (request.Sampling.NeedsLogitProcessing)
+        {
+            Sampling.LogitsProcessor.Apply(rowLogits, request.Sampling, request.Prompt, request.Output, Model.EosTokenIds);
+        }
+        var grammar = request.Sampling.Grammar;
+        if (grammar is not null && grammar.IsStuck(request.GrammarState))
+        {
+            throw new InvalidOperationException(
+                "The output constraint cannot be continued: no token of this model's vocabulary fits what it requires next.");
+        }
+        grammar?.Apply(rowLogits, request.GrammarState, Model.EosTokenIds);
+        var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
+        var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
+        if (grammar is not null && !Model.EosTokenIds.Contains(token))
+        {
+            request.GrammarState = grammar.Advance(request.GrammarState, Model.Tokenizer, token);
+        }
+        var finished = _emitter.Emit(request, token, logprobs);
+        if (!finished && grammar is not null && grammar.MustEnd(request.GrammarState))
+        {
+            // The output is complete and nothing may follow: end it as if EOS had been sampled.
+            _emitter.Complete(request);
+            finished = true;
+        }
+        if (finished)
+        {
+            _scheduler.Finish(request);
         }
     }
 
@@ -206,6 +226,9 @@ internal sealed partial class InferenceEngine : IDisposable
         _cache.Dispose();
         Model.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed while sampling; the rest of its batch goes on")]
+    private partial void LogRequestFailed(Exception ex, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An engine step failed; its requests were failed")]
     private partial void LogStepFailed(Exception ex);

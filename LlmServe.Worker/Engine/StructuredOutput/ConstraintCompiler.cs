@@ -54,7 +54,7 @@ internal sealed class ConstraintCompiler(ITokenizer tokenizer, int capacity = Co
                 _recency.AddFirst(node);
                 return node.Value.Value;
             }
-            var lazy = new Lazy<TokenMasker>(() => new TokenMasker(new LazyDfa(Nfa.Build(constraint.ToRx())), _trie.Value));
+            var lazy = new Lazy<TokenMasker>(() => Build(constraint));
             _entries[constraint] = _recency.AddFirst((constraint, lazy));
             if (_entries.Count > capacity)
             {
@@ -65,6 +65,21 @@ internal sealed class ConstraintCompiler(ITokenizer tokenizer, int capacity = Co
             }
             return lazy;
         }
+    }
+
+    private TokenMasker Build(OutputConstraint constraint)
+    {
+        var nfa = Nfa.Build(constraint.ToRx());
+        if (!nfa.MatchesAnything)
+        {
+            throw new ArgumentException("no output can match it (an empty enum, anyOf or character class?).");
+        }
+        var masker = new TokenMasker(new LazyDfa(nfa), _trie.Value);
+        if (masker.IsStuck(masker.Start))
+        {
+            throw new ArgumentException("no token of this model's vocabulary can begin an output that matches it.");
+        }
+        return masker;
     }
 
     private void Remove(OutputConstraint constraint, Lazy<TokenMasker> failed)

@@ -4,6 +4,10 @@ namespace LlmServe.Worker.Engine.StructuredOutput;
 /// The NFA's subset construction, built on demand: a DFA state is a set of NFA states, and each (state, byte)
 /// transition is computed the first time it is asked for. Thread-safe.
 /// </summary>
+/// <remarks>
+/// NFA states that can no longer reach acceptance are left out of every set, so a byte that would lead only into them
+/// leads to <see cref="Dead"/>: every state other than Dead can still be completed to a match.
+/// </remarks>
 internal sealed class LazyDfa
 {
     public const int Dead = -1;
@@ -17,7 +21,7 @@ internal sealed class LazyDfa
     public LazyDfa(Nfa nfa)
     {
         _nfa = nfa;
-        Start = Intern(Closure([nfa.Start]));
+        Start = InternOrDead(Closure([nfa.Start]));
     }
 
     public int Start { get; }
@@ -26,6 +30,10 @@ internal sealed class LazyDfa
 
     public bool IsAccepting(int state)
     {
+        if (state == Dead)
+        {
+            return false;
+        }
         lock (_gate)
         {
             return _accepting[state];
@@ -56,6 +64,10 @@ internal sealed class LazyDfa
     /// <summary><see cref="Next"/> for a caller inside <see cref="Locked"/>.</summary>
     public int NextLocked(int state, byte b)
     {
+        if (state == Dead)
+        {
+            return Dead;
+        }
         var cached = _transitions[state][b];
         if (cached != -2)
         {
@@ -69,7 +81,7 @@ internal sealed class LazyDfa
                 moved.Add(edge.Target);
             }
         }
-        var next = moved.Count == 0 ? Dead : Intern(Closure(moved));
+        var next = moved.Count == 0 ? Dead : InternOrDead(Closure(moved));
         _transitions[state][b] = next;
         return next;
     }
@@ -89,9 +101,11 @@ internal sealed class LazyDfa
                 }
             }
         }
-        // Only states with a byte edge, plus acceptance, distinguish DFA states.
-        return seen.Where(s => _nfa.Edge(s) is not null || s == _nfa.Accept).Order().ToArray();
+        // Only live states with a byte edge, plus acceptance, distinguish DFA states.
+        return seen.Where(s => _nfa.IsLive(s) && (_nfa.Edge(s) is not null || s == _nfa.Accept)).Order().ToArray();
     }
+
+    private int InternOrDead(int[] set) => set.Length == 0 ? Dead : Intern(set);
 
     private int Intern(int[] set)
     {

@@ -6,9 +6,14 @@ internal sealed class Nfa
     private readonly List<List<int>> _epsilon = [];
     private readonly List<(bool[] Set, int Target)?> _edges = [];
 
+    private bool[] _live = [];
+
     public int Start { get; private set; }
     public int Accept { get; private set; }
     public int Count => _edges.Count;
+
+    /// <summary>Whether any byte string at all matches (false for an empty enum, an empty anyOf, an empty class...).</summary>
+    public bool MatchesAnything => _live[Start];
 
     public static Nfa Build(Rx rx)
     {
@@ -16,12 +21,51 @@ internal sealed class Nfa
         var (start, accept) = nfa.Compile(rx);
         nfa.Start = start;
         nfa.Accept = accept;
+        nfa._live = nfa.LiveStates();
         return nfa;
     }
+
+    /// <summary>
+    /// Whether the accept state can still be reached from <paramref name="state"/>. A state that cannot (the far side
+    /// of an empty alternation or byte set) is a dead end: an output steered into it could never be completed.
+    /// </summary>
+    public bool IsLive(int state) => _live[state];
 
     public IReadOnlyList<int> Epsilon(int state) => _epsilon[state];
 
     public (bool[] Set, int Target)? Edge(int state) => _edges[state];
+
+    /// <summary>The states that reach Accept, found backwards from it over epsilon edges and non-empty byte edges.</summary>
+    private bool[] LiveStates()
+    {
+        var predecessors = new List<int>[Count];
+        for (var s = 0; s < Count; s++)
+        {
+            foreach (var e in _epsilon[s])
+            {
+                (predecessors[e] ??= []).Add(s);
+            }
+            if (_edges[s] is { } edge && edge.Set.Contains(true))
+            {
+                (predecessors[edge.Target] ??= []).Add(s);
+            }
+        }
+        var live = new bool[Count];
+        var stack = new Stack<int>([Accept]);
+        live[Accept] = true;
+        while (stack.Count > 0)
+        {
+            foreach (var p in predecessors[stack.Pop()] ?? [])
+            {
+                if (!live[p])
+                {
+                    live[p] = true;
+                    stack.Push(p);
+                }
+            }
+        }
+        return live;
+    }
 
     private int NewState()
     {

@@ -97,6 +97,12 @@ internal sealed class TokenMasker(LazyDfa dfa, TokenTrie trie)
     /// <summary>True when nothing but ending is possible (no token continues the output).</summary>
     public bool MustEnd(int state) => dfa.IsAccepting(state) && Allowed(state).All(w => w == 0);
 
+    /// <summary>
+    /// True when the output can neither end nor continue: no token of the vocabulary spells a way on (the bytes the
+    /// constraint needs next are not in any token), or the state is dead.
+    /// </summary>
+    public bool IsStuck(int state) => !dfa.IsAccepting(state) && Allowed(state).All(w => w == 0);
+
     private void Walk(TokenTrie.Node node, int state, ulong[] mask)
     {
         var bytes = node.Bytes;

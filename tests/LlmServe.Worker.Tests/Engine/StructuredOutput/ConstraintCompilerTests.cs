@@ -46,6 +46,36 @@ public sealed class ConstraintCompilerTests
         Assert.Equal(0, compiler.Count);
     }
 
+    [Theory]
+    [InlineData("""{"enum": []}""")]
+    [InlineData("""{"anyOf": []}""")]
+    [InlineData("""{"type": "object", "properties": {"a": {"enum": []}}, "required": ["a"]}""")]
+    [InlineData("""{"type": "array", "items": {"anyOf": []}, "minItems": 1}""")]
+    public void SchemaNoOutputCanMatch_IsRejectedAtCompileTime(string schema)
+    {
+        var compiler = new ConstraintCompiler(Shared.Value.Tokenizer);
+
+        var error = Assert.Throws<ArgumentException>(() => compiler.Compile(new OutputConstraint(OutputConstraintKind.JsonSchema, schema)));
+
+        Assert.Contains("no output can match", error.Message);
+    }
+
+    [Fact]
+    public void ABranchThatCanNeverComplete_IsNotOffered()
+    {
+        // The object branch needs a value for "a" from an empty enum: after '{' no output could ever complete, so
+        // '{' must lead nowhere instead of into a state that no token can leave.
+        var compiler = new ConstraintCompiler(Shared.Value.Tokenizer);
+        var masker = compiler.Compile(new OutputConstraint(OutputConstraintKind.JsonSchema,
+            """{"anyOf": [{"type": "object", "properties": {"a": {"enum": []}}, "required": ["a"]}, {"const": 17}]}"""));
+        var tokenizer = Shared.Value.Tokenizer;
+        var brace = Enumerable.Range(0, tokenizer.VocabSize).First(t => tokenizer.TokenBytes(t).SequenceEqual("{"u8));
+
+        Assert.False(masker.IsStuck(masker.Start));
+        Assert.Equal(0UL, masker.Allowed(masker.Start)[brace / 64] & (1UL << (brace % 64)));
+        Assert.True(masker.IsStuck(masker.Advance(masker.Start, tokenizer, brace)));
+    }
+
     private static OutputConstraint Regex(string pattern) => new(OutputConstraintKind.Regex, pattern);
 
     private sealed class ConstraintCompilerFixture
