@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace LlmServe.ServiceDefaults.OpenAi;
 
 /// <summary>
-/// Turns framework-level failures (unreadable bodies, oversized bodies, unhandled exceptions) into OpenAI-shaped
-/// errors so that no client ever sees an HTML page or an empty 500.
+/// Turns framework-level failures (unreadable bodies, oversized bodies, unhandled exceptions, unknown paths and
+/// methods) into OpenAI-shaped errors so that no client ever sees an HTML page or an empty 500, 404 or 405.
 /// </summary>
 public static class OpenAiErrorMiddleware
 {
@@ -24,6 +24,13 @@ public static class OpenAiErrorMiddleware
         try
         {
             await next(context);
+            if (context.Response is { HasStarted: false, StatusCode: 404 or 405, ContentType: null, ContentLength: null or 0 })
+            {
+                // Routing's own answers (no endpoint, or one that takes other methods) come without a body.
+                var what = context.Response.StatusCode == 404 ? "Invalid URL" : "Invalid method for URL";
+                await OpenAiError.WriteAsync(context, context.Response.StatusCode,
+                    $"{what} ({context.Request.Method} {context.Request.Path})", OpenAiError.InvalidRequest);
+            }
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {

@@ -37,9 +37,9 @@ internal static class ChatCompletionsApi
             var prompt = ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
             var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
             sampling = tools.ForcedConstraint() is { } forced
-                ? ConstraintReader.Read(root) is null ? ConstraintReader.Apply(sampling, forced, engine, "tools")
+                ? ConstraintReader.Read(root) is null ? ConstraintReader.Apply(sampling, new(forced, "tools"), engine)
                     : throw new RequestValidationException("response_format", "'response_format' cannot be combined with a required or named 'tool_choice'.")
-                : ConstraintReader.Apply(sampling, ConstraintReader.Read(root), engine, "response_format");
+                : ConstraintReader.Apply(sampling, ConstraintReader.Read(root), engine);
 
             object Chunk(string id, long created, int index, object delta, IReadOnlyList<TokenLogprobs> logprobs, string? finish) => new
             {

@@ -29,7 +29,7 @@ internal static class CompletionsApi
         var limited = settings with { MaxTokens = settings.MaxTokens ?? 16 }; // OpenAI's completions default
         var sampling = ConstraintReader.Apply(
             prompts.Select(p => RequestPipeline.Limit(limited, p.Count, model.MaxModelLen, "prompt")).ToList()[0],
-            ConstraintReader.Read(root), engine, "structured_outputs");
+            ConstraintReader.Read(root), engine);
         // Choice i belongs to prompt i / n.
         string Echo(int index) => echo ? model.Tokenizer.Decode(prompts[index / settings.N]) : "";
         await GenerationResponder.RespondAsync(context, engine, "cmpl", prompts, settings, sampling,

@@ -11,7 +11,10 @@ namespace LlmServe.Worker.Api;
 /// </summary>
 internal static class ConstraintReader
 {
-    public static OutputConstraint? Read(JsonElement root)
+    /// <summary>A constraint and the request field it was read from, which its errors name.</summary>
+    public readonly record struct Requested(OutputConstraint Constraint, string Param);
+
+    public static Requested? Read(JsonElement root)
     {
         if (!JsonFields.IsAbsent(root, "response_format", out var format))
         {
@@ -21,7 +24,7 @@ internal static class ConstraintReader
                 case "text":
                     break;
                 case "json_object":
-                    return new OutputConstraint(OutputConstraintKind.JsonObject, "");
+                    return new Requested(new OutputConstraint(OutputConstraintKind.JsonObject, ""), "response_format");
                 case "json_schema" when format.TryGetProperty("json_schema", out var js) && js.ValueKind == JsonValueKind.Object
                                         && js.TryGetProperty("schema", out var schema):
                     return Schema(schema, "response_format");
@@ -41,23 +44,23 @@ internal static class ConstraintReader
         return FromFields(root, null, "guided_json", "guided_regex", "guided_choice");
     }
 
-    public static SamplingParams Apply(SamplingParams sampling, OutputConstraint? constraint, InferenceEngine engine, string param)
+    public static SamplingParams Apply(SamplingParams sampling, Requested? requested, InferenceEngine engine)
     {
-        if (constraint is null)
+        if (requested is not { } r)
         {
             return sampling;
         }
         try
         {
-            return sampling with { Grammar = engine.Constraints.Compile(constraint) };
+            return sampling with { Grammar = engine.Constraints.Compile(r.Constraint) };
         }
         catch (ArgumentException ex)
         {
-            throw new RequestValidationException(param, $"The output constraint cannot be used: {ex.Message}");
+            throw new RequestValidationException(r.Param, $"The output constraint cannot be used: {ex.Message}");
         }
     }
 
-    private static OutputConstraint? FromFields(JsonElement e, string? parent, string json, string regex, string choice)
+    private static Requested? FromFields(JsonElement e, string? parent, string json, string regex, string choice)
     {
         string Param(string name) => parent is null ? name : $"{parent}.{name}";
         if (!JsonFields.IsAbsent(e, json, out var schema))
@@ -79,21 +82,21 @@ internal static class ConstraintReader
         if (!JsonFields.IsAbsent(e, regex, out var pattern))
         {
             return pattern.ValueKind == JsonValueKind.String
-                ? new OutputConstraint(OutputConstraintKind.Regex, pattern.GetString()!)
+                ? new Requested(new OutputConstraint(OutputConstraintKind.Regex, pattern.GetString()!), Param(regex))
                 : throw new RequestValidationException(Param(regex), $"'{Param(regex)}' must be a string.");
         }
         if (!JsonFields.IsAbsent(e, choice, out var choices))
         {
             return choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0
                    && choices.EnumerateArray().All(c => c.ValueKind == JsonValueKind.String && c.GetString()!.Length > 0)
-                ? new OutputConstraint(OutputConstraintKind.Choice, choices.GetRawText())
+                ? new Requested(new OutputConstraint(OutputConstraintKind.Choice, choices.GetRawText()), Param(choice))
                 : throw new RequestValidationException(Param(choice), $"'{Param(choice)}' must be a non-empty array of non-empty strings.");
         }
         return null;
     }
 
-    private static OutputConstraint Schema(JsonElement schema, string param) =>
+    private static Requested Schema(JsonElement schema, string param) =>
         schema.ValueKind is JsonValueKind.Object or JsonValueKind.True
-            ? new OutputConstraint(OutputConstraintKind.JsonSchema, schema.GetRawText())
+            ? new Requested(new OutputConstraint(OutputConstraintKind.JsonSchema, schema.GetRawText()), param)
             : throw new RequestValidationException(param, $"'{param}' must be a JSON schema object.");
 }

@@ -44,6 +44,32 @@ public sealed class OpenAiErrorMiddlewareTests
         Assert.Equal(OpenAiError.InvalidRequest, error.GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task UnknownPathAndWrongMethod_Become404And405InOpenAiShape()
+    {
+        await using var app = await StartAsync(a =>
+        {
+            a.MapPost("/v1/things", () => "ok");
+            a.MapGet("/empty", () => Results.NotFound(new { error = new { message = "kept", type = "t", param = (string?)null, code = (string?)null } }));
+        });
+        using var client = Client(app);
+        var ct = TestContext.Current.CancellationToken;
+
+        var missing = await client.GetAsync("/v1/nope", ct);
+        var wrongMethod = await client.GetAsync("/v1/things", ct);
+        var ownBody = await client.GetAsync("/empty", ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var error = (await missing.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("error");
+        Assert.Equal("Invalid URL (GET /v1/nope)", error.GetProperty("message").GetString());
+        Assert.Equal(OpenAiError.InvalidRequest, error.GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        error = (await wrongMethod.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("error");
+        Assert.Equal("Invalid method for URL (GET /v1/things)", error.GetProperty("message").GetString());
+        // An endpoint's own 404 body is left alone.
+        Assert.Equal("kept", (await ownBody.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("error").GetProperty("message").GetString());
+    }
+
     private static async Task<WebApplication> StartAsync(Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -109,6 +109,9 @@ public sealed class ChatCompletionsApiTests(WorkerFactory factory) : IClassFixtu
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"logprobs":true,"top_logprobs":50}""", "top_logprobs")]
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"logit_bias":{"x":1}}""", "logit_bias")]
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"n":0}""", "n")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"enum":[]}}}}""", "response_format")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"structured_outputs":{"regex":"(("}}""", "structured_outputs.regex")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"guided_json":{"anyOf":[]}}""", "guided_json")]
     public async Task Post_BadInput_Returns400WithOpenAiError(string json, string? param)
     {
         var client = await factory.CreateReadyClientAsync();
