@@ -29,7 +29,8 @@ internal sealed record AgentChatRequest(string Model, string AgentName, IReadOnl
         foreach (var message in messages.EnumerateArray())
         {
             var param = $"messages[{index++}]";
-            var role = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var r) ? r.GetString() : null;
+            var role = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String
+                ? r.GetString() : null;
             switch (role)
             {
                 case "system" or "developer":
@@ -57,7 +58,8 @@ internal sealed record AgentChatRequest(string Model, string AgentName, IReadOnl
         {
             return content.ValueKind == JsonValueKind.String ? content.GetString()! : "";
         }
-        if (content.ValueKind == JsonValueKind.Array && content.EnumerateArray().All(p => p.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String))
+        if (content.ValueKind == JsonValueKind.Array && content.EnumerateArray().All(p =>
+                p.ValueKind == JsonValueKind.Object && p.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String))
         {
             return string.Join("\n", content.EnumerateArray().Select(p => p.GetProperty("text").GetString()));
         }

@@ -36,6 +36,8 @@ public sealed class AgentChatRequestTests
     [InlineData("""{"model":"agent/a","messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}""", "messages")]
     [InlineData("""{"model":"agent/a","messages":[{"role":"user","content":"x"}],"max_tokens":0}""", "max_tokens")]
     [InlineData("""{"model":"agent/a","messages":[{"role":"user","content":7}]}""", "messages[0].content")]
+    [InlineData("""{"model":"agent/a","messages":[{"role":"user","content":[1,2]}]}""", "messages[0].content")]
+    [InlineData("""{"model":"agent/a","messages":[{"role":5,"content":"x"}]}""", "messages[0].role")]
     public void Parse_BadRequest_NamesTheParameter(string json, string param)
     {
         Assert.Equal(param, Assert.Throws<AgentRequestException>(() => Parse(json)).Param);
