@@ -110,7 +110,7 @@ internal sealed class ChatAgentRunner(KernelFactory kernels, AgentTools tools, A
     {
         HttpOperationException { InnerException: AgentBudgetException } => null,
         HttpOperationException http => new AgentUpstreamException(
-            UpstreamErrors.MessageFrom(http.ResponseContent, http.Message), (int?)http.StatusCode, http),
+            UpstreamErrors.MessageFrom(http.ResponseContent, http.Message), (int?)http.StatusCode, http, UpstreamErrors.CodeFrom(http.ResponseContent)),
         HttpRequestException request => new AgentUpstreamException($"The gateway could not be reached: {request.Message}", null, request),
         _ => null,
     };

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace LlmServe.Agents.Agents;
 
-/// <summary>Reads the human message out of an upstream error response.</summary>
+/// <summary>Reads the human message and the code out of an upstream error response.</summary>
 internal static class UpstreamErrors
 {
     private const int MaxLength = 1000;
@@ -14,22 +14,34 @@ internal static class UpstreamErrors
         {
             return fallback;
         }
+        if (Field(body, "message") is { } message)
+        {
+            return message;
+        }
+        return body.Length <= MaxLength ? body : body[..MaxLength];
+    }
+
+    /// <summary>The <c>error.code</c> of an OpenAI error body; null when there is none.</summary>
+    public static string? CodeFrom(string? body) => string.IsNullOrWhiteSpace(body) ? null : Field(body, "code");
+
+    private static string? Field(string body, string name)
+    {
         try
         {
             using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("error", out var error)
                 && error.ValueKind == JsonValueKind.Object
-                && error.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String)
+                && error.TryGetProperty(name, out var value)
+                && value.ValueKind == JsonValueKind.String)
             {
-                return message.GetString() ?? fallback;
+                return value.GetString();
             }
         }
         catch (JsonException)
         {
-            // Not JSON: fall through to the raw body.
+            // Not JSON: no fields to read.
         }
-        return body.Length <= MaxLength ? body : body[..MaxLength];
+        return null;
     }
 }

@@ -43,7 +43,7 @@ internal static class AgentChatCompletionsApi
         {
             run = await services.Runner.InvokeAsync(agent, request.Conversation, request.MaxTokens, cancellationToken);
         }
-        catch (Exception ex) when (AgentRunFailures.ToError(ex, agent.Name, services.Logger) is { } failure)
+        catch (Exception ex) when (AgentRunFailures.ToError(ex, agent.Name, "messages", services.Logger) is { } failure)
         {
             return failure;
         }

@@ -42,7 +42,7 @@ internal sealed partial class AgentRunStream(AgentDefinition agent, AgentInvokeR
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            var error = AgentRunFailures.ToError(ex, agent.Name, services.Logger)?.Value;
+            var error = AgentRunFailures.ToError(ex, agent.Name, "input", services.Logger)?.Value;
             if (error is null)
             {
                 LogStreamFailed(services.Logger, ex, agent.Name);

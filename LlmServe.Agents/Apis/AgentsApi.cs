@@ -50,7 +50,7 @@ internal static class AgentsApi
         {
             return TypedResults.Ok(ToResponse(await services.Runner.InvokeAsync(agent, invoke.Input, invoke.MaxTokens, cancellationToken)));
         }
-        catch (Exception ex) when (AgentRunFailures.ToError(ex, agent.Name, services.Logger) is { } failure)
+        catch (Exception ex) when (AgentRunFailures.ToError(ex, agent.Name, "input", services.Logger) is { } failure)
         {
             return failure;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmServe.Rag.Collections;
+using LlmServe.Rag.Generation;
 using LlmServe.Rag.Ingestion.Parsing;
 using LlmServe.Rag.VectorStores;
 using LlmServe.ServiceDefaults.OpenAi;
@@ -39,8 +40,16 @@ internal static class CollectionsApi
             {
                 return ApiErrors.BadRequest(error.Message, error.Param);
             }
-            var info = await collections.CreateAsync(create.Value.Name, create.Value.Model, create.Value.Dimension, cancellationToken);
-            return TypedResults.Created($"/v1/rag/collections/{info.Name}", CollectionResponse.From(info));
+            try
+            {
+                var info = await collections.CreateAsync(create.Value.Name, create.Value.Model, create.Value.Dimension, cancellationToken);
+                return TypedResults.Created($"/v1/rag/collections/{info.Name}", CollectionResponse.From(info));
+            }
+            catch (GatewayException ex) when (ex.UpstreamStatus == StatusCodes.Status404NotFound)
+            {
+                // The gateway knows no such model: the caller named the wrong one, nothing failed upstream.
+                return ApiErrors.Create(StatusCodes.Status400BadRequest, ex.Message, OpenAiError.InvalidRequest, "embedding_model", "model_not_found");
+            }
         });
 
     private static async Task<IResult> ListAsync(IVectorStore store, CancellationToken cancellationToken) =>

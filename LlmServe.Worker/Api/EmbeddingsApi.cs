@@ -49,7 +49,8 @@ internal static class EmbeddingsApi
                 // vLLM's wording and status for an over-long embedding input.
                 throw new RequestValidationException("input",
                     $"This model's maximum context length is {runner.MaxModelLen} tokens. However, you requested {longest} tokens " +
-                    "in the input for embedding generation. Please reduce the length of the input.");
+                    "in the input for embedding generation. Please reduce the length of the input.",
+                    RequestValidationException.ContextLengthExceeded);
             }
             var vectors = await runner.EmbedAsync(sequences, context.RequestAborted);
             var tokens = sequences.Sum(s => s.Count);
@@ -63,7 +64,7 @@ internal static class EmbeddingsApi
         }
         catch (RequestValidationException ex)
         {
-            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
+            await OpenAiError.BadRequest(ex.Message, ex.Param, ex.Code).ExecuteAsync(context);
         }
     }
 

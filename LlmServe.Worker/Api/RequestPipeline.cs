@@ -31,7 +31,7 @@ internal static class RequestPipeline
         }
         catch (RequestValidationException ex)
         {
-            await OpenAiError.BadRequest(ex.Message, ex.Param).ExecuteAsync(context);
+            await OpenAiError.BadRequest(ex.Message, ex.Param, ex.Code).ExecuteAsync(context);
         }
     }
 
@@ -77,13 +77,15 @@ internal static class RequestPipeline
         if (promptTokens >= maxModelLen)
         {
             throw new RequestValidationException(promptParam,
-                $"This model's maximum context length is {maxModelLen} tokens; the prompt has {promptTokens}.");
+                $"This model's maximum context length is {maxModelLen} tokens; the prompt has {promptTokens}.",
+                RequestValidationException.ContextLengthExceeded);
         }
         var maxTokens = settings.MaxTokens ?? maxModelLen - promptTokens;
         if (promptTokens + maxTokens > maxModelLen)
         {
             throw new RequestValidationException("max_tokens",
-                $"This model's maximum context length is {maxModelLen} tokens. However, you requested {promptTokens + maxTokens} tokens ({promptTokens} in the prompt, {maxTokens} for the completion).");
+                $"This model's maximum context length is {maxModelLen} tokens. However, you requested {promptTokens + maxTokens} tokens ({promptTokens} in the prompt, {maxTokens} for the completion).",
+                RequestValidationException.ContextLengthExceeded);
         }
         return settings.Sampling with { MaxTokens = maxTokens };
     }

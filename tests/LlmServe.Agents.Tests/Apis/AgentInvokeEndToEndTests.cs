@@ -77,6 +77,32 @@ public sealed class AgentInvokeEndToEndTests
         Assert.Equal("server_error", error.GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData("/v1/agents/assistant/invoke", "input")]
+    [InlineData("/v1/chat/completions", "messages")]
+    public async Task ModelRefusesTheConversationAsTooLong_Returns400NamingTheInput(string path, string param)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await FakeOpenAiServer.StartAsync(ct);
+        gateway.ResponseStatus = (int)HttpStatusCode.BadRequest;
+        gateway.ResponseBody = "{\"error\":{\"message\":\"This model's maximum context length is 512 tokens; the prompt has 900.\"," +
+            "\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}";
+        await using var app = new AgentsAppFactory(gateway.BaseUrl);
+        using var client = app.CreateClient();
+
+        object body = path.EndsWith("invoke", StringComparison.Ordinal)
+            ? new { input = "a very long story" }
+            : new { model = "agent/assistant", messages = new[] { new { role = "user", content = "a very long story" } } };
+        using var response = await client.PostAsJsonAsync(path, body, ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains("maximum context length is 512 tokens", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Invoke_GatewayUnreachable_Returns502()
     {

@@ -139,6 +139,16 @@ public sealed class CollectionApiTests(EmbeddingWorkerFixture worker) : IAsyncLi
     }
 
     [Fact]
+    public async Task ACollectionForAModelTheGatewayDoesNotServe_Gets400NamingTheModel()
+    {
+        using var response = await Client.PostAsJsonAsync("/v1/rag/collections", new { name = "other", embedding_model = "no-such-model" }, Token);
+
+        var error = await AssertErrorAsync(response, HttpStatusCode.BadRequest, "model_not_found");
+        Assert.Equal("embedding_model", error.GetProperty("param").GetString());
+        Assert.Contains("no-such-model", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ACollectionWithAnotherDimension_Conflicts()
     {
         using var response = await Client.PostAsJsonAsync("/v1/rag/collections", new { name = "docs", dimension = 8 }, Token);

@@ -9,6 +9,24 @@ public sealed class ChatCompletionsApiTests(WorkerFactory factory) : IClassFixtu
 {
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
+    [Theory]
+    [InlineData(4000, 8, "messages")]
+    [InlineData(1, 100000, "max_tokens")]
+    public async Task Post_LongerThanTheContext_Returns400WithOpenAisContextLengthCode(int words, int maxTokens, string param)
+    {
+        var client = await factory.CreateReadyClientAsync();
+        var content = string.Join(' ', Enumerable.Repeat("hello", words));
+
+        var response = await client.PostAsJsonAsync("/v1/chat/completions",
+            new { model = "stories", messages = new[] { new { role = "user", content } }, max_tokens = maxTokens }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains("maximum context length", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_Greedy_ReturnsTheModelsContinuationWithExactUsage()
     {
