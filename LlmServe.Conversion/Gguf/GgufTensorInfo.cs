@@ -11,11 +11,11 @@ public sealed record GgufTensorInfo(string Name, long[] Dimensions, GgmlType Typ
     /// <summary>The shape in PyTorch's row-major order (ne reversed).</summary>
     public long[] TorchShape => Dimensions.Reverse().ToArray();
 
-    public long ByteSize => Type switch
-    {
-        GgmlType.F32 => ElementCount * 4,
-        GgmlType.F16 or GgmlType.BF16 => ElementCount * 2,
-        GgmlType.Q8_0 => ElementCount / 32 * 34,
-        _ => throw new NotSupportedException($"GGUF tensor '{Name}' has type {Type}, which is not supported (F32, F16, BF16, Q8_0 are)."),
-    };
+    public long ByteSize => GgmlBlocks.Of(Type) is { } block
+        ? Dimensions.Length > 0 && Dimensions[0] % block.Elements != 0
+            ? throw new InvalidDataException(
+                $"GGUF tensor '{Name}' of type {Type} has rows of {Dimensions[0]} values, not a whole number of its {block.Elements}-value blocks.")
+            : ElementCount / block.Elements * block.Bytes
+        : throw new NotSupportedException(
+            $"GGUF tensor '{Name}' has type {Type}, which is not supported ({string.Join(", ", GgmlBlocks.Supported)} are).");
 }

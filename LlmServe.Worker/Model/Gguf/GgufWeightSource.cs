@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Gguf;
 
-/// <summary>Loads tensors from a GGUF file, dequantizing Q8_0 on load.</summary>
+/// <summary>Loads tensors from a GGUF file, dequantizing quantized ones (see <see cref="GgmlDequantizer"/>) on load.</summary>
 internal sealed class GgufWeightSource(GgufFile file) : IWeightSource
 {
     public string Source => file.Path;
@@ -32,7 +32,7 @@ internal sealed class GgufWeightSource(GgufFile file) : IWeightSource
             GgmlType.F32 => FromBytes(bytes, shape, ScalarType.Float32),
             GgmlType.F16 => FromBytes(bytes, shape, ScalarType.Float16),
             GgmlType.BF16 => FromBytes(bytes, shape, ScalarType.BFloat16),
-            GgmlType.Q8_0 => torch.tensor(Q8Dequantizer.Dequantize(bytes, info.ElementCount), shape),
+            var type when GgmlDequantizer.Supports(type) => torch.tensor(GgmlDequantizer.Dequantize(type, bytes, info.ElementCount), shape),
             _ => throw new NotSupportedException($"'{file.Path}': tensor '{name}' has unsupported type {info.Type}."),
         };
         return raw.to_type(dtype).contiguous().DetachFromDisposeScope();

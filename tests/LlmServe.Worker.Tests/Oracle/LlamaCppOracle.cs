@@ -26,6 +26,9 @@ internal sealed class LlamaCppOracle : IDisposable
         NativeLibraryConfig.All.WithLogCallback((_, _) => { });
     }
 
+    /// <summary>Loads llama.cpp's native library (with this class's quiet logging) without opening a model.</summary>
+    public static void EnsureLoaded() => NativeApi.llama_empty_call();
+
     public LlamaCppOracle(string ggufPath)
     {
         _parameters = new ModelParams(ggufPath)
