@@ -63,7 +63,7 @@ internal sealed partial class ModelHost(
     private void LoadGenerative(string path, TorchSharp.torch.ScalarType dtype, int maxModelLen)
     {
         var shards = options.Value.TensorParallelSize;
-        var model = ModelLoader.Load(path, dtype, shards);
+        var model = ModelLoader.Load(path, dtype, shards, new LayerProgressLog(this));
         if (shards > 1)
         {
             LogSharded(ServedModelName, shards, model.Network.Shards.ToString());
@@ -101,6 +101,25 @@ internal sealed partial class ModelHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loading model {Model} as {ServedModelName} ({Dtype})")]
     private partial void LogLoading(string model, string servedModelName, string dtype);
+
+    /// <summary>Logs the load's progress at every tenth of the layers, synchronously (so lines come in order).</summary>
+    private sealed class LayerProgressLog(ModelHost host) : IProgress<LayerProgress>
+    {
+        private int _lastTenth;
+
+        public void Report(LayerProgress value)
+        {
+            var tenth = value.Percent / 10;
+            if (tenth > _lastTenth)
+            {
+                _lastTenth = tenth;
+                host.LogLayersLoaded(host.ServedModelName, value.Loaded, value.Layers, value.Percent);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loading {ServedModelName}: {Loaded}/{Layers} layers ({Percent}%)")]
+    private partial void LogLayersLoaded(string servedModelName, int loaded, int layers, int percent);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ServedModelName} ({Kind}) loaded in {ElapsedMs:F0} ms, max model length {MaxModelLen}")]
     private partial void LogLoaded(string servedModelName, ModelKind kind, double elapsedMs, int maxModelLen);

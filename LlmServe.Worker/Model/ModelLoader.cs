@@ -8,17 +8,18 @@ namespace LlmServe.Worker.Model;
 internal static class ModelLoader
 {
     /// <param name="tensorParallelSize">Shards the network is split over (see <see cref="Llama.TensorParallel.ShardLayout"/>).</param>
-    public static LoadedModel Load(string reference, ScalarType dtype, int tensorParallelSize = 1)
+    /// <param name="progress">Told after each decoder layer is loaded.</param>
+    public static LoadedModel Load(string reference, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null)
     {
         if (File.Exists(reference))
         {
             return reference.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
-                ? GgufModelLoader.Load(reference, dtype, tensorParallelSize)
+                ? GgufModelLoader.Load(reference, dtype, tensorParallelSize, progress)
                 : throw new NotSupportedException($"'{reference}' is not a .gguf file; pass a .gguf file or a Hugging Face folder.");
         }
         if (Directory.Exists(reference))
         {
-            return HfModelLoader.Load(reference, dtype, tensorParallelSize);
+            return HfModelLoader.Load(reference, dtype, tensorParallelSize, progress);
         }
         throw new FileNotFoundException($"Model '{reference}' was not found: pass a .gguf file, a Hugging Face folder or a hub id (org/name).", reference);
     }

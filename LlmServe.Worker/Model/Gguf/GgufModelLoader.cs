@@ -14,7 +14,7 @@ internal static class GgufModelLoader
     /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
     private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
 
-    public static LoadedModel Load(string path, ScalarType dtype, int tensorParallelSize = 1)
+    public static LoadedModel Load(string path, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null)
     {
         using var file = GgufFile.Open(path);
         var arch = file.Get("general.architecture", "llama");
@@ -42,7 +42,7 @@ internal static class GgufModelLoader
             QkNorm = file.Tensors.ContainsKey("blk.0.attn_q_norm.weight"),
             TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"),
         };
-        var network = new LlamaModel(config, new GgufWeightSource(file), dtype, tensorParallelSize);
+        var network = new LlamaModel(config, new GgufWeightSource(file), dtype, tensorParallelSize, progress);
         file.TryGet<string>("tokenizer.chat_template", out var source);
         var template = ChatTemplateLoader.Parse(source, $"'{file.Path}' (tokenizer.chat_template)");
         var eos = tokenizer.EosId is int e ? new[] { e } : [];

@@ -12,7 +12,7 @@ namespace LlmServe.Worker.Model.HuggingFace;
 /// </summary>
 internal static class HfModelLoader
 {
-    public static LoadedModel Load(string folder, ScalarType dtype, int tensorParallelSize = 1)
+    public static LoadedModel Load(string folder, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null)
     {
         var configPath = Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
@@ -28,7 +28,7 @@ internal static class HfModelLoader
         }
         var tokenizer = HfTokenizerLoader.Load(tokenizerJson, File.Exists(tokenizerConfig) ? tokenizerConfig : null);
         using var weights = new HfWeightSource(folder);
-        var network = new LlamaModel(config, weights, dtype, tensorParallelSize);
+        var network = new LlamaModel(config, weights, dtype, tensorParallelSize, progress);
         var template = ChatTemplateLoader.Parse(ReadChatTemplate(tokenizerConfig), $"'{tokenizerConfig}' (chat_template)");
         return new LoadedModel(network, tokenizer, template, config.MaxPositionEmbeddings,
             ReadEosIds(Path.Combine(folder, "generation_config.json"), tokenizer),

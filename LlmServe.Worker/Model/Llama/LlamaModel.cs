@@ -23,7 +23,9 @@ internal sealed class LlamaModel : IDisposable
     /// <param name="tensorParallelSize">
     /// Shards the blocks are split over (vLLM's --tensor-parallel-size); see <see cref="ShardLayout"/> for what must divide.
     /// </param>
-    public LlamaModel(LlamaConfig config, IWeightSource weights, ScalarType dtype, int tensorParallelSize = 1)
+    /// <param name="progress">Told after each decoder layer is loaded (most of the load time: reading and converting weights).</param>
+    public LlamaModel(LlamaConfig config, IWeightSource weights, ScalarType dtype, int tensorParallelSize = 1,
+        IProgress<LayerProgress>? progress = null)
     {
         config.Validate(weights.Source);
         Config = config;
@@ -38,6 +40,7 @@ internal sealed class LlamaModel : IDisposable
         for (var i = 0; i < config.NumLayers; i++)
         {
             _layers[i] = DecoderLayerLoader.Load(config, weights, dtype, i, Shards);
+            progress?.Report(new LayerProgress(i + 1, config.NumLayers));
         }
         _norm = new RmsNorm(MoveTo(weights.Load("output_norm.weight", [d], dtype), primary), config.RmsNormEps);
         // Tied embeddings: checkpoints without an output matrix reuse the token embedding as the LM head.
