@@ -8,10 +8,28 @@ namespace LlmServe.Worker.Engine.StructuredOutput;
 /// </summary>
 internal sealed class TokenMasker(LazyDfa dfa, TokenTrie trie)
 {
+    /// <summary>
+    /// Masks kept at most (a mask is V/8 bytes, ~19 KB for a 151k vocabulary): a constraint that wanders through more
+    /// states than this starts over with an empty cache instead of keeping every mask it ever computed.
+    /// </summary>
+    public const int MaxCachedMasks = 1024;
+
     private readonly Dictionary<int, ulong[]> _masks = [];
     private readonly Lock _gate = new();
 
     public int Start => dfa.Start;
+
+    /// <summary>Masks held now (at most <see cref="MaxCachedMasks"/>).</summary>
+    public int CachedMasks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _masks.Count;
+            }
+        }
+    }
 
     public bool IsAccepting(int state) => dfa.IsAccepting(state);
 
@@ -26,6 +44,10 @@ internal sealed class TokenMasker(LazyDfa dfa, TokenTrie trie)
             }
             var mask = new ulong[(trie.VocabSize + 63) / 64];
             dfa.Locked(() => Walk(trie.Root, state, mask));
+            if (_masks.Count >= MaxCachedMasks)
+            {
+                _masks.Clear();
+            }
             _masks[state] = mask;
             return mask;
         }
