@@ -8,7 +8,8 @@ namespace LlmServe.Worker.Engine.StructuredOutput;
 /// constraints: clients that send a new schema with every request (generated enums, per-user fields) must not grow
 /// the replica's memory without bound.
 /// </summary>
-internal sealed class ConstraintCompiler(ITokenizer tokenizer, int capacity = ConstraintCompiler.DefaultCapacity)
+internal sealed class ConstraintCompiler(ITokenizer tokenizer, int capacity = ConstraintCompiler.DefaultCapacity,
+    int maxStates = LazyDfa.DefaultMaxStates)
 {
     public const int DefaultCapacity = 256;
 
@@ -74,8 +75,18 @@ internal sealed class ConstraintCompiler(ITokenizer tokenizer, int capacity = Co
         {
             throw new ArgumentException("no output can match it (an empty enum, anyOf or character class?).");
         }
-        var masker = new TokenMasker(new LazyDfa(nfa), _trie.Value);
-        if (masker.IsStuck(masker.Start))
+        var masker = new TokenMasker(new LazyDfa(nfa, maxStates), _trie.Value);
+        bool stuck;
+        try
+        {
+            stuck = masker.IsStuck(masker.Start);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The first token's mask alone outgrew the automaton's limit: a bad constraint, not a server fault.
+            throw new ArgumentException(ex.Message, ex);
+        }
+        if (stuck)
         {
             throw new ArgumentException("no token of this model's vocabulary can begin an output that matches it.");
         }

@@ -128,7 +128,7 @@ internal sealed class LazyDfa
         if (id >= _maxStates)
         {
             throw new InvalidOperationException(
-                $"The output constraint needed more than {_maxStates} automaton states; it is too ambiguous to follow.");
+                $"the output constraint needs more than {_maxStates} automaton states (too ambiguous to follow).");
         }
         _sets.Add(set);
         _transitions.Add(Enumerable.Repeat(-2, 256).ToArray());

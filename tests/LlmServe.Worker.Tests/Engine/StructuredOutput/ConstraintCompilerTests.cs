@@ -61,6 +61,17 @@ public sealed class ConstraintCompilerTests
     }
 
     [Fact]
+    public void AConstraintWhoseFirstMaskOutgrowsTheAutomatonLimit_IsRejectedAndNotCached()
+    {
+        var compiler = new ConstraintCompiler(Shared.Value.Tokenizer, maxStates: 1);   // the start state alone
+
+        var error = Assert.Throws<ArgumentException>(() => compiler.Compile(Regex("[ab]*a[ab]{5}")));
+
+        Assert.Contains("automaton states", error.Message);
+        Assert.Equal(0, compiler.Count);
+    }
+
+    [Fact]
     public void ABranchThatCanNeverComplete_IsNotOffered()
     {
         // The object branch needs a value for "a" from an empty enum: after '{' no output could ever complete, so
