@@ -36,22 +36,7 @@ internal static unsafe partial class Bf16DecodeAttention
             // (G, D) queries, (D) one widened key, (G rounded up to a whole pass, stride) scores, (G, D) contexts
             float* queries = buffer, key = queries + g * d, scores = key + d, contexts = scores + passes * HeadsPerPass * stride;
             WidenQueries(a, offset, g * d, queries);
-            for (var s = 0; s < stride; s++)
-            {
-                if (MaskedOut(s, smax, padding, scores, stride, g))
-                {
-                    continue;
-                }
-                Widen((ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d, key, d);
-                for (var h = 0; h < g; h++)
-                {
-                    scores[h * stride + s] = DotInSlices(queries + h * d, key, slices);
-                }
-            }
-            for (var h = 0; h < g; h++)
-            {
-                Softmax(scores + h * stride, stride, a.Scale);
-            }
+            Probabilities<SliceDot>(a, kvHead, slots, padding, queries, key, scores, stride);
             // The heads that fill up the last pass have zero weights: they add nothing and are not written.
             new Span<float>(scores + g * stride, (passes * HeadsPerPass - g) * stride).Clear();
             for (var pass = 0; pass < passes; pass++)
@@ -68,6 +53,13 @@ internal static unsafe partial class Bf16DecodeAttention
                 output[i] = Bf16.FromSingle(contexts[i]);
             }
         }
+    }
+
+    /// <summary>The slices path's dot product (D a whole number of slices).</summary>
+    private readonly struct SliceDot : IDot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Of(float* q, float* k, int d) => DotInSlices(q, k, d / Slice);
     }
 
     /// <summary>q·k over whole slices: even and odd slices in two accumulators, then one reduction.</summary>
