@@ -32,23 +32,36 @@ internal static unsafe class Bf16Gemv
         fixed (float* xs = input)
         {
             PrepareInput(x, m, k, xs);
-            var total = 0;
-            foreach (var t in targets)
-            {
-                total += t.Rows;
-            }
-            var chunkRows = ChunkRows(k);
-            var chunks = (total + chunkRows - 1) / chunkRows;
+            var chunks = Chunks(k, targets);
             if (chunks <= 1 || Environment.ProcessorCount == 1)
             {
-                RunRows(xs, m, k, stride, targets, 0, total);
+                RunRows(xs, m, k, stride, targets, 0, TotalRows(targets));
                 return;
             }
             var all = targets.ToArray();
             var xsAddress = (nint)xs;
-            Parallel.For(0, chunks, Parallelism, c =>
-                RunRows((float*)xsAddress, m, k, stride, all, c * chunkRows, Math.Min(total, (c + 1) * chunkRows)));
+            Parallel.For(0, chunks, Parallelism, c => RunChunk((float*)xsAddress, m, k, all, c));
         }
+    }
+
+    /// <summary>Work items of a run over <paramref name="targets"/>: their output rows, counted across them in order, in chunks of <see cref="ChunkRows"/>.</summary>
+    public static int Chunks(int k, ReadOnlySpan<GemvTarget> targets) => (TotalRows(targets) + ChunkRows(k) - 1) / ChunkRows(k);
+
+    /// <summary>Work item <paramref name="chunk"/> of <see cref="Chunks"/>, from an input made by <see cref="PrepareInput"/>.</summary>
+    public static void RunChunk(float* xs, int m, int k, ReadOnlySpan<GemvTarget> targets, int chunk)
+    {
+        var chunkRows = ChunkRows(k);
+        RunRows(xs, m, k, InputStride(k), targets, chunk * chunkRows, Math.Min(TotalRows(targets), (chunk + 1) * chunkRows));
+    }
+
+    private static int TotalRows(ReadOnlySpan<GemvTarget> targets)
+    {
+        var total = 0;
+        foreach (var t in targets)
+        {
+            total += t.Rows;
+        }
+        return total;
     }
 
     /// <summary>Weight rows of length <paramref name="k"/> in one parallel work item (about <see cref="ChunkBytes"/> of weights).</summary>

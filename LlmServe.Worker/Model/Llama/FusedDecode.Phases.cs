@@ -23,16 +23,10 @@ internal sealed unsafe partial class FusedDecode
     private static void Linear(int m, ushort* x, int k, float* input, int* cursor, ReadOnlySpan<GemvTarget> targets)
     {
         Bf16Gemv.PrepareInput(x, m, k, input);
-        var total = 0;
-        foreach (var t in targets)
-        {
-            total += t.Rows;
-        }
-        var chunkRows = Bf16Gemv.ChunkRows(k);
-        var chunks = (total + chunkRows - 1) / chunkRows;
+        var chunks = Bf16Gemv.Chunks(k, targets);
         for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
         {
-            Bf16Gemv.RunRows(input, m, k, Bf16Gemv.InputStride(k), targets, c * chunkRows, Math.Min(total, (c + 1) * chunkRows));
+            Bf16Gemv.RunChunk(input, m, k, targets, c);
         }
     }
 
