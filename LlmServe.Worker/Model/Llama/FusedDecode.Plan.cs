@@ -21,13 +21,13 @@ internal sealed unsafe partial class FusedDecode
         public float* Logits;                         // (Samples, V)
     }
 
+    private CacheAddressBook? _cache;
+
     /// <summary>
     /// The step when it is decodes only (token row i being decode i), at most <see cref="DecodeLinear.MaxRows"/>
     /// of them, with int64 CPU indices in range and a bf16 CPU cache; null otherwise. Every index a member will follow
     /// is checked here, so a bad one falls back to the general path (which reports it) instead of failing mid-job.
     /// </summary>
-    private CacheAddressBook? _cache;
-
     private Step? Plan(Tensor tokens, AttentionBatch batch, KvCache cache)
     {
         if (batch.Prefills.Count != 0 || batch.Decodes is not { } decodes || tokens.dim() != 1)
