@@ -25,6 +25,8 @@ internal static class GgufModelLoader
         var tokenizer = GgufTokenizerLoader.Load(file);
         var heads = Required<int>(file, $"{arch}.attention.head_count");
         var hidden = Required<int>(file, $"{arch}.embedding_length");
+        var contextLength = file.Get($"{arch}.context_length", 2048);
+        var scaling = ReadRopeScaling(file, arch, contextLength);
         var config = new LlamaConfig
         {
             VocabSize = tokenizer.VocabSize,
@@ -36,7 +38,8 @@ internal static class GgufModelLoader
             HeadDim = file.Get($"{arch}.attention.key_length", hidden / heads),
             RmsNormEps = file.Get($"{arch}.attention.layer_norm_rms_epsilon", 1e-5),
             RopeTheta = file.Get($"{arch}.rope.freq_base", 10000.0),
-            MaxPositionEmbeddings = file.Get($"{arch}.context_length", 2048),
+            MaxPositionEmbeddings = scaling?.ContextLength(contextLength) ?? contextLength,
+            RopeScaling = scaling,
             RopeInterleaved = InterleavedRopeArchitectures.Contains(arch),
             AttentionBias = file.Tensors.ContainsKey("blk.0.attn_q.bias"),
             QkNorm = file.Tensors.ContainsKey("blk.0.attn_q_norm.weight"),
@@ -49,6 +52,33 @@ internal static class GgufModelLoader
         var pieces = file.Get("tokenizer.ggml.tokens", Array.Empty<string>());
         return new LoadedModel(network, tokenizer, template, config.MaxPositionEmbeddings, eos,
             TokenText(pieces, tokenizer.BosId), TokenText(pieces, tokenizer.EosId));
+    }
+
+    /// <summary>
+    /// <c>rope.scaling.type</c> as llama.cpp reads it (older files carry only <c>rope.scale_linear</c>). Llama 3
+    /// scaling needs no key: its converter stores per-pair divisors as the <c>rope_freqs</c> tensor instead.
+    /// </summary>
+    private static RopeScaling? ReadRopeScaling(GgufFile file, string arch, int contextLength)
+    {
+        var prefix = $"{arch}.rope.scaling.";
+        var legacyLinear = file.Get($"{arch}.rope.scale_linear", 1.0);
+        var kind = file.Get(prefix + "type", legacyLinear != 1.0 ? "linear" : "none");
+        var factor = file.Get(prefix + "factor", legacyLinear);
+        if (kind is "linear" or "yarn" && factor <= 0)
+        {
+            throw new InvalidDataException($"'{file.Path}': {prefix}factor must be positive for '{kind}' scaling.");
+        }
+        return kind switch
+        {
+            "none" => null,
+            "linear" => factor == 1.0 ? null : new LinearRopeScaling(factor),
+            // llama.cpp: cos/sin scaled by attn_factor * (1 + 0.1 ln factor); the band from the two betas.
+            "yarn" => new YarnRopeScaling(factor, file.Get(prefix + "original_context_length", contextLength),
+                file.Get(prefix + "yarn_beta_fast", 32.0), file.Get(prefix + "yarn_beta_slow", 1.0),
+                file.Get(prefix + "yarn_attn_factor", 1.0) * YarnRopeScaling.DefaultMagnitude(factor)),
+            _ => throw new NotSupportedException(
+                $"'{file.Path}': RoPE scaling '{kind}' ({prefix}type) is not supported (supported: none, linear, yarn)."),
+        };
     }
 
     private static string? TokenText(string[] pieces, int? id) => id is int i && i < pieces.Length ? pieces[i] : null;

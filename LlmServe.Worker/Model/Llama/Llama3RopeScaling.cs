@@ -5,9 +5,9 @@ namespace LlmServe.Worker.Model.Llama;
 /// <see cref="Factor"/>, shorter than original_max / high_freq_factor are kept, and the band between is blended.
 /// </summary>
 internal sealed record Llama3RopeScaling(double Factor, double LowFreqFactor, double HighFreqFactor, int OriginalMaxPositionEmbeddings)
+    : RopeScaling
 {
-    /// <summary>Scales inverse frequencies in place (one per rotated pair).</summary>
-    public void Apply(double[] inverseFrequencies)
+    public override void Apply(double[] inverseFrequencies, double ropeTheta)
     {
         var lowWavelen = OriginalMaxPositionEmbeddings / LowFreqFactor;
         var highWavelen = OriginalMaxPositionEmbeddings / HighFreqFactor;

@@ -25,8 +25,8 @@ internal sealed record LlamaConfig
     /// </summary>
     public bool RopeInterleaved { get; init; }
 
-    /// <summary>Llama 3.1-style frequency scaling, when the checkpoint uses it.</summary>
-    public Llama3RopeScaling? RopeScaling { get; init; }
+    /// <summary>Context-extension scaling of the RoPE frequencies (Llama 3.1, linear, YaRN), when the checkpoint uses it.</summary>
+    public RopeScaling? RopeScaling { get; init; }
 
     /// <summary>Biases on the q/k/v projections (Qwen2).</summary>
     public bool AttentionBias { get; init; }

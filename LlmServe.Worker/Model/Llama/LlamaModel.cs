@@ -55,9 +55,10 @@ internal sealed class LlamaModel : IDisposable
         }
         var inverseFrequencies = RotaryEmbedding.InverseFrequencies(config, ropeDivisors);
         // One table per shard device; CPU shards share the primary's.
-        var primaryRope = new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, primary);
+        var magnitude = config.RopeScaling?.Magnitude ?? 1.0;
+        var primaryRope = new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, primary, magnitude);
         _ropes = [.. Enumerable.Range(0, Shards.Size).Select(s => s == 0 || Shards.SharesOneDevice ? primaryRope
-            : new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, Shards.Device(s)))];
+            : new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, Shards.Device(s), magnitude))];
         if (Shards.Size == 1 && Vector256.IsHardwareAccelerated
             && FusedDecodeWeights.TryCapture(config, _embedding, _layers, _norm, _lmHead, primaryRope) is { } fused)
         {

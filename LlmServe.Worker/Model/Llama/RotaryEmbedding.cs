@@ -17,7 +17,9 @@ internal sealed class RotaryEmbedding : IDisposable
 
     /// <param name="inverseFrequencies">One inverse frequency per rotated pair (D/2), scaling already applied.</param>
     /// <param name="device">Where the tables live (a tensor-parallel shard's device); the CPU when null.</param>
-    public RotaryEmbedding(double[] inverseFrequencies, int maxPositions, bool interleaved, ScalarType dtype, Device? device = null)
+    /// <param name="magnitude">Factor on cos and sin (YaRN's attention temperature; 1 otherwise).</param>
+    public RotaryEmbedding(double[] inverseFrequencies, int maxPositions, bool interleaved, ScalarType dtype, Device? device = null,
+        double magnitude = 1.0)
     {
         _interleaved = interleaved;
         using var scope = NewDisposeScope();
@@ -25,8 +27,8 @@ internal sealed class RotaryEmbedding : IDisposable
         // Positions from an array, not torch.arange: its implicitly converted bounds have the flaw HeldScalars describes.
         var positions = torch.tensor(Enumerable.Range(0, maxPositions).Select(p => (double)p).ToArray());           // (maxPos)
         var angles = torch.outer(positions, inv);                                                                   // (maxPos, D/2)
-        _cos = angles.cos().to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
-        _sin = angles.sin().to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
+        _cos = angles.cos().mul_(magnitude).to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
+        _sin = angles.sin().mul_(magnitude).to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
     }
 
     public Tensor Cos => _cos;
@@ -82,7 +84,7 @@ internal sealed class RotaryEmbedding : IDisposable
     }
 
     /// <summary>
-    /// theta^(-2i/D) per pair, then Llama 3 scaling and per-pair divisors (GGUF's rope_freqs) when the model has them.
+    /// theta^(-2i/D) per pair, then the checkpoint's RoPE scaling and per-pair divisors (GGUF's rope_freqs) when the model has them.
     /// </summary>
     public static double[] InverseFrequencies(LlamaConfig config, float[]? divisors)
     {
@@ -92,7 +94,7 @@ internal sealed class RotaryEmbedding : IDisposable
         {
             inv[i] = 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.HeadDim);
         }
-        config.RopeScaling?.Apply(inv);
+        config.RopeScaling?.Apply(inv, config.RopeTheta);
         if (divisors is not null)
         {
             for (var i = 0; i < half; i++)

@@ -3,12 +3,13 @@ namespace LlmServe.Worker.Tests.Oracle;
 /// <summary>
 /// Random-weight GGUF checkpoints of the architectures that need the extended loader against llama.cpp:
 /// Llama 3 (rope_freqs per-pair divisors), Qwen2 (q/k/v biases, NEOX RoPE, tied embeddings) and Qwen3
-/// (per-head q/k norms, head_dim independent of hidden size).
+/// (per-head q/k norms, head_dim independent of hidden size), and RoPE scaling read from GGUF metadata
+/// (linear on Llama, YaRN on Qwen2).
 /// </summary>
 [Trait(OracleTraits.Requires, OracleTraits.LoaderMerge)]
 public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture files) : IClassFixture<RandomCheckpointFixture>
 {
-    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3"];
+    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn"];
 
     [Theory]
     [MemberData(nameof(Architectures))]
@@ -19,4 +20,22 @@ public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture file
     [MemberData(nameof(Architectures))]
     public void Greedy_32Tokens_TokenIdenticalToLlamaCpp(string name) =>
         RandomCheckpointChecks.GreedyMatchesLlamaCpp(files.Gguf(name));
+
+    /// <summary>
+    /// The scaling must visibly change llama.cpp's output (same weights without it), so the comparisons above fail
+    /// when a loader ignores the <c>rope.scaling.*</c> keys.
+    /// </summary>
+    [Theory]
+    [InlineData("llama-linear")]
+    [InlineData("qwen2-yarn")]
+    public void RopeScaling_ChangesLlamaCppLogits(string name)
+    {
+        using var scaled = new LlamaCppOracle(files.Gguf(name));
+        using var plain = new LlamaCppOracle(files.Gguf($"{name}-unscaled", OracleSpecs.Get(name) with { RopeScaling = null }));
+        var tokens = scaled.Tokenize(OracleSpecs.Prompts[1], addBos: true);
+
+        var difference = OracleAssert.RelativeL2(plain.LastLogits(tokens), scaled.LastLogits(tokens));
+
+        Assert.True(difference > 10 * RandomCheckpointChecks.LogitsTolerance, $"{name}: scaling changed llama.cpp's logits by only {difference:E3}.");
+    }
 }

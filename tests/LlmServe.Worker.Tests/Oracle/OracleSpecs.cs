@@ -40,6 +40,14 @@ internal static class OracleSpecs
         "qwen2" => Base with { Architecture = CheckpointArchitecture.Qwen2 },
         // q width 4 x 48 = 192 differs from hidden 128, as in real Qwen3 checkpoints.
         "qwen3" => Base with { Architecture = CheckpointArchitecture.Qwen3, HeadDim = 48 },
+        // Position interpolation over adjacent-pair RoPE.
+        "llama-linear" => Base with { Architecture = CheckpointArchitecture.Llama, RopeScaling = RopeScalingSpec.Linear(4) },
+        // YaRN over NEOX RoPE, theta 1e4 and an original context of 256 so that the blended band (pairs 0-7 of 16)
+        // and the interpolated pairs above it both turn visibly within a short prompt.
+        "qwen2-yarn" => Base with
+        {
+            Architecture = CheckpointArchitecture.Qwen2, RopeTheta = 10000, RopeScaling = RopeScalingSpec.Yarn(4, 256),
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -24,6 +24,7 @@ internal static class RandomCommand
         var std = new Option<double>("--init-std") { DefaultValueFactory = _ => 0.02 };
         var maxPositions = new Option<int>("--max-positions") { DefaultValueFactory = _ => 2048 };
         var theta = new Option<double?>("--rope-theta") { Description = "default: the architecture's" };
+        var scaling = new Option<string?>("--rope-scaling") { Description = "linear:FACTOR or yarn:FACTOR:ORIGINAL_CONTEXT" };
         var tie = new Option<bool?>("--tie-embeddings") { Description = "default: true for qwen2/qwen3" };
         var shardMb = new Option<double>("--shard-size-mb") { Description = "shard the safetensors above this size", DefaultValueFactory = _ => 5000 };
         var vocabFrom = new Option<FileInfo?>("--vocab-from") { Description = "GGUF file whose llama tokenizer to copy; default: stories260K.gguf from shared/models when --vocab is 512" };
@@ -32,7 +33,7 @@ internal static class RandomCommand
 
         var command = new Command("random", "Write seeded random weights as a Hugging Face folder and/or GGUF file.")
         {
-            arch, hidden, layers, heads, kvHeads, headDim, ffn, vocab, dtype, seed, std, maxPositions, theta, tie, shardMb, vocabFrom, hfOut, ggufOut,
+            arch, hidden, layers, heads, kvHeads, headDim, ffn, vocab, dtype, seed, std, maxPositions, theta, scaling, tie, shardMb, vocabFrom, hfOut, ggufOut,
         };
         command.SetAction(result =>
         {
@@ -51,6 +52,7 @@ internal static class RandomCommand
                 InitStd = result.GetValue(std),
                 MaxPositionEmbeddings = result.GetValue(maxPositions),
                 RopeTheta = result.GetValue(theta),
+                RopeScaling = ParseScaling(result.GetValue(scaling)),
                 TieWordEmbeddings = result.GetValue(tie),
                 ShardSizeBytes = (long)(result.GetValue(shardMb) * 1_000_000),
             };
@@ -87,5 +89,17 @@ internal static class RandomCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary><c>linear:4</c> or <c>yarn:4:32768</c>; anything else is left for <see cref="RopeScalingSpec.Validate"/> to reject.</summary>
+    private static RopeScalingSpec? ParseScaling(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        var parts = text.Split(':');
+        double Number(int i) => i < parts.Length && double.TryParse(parts[i], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
+        return new RopeScalingSpec(parts[0], Number(1), parts.Length > 2 ? (int)Number(2) : null);
     }
 }

@@ -47,6 +47,15 @@ public static class GgufCheckpointWriter
         w.AddFloat32($"{arch}.attention.layer_norm_rms_epsilon", (float)spec.EffectiveRmsNormEps);
         w.AddFloat32($"{arch}.rope.freq_base", (float)spec.EffectiveRopeTheta);
         w.AddUInt32($"{arch}.rope.dimension_count", (uint)headDim);
+        if (spec.RopeScaling is { } scaling)
+        {
+            w.AddString($"{arch}.rope.scaling.type", scaling.Type);
+            w.AddFloat32($"{arch}.rope.scaling.factor", (float)scaling.Factor);
+            if (scaling.OriginalMaxPositionEmbeddings is int original)
+            {
+                w.AddUInt32($"{arch}.rope.scaling.original_context_length", (uint)original);
+            }
+        }
         AddTokenizer(w, vocabulary);
 
         // The converter emits generated tensors (rope_freqs) before the checkpoint's own.

@@ -25,7 +25,8 @@ internal static class HfConfigFiles
             ["max_position_embeddings"] = spec.MaxPositionEmbeddings,
             ["rms_norm_eps"] = spec.EffectiveRmsNormEps,
             ["rope_theta"] = spec.EffectiveRopeTheta,
-            ["rope_scaling"] = traits.Llama3RopeScaling ? Llama3Scaling(spec.Llama3Scaling) : null,
+            ["rope_scaling"] = traits.Llama3RopeScaling ? Llama3Scaling(spec.Llama3Scaling)
+                : spec.RopeScaling is { } scaling ? Scaling(scaling) : null,
             ["tie_word_embeddings"] = spec.EffectiveTieWordEmbeddings,
             ["attention_bias"] = traits.AttentionBias,
             ["attention_dropout"] = 0.0,
@@ -69,6 +70,16 @@ internal static class HfConfigFiles
         ["high_freq_factor"] = s.HighFreqFactor,
         ["original_max_position_embeddings"] = s.OriginalMaxPositionEmbeddings,
     };
+
+    private static JsonObject Scaling(RopeScalingSpec s)
+    {
+        var scaling = new JsonObject { ["rope_type"] = s.Type, ["type"] = s.Type, ["factor"] = s.Factor };
+        if (s.OriginalMaxPositionEmbeddings is int original)
+        {
+            scaling["original_max_position_embeddings"] = original;
+        }
+        return scaling;
+    }
 
     private static string TorchDType(CheckpointDType dtype) => dtype switch
     {

@@ -28,6 +28,9 @@ public sealed record RandomCheckpointSpec
     /// <summary>Used by <see cref="CheckpointArchitecture.Llama3"/> only.</summary>
     public Llama3ScalingSpec Llama3Scaling { get; init; } = new();
 
+    /// <summary>Linear or YaRN RoPE scaling (not with <see cref="CheckpointArchitecture.Llama3"/>, which has its own).</summary>
+    public RopeScalingSpec? RopeScaling { get; init; }
+
     /// <summary>Above this many bytes of weights, the Hugging Face folder gets shards and an index (transformers' default 5 GB).</summary>
     public long ShardSizeBytes { get; init; } = 5_000_000_000;
 
@@ -54,6 +57,11 @@ public sealed record RandomCheckpointSpec
         if (EffectiveHeadDim <= 0 || EffectiveHeadDim % 2 != 0)
         {
             throw new ArgumentException($"head dim ({EffectiveHeadDim}) must be positive and even for RoPE.");
+        }
+        RopeScaling?.Validate();
+        if (RopeScaling is not null && Traits.Llama3RopeScaling)
+        {
+            throw new ArgumentException("Llama 3 checkpoints carry their own RoPE scaling; do not add another.");
         }
         if (ShardSizeBytes <= 0)
         {
