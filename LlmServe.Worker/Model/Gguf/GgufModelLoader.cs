@@ -9,7 +9,7 @@ namespace LlmServe.Worker.Model.Gguf;
 /// <summary>Builds a <see cref="LoadedModel"/> from a GGUF file of a Llama-family architecture.</summary>
 internal static class GgufModelLoader
 {
-    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3"];
+    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3", "phi3"];
 
     /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
     private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
@@ -27,15 +27,21 @@ internal static class GgufModelLoader
         var hidden = Required<int>(file, $"{arch}.embedding_length");
         var contextLength = file.Get($"{arch}.context_length", 2048);
         var scaling = ReadRopeScaling(file, arch, contextLength);
+        var headDim = file.Get($"{arch}.attention.key_length", hidden / heads);
         var config = new LlamaConfig
         {
+            Architecture = arch,
             VocabSize = tokenizer.VocabSize,
             HiddenSize = hidden,
             IntermediateSize = Required<int>(file, $"{arch}.feed_forward_length"),
             NumLayers = Required<int>(file, $"{arch}.block_count"),
             NumHeads = heads,
             NumKvHeads = file.Get($"{arch}.attention.head_count_kv", heads),
-            HeadDim = file.Get($"{arch}.attention.key_length", hidden / heads),
+            HeadDim = headDim,
+            RotaryDim = file.Get($"{arch}.rope.dimension_count", headDim),
+            FusedQkv = file.Tensors.ContainsKey("blk.0.attn_qkv.weight"),
+            // phi3's ffn_up holds gate and up; no other supported architecture fuses them.
+            FusedGateUp = arch == "phi3",
             RmsNormEps = file.Get($"{arch}.attention.layer_norm_rms_epsilon", 1e-5),
             RopeTheta = file.Get($"{arch}.rope.freq_base", 10000.0),
             MaxPositionEmbeddings = scaling?.ContextLength(contextLength) ?? contextLength,

@@ -6,7 +6,7 @@ namespace LlmServe.Worker.Model.HuggingFace;
 /// <summary>Reads a Hugging Face <c>config.json</c> of a Llama-family model into a <see cref="LlamaConfig"/>.</summary>
 internal static class HfConfigReader
 {
-    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3"];
+    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3", "phi3"];
 
     public static LlamaConfig Read(string path)
     {
@@ -21,15 +21,20 @@ internal static class HfConfigReader
         var hidden = Int(c, "hidden_size", path);
         var maxPositions = OptionalInt(c, "max_position_embeddings") ?? 2048;
         var scaling = ReadRopeScaling(c, maxPositions, path);
+        var headDim = OptionalInt(c, "head_dim") ?? hidden / heads;
         return new LlamaConfig
         {
+            Architecture = type,
             VocabSize = Int(c, "vocab_size", path),
             HiddenSize = hidden,
             IntermediateSize = Int(c, "intermediate_size", path),
             NumLayers = Int(c, "num_hidden_layers", path),
             NumHeads = heads,
             NumKvHeads = OptionalInt(c, "num_key_value_heads") ?? heads,
-            HeadDim = OptionalInt(c, "head_dim") ?? hidden / heads,
+            HeadDim = headDim,
+            RotaryDim = (int)(headDim * (OptionalDouble(c, "partial_rotary_factor") ?? 1.0)),
+            FusedQkv = type == "phi3",
+            FusedGateUp = type == "phi3",
             RmsNormEps = OptionalDouble(c, "rms_norm_eps") ?? 1e-6,
             RopeTheta = OptionalDouble(c, "rope_theta") ?? 10000,
             MaxPositionEmbeddings = scaling?.ContextLength(maxPositions) ?? maxPositions,

@@ -27,7 +27,7 @@ internal static class HfModelLoader
             throw new FileNotFoundException($"'{folder}' has no tokenizer.json.", tokenizerJson);
         }
         var tokenizer = HfTokenizerLoader.Load(tokenizerJson, File.Exists(tokenizerConfig) ? tokenizerConfig : null);
-        using var weights = new HfWeightSource(folder);
+        using var weights = new HfWeightSource(folder, config.Architecture);
         var network = new LlamaModel(config, weights, dtype, tensorParallelSize, progress);
         var template = ChatTemplateLoader.Parse(ReadChatTemplate(tokenizerConfig), $"'{tokenizerConfig}' (chat_template)");
         return new LoadedModel(network, tokenizer, template, config.MaxPositionEmbeddings,

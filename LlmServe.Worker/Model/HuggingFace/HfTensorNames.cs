@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace LlmServe.Worker.Model.HuggingFace;
 
-/// <summary>Maps the model's canonical (GGUF-style) tensor names to Hugging Face Llama/Qwen names.</summary>
+/// <summary>Maps the model's canonical (GGUF-style) tensor names to Hugging Face Llama/Qwen/Phi-3 names.</summary>
 internal static partial class HfTensorNames
 {
     private static readonly Dictionary<string, string> Global = new(StringComparer.Ordinal)
@@ -30,15 +30,30 @@ internal static partial class HfTensorNames
         ["ffn_down.weight"] = "mlp.down_proj.weight",
     };
 
-    /// <summary>The Hugging Face name for a canonical name, or null when there is none (e.g. rope_freqs).</summary>
-    public static string? ToHf(string canonical)
+    /// <summary>Phi-3 stores q/k/v and gate/up fused; GGUF keeps the names attn_qkv and (for the pair) ffn_up.</summary>
+    private static readonly Dictionary<string, string> Phi3PerLayer = new(StringComparer.Ordinal)
+    {
+        ["attn_qkv.weight"] = "self_attn.qkv_proj.weight",
+        ["ffn_up.weight"] = "mlp.gate_up_proj.weight",
+    };
+
+    /// <summary>
+    /// The Hugging Face name for a canonical name in a checkpoint of <paramref name="modelType"/> (config.json's
+    /// model_type), or null when there is none (e.g. rope_freqs).
+    /// </summary>
+    public static string? ToHf(string canonical, string modelType = "llama")
     {
         if (Global.TryGetValue(canonical, out var global))
         {
             return global;
         }
         var match = LayerName().Match(canonical);
-        return match.Success && PerLayer.TryGetValue(match.Groups[2].Value, out var suffix)
+        if (!match.Success)
+        {
+            return null;
+        }
+        var local = match.Groups[2].Value;
+        return (modelType == "phi3" && Phi3PerLayer.TryGetValue(local, out var suffix)) || PerLayer.TryGetValue(local, out suffix)
             ? $"model.layers.{match.Groups[1].Value}.{suffix}"
             : null;
     }

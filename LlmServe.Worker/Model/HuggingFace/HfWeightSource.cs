@@ -12,9 +12,13 @@ internal sealed class HfWeightSource : IWeightSource, IDisposable
     private readonly Dictionary<string, SafetensorsFile> _byTensor = new(StringComparer.Ordinal);
     private readonly List<SafetensorsFile> _files = [];
 
-    public HfWeightSource(string folder)
+    private readonly string _modelType;
+
+    /// <param name="modelType">config.json's model_type, which decides a few tensor names (see <see cref="HfTensorNames"/>).</param>
+    public HfWeightSource(string folder, string modelType = "llama")
     {
         Source = folder;
+        _modelType = modelType;
         var single = Path.Combine(folder, "model.safetensors");
         var index = Path.Combine(folder, "model.safetensors.index.json");
         IEnumerable<string> shards = File.Exists(single) ? [single]
@@ -37,11 +41,11 @@ internal sealed class HfWeightSource : IWeightSource, IDisposable
 
     public string Source { get; }
 
-    public bool Contains(string name) => HfTensorNames.ToHf(name) is { } hf && _byTensor.ContainsKey(hf);
+    public bool Contains(string name) => HfTensorNames.ToHf(name, _modelType) is { } hf && _byTensor.ContainsKey(hf);
 
     public Tensor Load(string name, long[] expectedShape, ScalarType dtype)
     {
-        var hf = HfTensorNames.ToHf(name);
+        var hf = HfTensorNames.ToHf(name, _modelType);
         if (hf is null || !_byTensor.TryGetValue(hf, out var file))
         {
             throw new InvalidDataException($"'{Source}' has no tensor '{hf ?? name}'.");

@@ -18,17 +18,20 @@ internal static class DecoderLayerLoader
         var p = $"blk.{layer}.";
         Tensor? Optional(bool present, string name, long size) => present ? weights.Load(p + name, [size], dtype) : null;
 
-        using var wq = weights.Load(p + "attn_q.weight", [q, d], dtype);          // (H*D, d)
-        using var wk = weights.Load(p + "attn_k.weight", [kv, d], dtype);         // (Hkv*D, d)
-        using var wv = weights.Load(p + "attn_v.weight", [kv, d], dtype);         // (Hkv*D, d)
+        // Fused matrices are split into row views that share the loaded storage (no copy).
+        using var qkv = config.FusedQkv ? weights.Load(p + "attn_qkv.weight", [q + 2 * kv, d], dtype) : null; // (H*D + 2 Hkv*D, d)
+        using var wq = qkv?.narrow(0, 0, q) ?? weights.Load(p + "attn_q.weight", [q, d], dtype);          // (H*D, d)
+        using var wk = qkv?.narrow(0, q, kv) ?? weights.Load(p + "attn_k.weight", [kv, d], dtype);        // (Hkv*D, d)
+        using var wv = qkv?.narrow(0, q + kv, kv) ?? weights.Load(p + "attn_v.weight", [kv, d], dtype);   // (Hkv*D, d)
         using var wo = weights.Load(p + "attn_output.weight", [d, q], dtype);     // (d, H*D)
         using var bq = Optional(config.AttentionBias, "attn_q.bias", q);
         using var bk = Optional(config.AttentionBias, "attn_k.bias", kv);
         using var bv = Optional(config.AttentionBias, "attn_v.bias", kv);
         using var qNorm = Optional(config.QkNorm, "attn_q_norm.weight", dh);     // (D), per head
         using var kNorm = Optional(config.QkNorm, "attn_k_norm.weight", dh);
-        using var gate = weights.Load(p + "ffn_gate.weight", [ffnWidth, d], dtype); // (ffn, d)
-        using var up = weights.Load(p + "ffn_up.weight", [ffnWidth, d], dtype);     // (ffn, d)
+        using var gateUp = config.FusedGateUp ? weights.Load(p + "ffn_up.weight", [2 * ffnWidth, d], dtype) : null; // (2 ffn, d)
+        using var gate = gateUp?.narrow(0, 0, ffnWidth) ?? weights.Load(p + "ffn_gate.weight", [ffnWidth, d], dtype); // (ffn, d)
+        using var up = gateUp?.narrow(0, ffnWidth, ffnWidth) ?? weights.Load(p + "ffn_up.weight", [ffnWidth, d], dtype); // (ffn, d)
         using var down = weights.Load(p + "ffn_down.weight", [d, ffnWidth], dtype); // (d, ffn)
 
         var layout = shards.Layout;

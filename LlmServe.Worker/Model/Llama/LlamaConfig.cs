@@ -1,9 +1,13 @@
 namespace LlmServe.Worker.Model.Llama;
 
-/// <summary>Hyper-parameters of a Llama-family decoder (Llama 2/3, Mistral, Qwen2/3, SmolLM).</summary>
+/// <summary>Hyper-parameters of a Llama-family decoder (Llama 2/3, Mistral, Qwen2/3, SmolLM, Phi-3).</summary>
 internal sealed record LlamaConfig
 {
     private readonly int? _headDim;
+    private readonly int? _rotaryDim;
+
+    /// <summary>The checkpoint's architecture name (config.json model_type, GGUF general.architecture).</summary>
+    public string Architecture { get; init; } = "llama";
 
     public required int VocabSize { get; init; }
     public required int HiddenSize { get; init; }
@@ -14,6 +18,18 @@ internal sealed record LlamaConfig
 
     /// <summary>Per-head width; hidden / heads unless the checkpoint says otherwise (Qwen3 does).</summary>
     public int HeadDim { get => _headDim ?? HiddenSize / NumHeads; init => _headDim = value; }
+
+    /// <summary>
+    /// Leading dimensions of each head that RoPE rotates; the rest pass through. The whole head unless the checkpoint
+    /// says otherwise (partial_rotary_factor, GGUF rope.dimension_count; Phi-4-mini rotates 3/4).
+    /// </summary>
+    public int RotaryDim { get => _rotaryDim ?? HeadDim; init => _rotaryDim = value; }
+
+    /// <summary>q, k and v stored as one matrix, in that order (Phi-3's qkv_proj, GGUF attn_qkv).</summary>
+    public bool FusedQkv { get; init; }
+
+    /// <summary>Gate and up stored as one (2 ffn, d) matrix, gate first (Phi-3's gate_up_proj, GGUF phi3 ffn_up).</summary>
+    public bool FusedGateUp { get; init; }
 
     public double RmsNormEps { get; init; } = 1e-5;
     public double RopeTheta { get; init; } = 10000;
@@ -42,6 +58,10 @@ internal sealed record LlamaConfig
         {
             throw new InvalidDataException(
                 $"{source}: inconsistent attention shape (hidden {HiddenSize}, heads {NumHeads}, kv heads {NumKvHeads}, head dim {HeadDim}).");
+        }
+        if (RotaryDim <= 0 || RotaryDim > HeadDim || RotaryDim % 2 != 0)
+        {
+            throw new InvalidDataException($"{source}: the rotary dimension ({RotaryDim}) must be even and within the head dim ({HeadDim}).");
         }
         if (VocabSize <= 0 || NumLayers <= 0 || IntermediateSize <= 0 || HiddenSize <= 0)
         {

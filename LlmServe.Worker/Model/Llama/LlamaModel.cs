@@ -50,7 +50,7 @@ internal sealed class LlamaModel : IDisposable
         float[]? ropeDivisors = null;
         if (weights.Contains("rope_freqs.weight"))
         {
-            using var divisors = weights.Load("rope_freqs.weight", [dh / 2], ScalarType.Float32);
+            using var divisors = weights.Load("rope_freqs.weight", [config.RotaryDim / 2], ScalarType.Float32);
             ropeDivisors = divisors.data<float>().ToArray();
         }
         var inverseFrequencies = RotaryEmbedding.InverseFrequencies(config, ropeDivisors);

@@ -38,8 +38,22 @@ internal sealed class RotaryEmbedding : IDisposable
     /// <summary>Pairs (2i, 2i+1) (GGUF) rather than (i, i + D/2) (Hugging Face).</summary>
     public bool Interleaved => _interleaved;
 
-    /// <summary>Rotates <paramref name="x"/> of shape (T, H, D) whose rows sit at <paramref name="positions"/> (T).</summary>
+    /// <summary>
+    /// Rotates <paramref name="x"/> of shape (T, H, D) whose rows sit at <paramref name="positions"/> (T): its first
+    /// 2 x (table width) dimensions, all of them unless the model rotates only part of each head.
+    /// </summary>
     public Tensor Apply(Tensor x, Tensor positions)
+    {
+        var rotary = 2 * _cos.shape[1];
+        if (x.shape[2] > rotary)
+        {
+            var parts = x.split([rotary, x.shape[2] - rotary], dim: -1);   // (T, H, R), (T, H, D - R)
+            return torch.cat([Rotate(parts[0].contiguous(), positions), parts[1]], dim: -1); // (T, H, D)
+        }
+        return Rotate(x, positions);
+    }
+
+    private Tensor Rotate(Tensor x, Tensor positions)
     {
         if (Bf16Kernel(x, positions) is { } rotated)
         {
@@ -88,11 +102,11 @@ internal sealed class RotaryEmbedding : IDisposable
     /// </summary>
     public static double[] InverseFrequencies(LlamaConfig config, float[]? divisors)
     {
-        var half = config.HeadDim / 2;
+        var half = config.RotaryDim / 2;
         var inv = new double[half];
         for (var i = 0; i < half; i++)
         {
-            inv[i] = 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.HeadDim);
+            inv[i] = 1.0 / Math.Pow(config.RopeTheta, 2.0 * i / config.RotaryDim);
         }
         config.RopeScaling?.Apply(inv, config.RopeTheta);
         if (divisors is not null)

@@ -3,13 +3,13 @@ namespace LlmServe.Worker.Tests.Oracle;
 /// <summary>
 /// Random-weight GGUF checkpoints of the architectures that need the extended loader against llama.cpp:
 /// Llama 3 (rope_freqs per-pair divisors), Qwen2 (q/k/v biases, NEOX RoPE, tied embeddings) and Qwen3
-/// (per-head q/k norms, head_dim independent of hidden size), and RoPE scaling read from GGUF metadata
-/// (linear on Llama, YaRN on Qwen2).
+/// (per-head q/k norms, head_dim independent of hidden size), Phi-3 (fused q/k/v and gate/up, optionally RoPE on
+/// part of each head), and RoPE scaling read from GGUF metadata (linear on Llama, YaRN on Qwen2).
 /// </summary>
 [Trait(OracleTraits.Requires, OracleTraits.LoaderMerge)]
 public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture files) : IClassFixture<RandomCheckpointFixture>
 {
-    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn"];
+    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial"];
 
     [Theory]
     [MemberData(nameof(Architectures))]

@@ -15,7 +15,7 @@ public sealed class HfFolderParityTests(RandomCheckpointFixture files) : IClassF
     /// <summary>Same numbers, different RoPE pairing and summation order: only float32 rounding may differ.</summary>
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Architectures => ["llama", "llama3", "mistral", "qwen2", "qwen3", "llama-linear", "qwen2-yarn"];
+    public static TheoryData<string> Architectures => ["llama", "llama3", "mistral", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial"];
 
     [Theory]
     [MemberData(nameof(Architectures))]

@@ -40,6 +40,9 @@ internal static class OracleSpecs
         "qwen2" => Base with { Architecture = CheckpointArchitecture.Qwen2 },
         // q width 4 x 48 = 192 differs from hidden 128, as in real Qwen3 checkpoints.
         "qwen3" => Base with { Architecture = CheckpointArchitecture.Qwen3, HeadDim = 48 },
+        "phi3" => Base with { Architecture = CheckpointArchitecture.Phi3 },
+        // Phi-4-mini rotates 3/4 of each head: 24 of 32 dimensions here.
+        "phi3-partial" => Base with { Architecture = CheckpointArchitecture.Phi3, PartialRotaryFactor = 0.75 },
         // Position interpolation over adjacent-pair RoPE.
         "llama-linear" => Base with { Architecture = CheckpointArchitecture.Llama, RopeScaling = RopeScalingSpec.Linear(4) },
         // YaRN over NEOX RoPE, theta 1e4 and an original context of 256 so that the blended band (pairs 0-7 of 16)

@@ -33,7 +33,9 @@ public static class GgufCheckpointWriter
         var headDim = spec.EffectiveHeadDim;
         var w = new GgufWriter();
         w.AddString("general.architecture", arch);
-        w.AddString("general.name", $"random-{spec.Architecture.ToString().ToLowerInvariant()}");
+        // NOTE: not the architecture's name: llama.cpp sets token attributes by model name ("phi3" makes it look up
+        // Phi-3's own special tokens, which a borrowed vocabulary lacks, and fail to load).
+        w.AddString("general.name", $"random-weights-{spec.Seed}");
         w.AddUInt32("general.file_type", spec.DType switch { CheckpointDType.F16 => 1u, CheckpointDType.BF16 => 32u, _ => 0u });
         w.AddUInt32($"{arch}.vocab_size", (uint)spec.VocabSize);
         w.AddUInt32($"{arch}.context_length", (uint)spec.MaxPositionEmbeddings);
@@ -46,7 +48,7 @@ public static class GgufCheckpointWriter
         w.AddUInt32($"{arch}.attention.value_length", (uint)headDim);
         w.AddFloat32($"{arch}.attention.layer_norm_rms_epsilon", (float)spec.EffectiveRmsNormEps);
         w.AddFloat32($"{arch}.rope.freq_base", (float)spec.EffectiveRopeTheta);
-        w.AddUInt32($"{arch}.rope.dimension_count", (uint)headDim);
+        w.AddUInt32($"{arch}.rope.dimension_count", (uint)spec.RotaryDim);
         if (spec.RopeScaling is { } scaling)
         {
             w.AddString($"{arch}.rope.scaling.type", scaling.Type);

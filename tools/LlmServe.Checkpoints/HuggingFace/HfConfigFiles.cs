@@ -45,6 +45,11 @@ internal static class HfConfigFiles
             case CheckpointArchitecture.Mistral:
                 config["sliding_window"] = null;
                 break;
+            case CheckpointArchitecture.Phi3:
+                config["sliding_window"] = null;
+                config["partial_rotary_factor"] = spec.PartialRotaryFactor;
+                config["original_max_position_embeddings"] = spec.MaxPositionEmbeddings;
+                break;
             default:
                 // Qwen2/Qwen3 configs carry a sliding-window switch; these checkpoints use full attention.
                 config["use_sliding_window"] = false;

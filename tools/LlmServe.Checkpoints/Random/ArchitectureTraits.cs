@@ -1,6 +1,7 @@
 namespace LlmServe.Checkpoints.Random;
 
 /// <summary>What distinguishes one <see cref="CheckpointArchitecture"/> in both file formats.</summary>
+/// <param name="FusedProjections">q/k/v and gate/up stored as one matrix each (Phi-3), in both formats.</param>
 /// <param name="PermuteQk">
 /// Whether llama.cpp's converter permutes q/k rows into adjacent-pair RoPE (true for its LlamaModel, which also
 /// converts Mistral); Qwen2/Qwen3 keep the HF rotate-half layout and llama.cpp runs NEOX RoPE on them.
@@ -15,7 +16,8 @@ public sealed record ArchitectureTraits(
     bool Llama3RopeScaling,
     bool TieWordEmbeddings,
     double RopeTheta,
-    double RmsNormEps)
+    double RmsNormEps,
+    bool FusedProjections = false)
 {
     public static ArchitectureTraits For(CheckpointArchitecture architecture) => architecture switch
     {
@@ -24,6 +26,8 @@ public sealed record ArchitectureTraits(
         CheckpointArchitecture.Mistral => new("mistral", "MistralForCausalLM", "llama", true, false, false, false, false, 1e6, 1e-5),
         CheckpointArchitecture.Qwen2 => new("qwen2", "Qwen2ForCausalLM", "qwen2", false, true, false, false, true, 1e6, 1e-6),
         CheckpointArchitecture.Qwen3 => new("qwen3", "Qwen3ForCausalLM", "qwen3", false, false, true, false, true, 1e6, 1e-6),
+        CheckpointArchitecture.Phi3 => new("phi3", "Phi3ForCausalLM", "phi3", false, false, false, false, false, 10000, 1e-5,
+            FusedProjections: true),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, null),
     };
 }

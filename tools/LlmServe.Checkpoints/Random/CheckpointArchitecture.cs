@@ -17,4 +17,7 @@ public enum CheckpointArchitecture
 
     /// <summary>Qwen3 style: per-head q/k RMS norms, explicit head_dim, tied embeddings, NEOX RoPE.</summary>
     Qwen3,
+
+    /// <summary>Phi-3 style: q/k/v in one matrix (qkv_proj), gate and up in one (gate_up_proj), NEOX RoPE.</summary>
+    Phi3,
 }

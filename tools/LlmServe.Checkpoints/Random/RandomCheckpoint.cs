@@ -21,9 +21,16 @@ public static class RandomCheckpoint
             var hf = $"model.layers.{i}.";
             var gg = $"blk.{i}.";
             plan.Add(new(hf + "input_layernorm.weight", gg + "attn_norm.weight", [d], TensorRole.Norm));
-            plan.Add(new(hf + "self_attn.q_proj.weight", gg + "attn_q.weight", [q, d], TensorRole.Matrix, qHeads));
-            plan.Add(new(hf + "self_attn.k_proj.weight", gg + "attn_k.weight", [kv, d], TensorRole.Matrix, kHeads));
-            plan.Add(new(hf + "self_attn.v_proj.weight", gg + "attn_v.weight", [kv, d], TensorRole.Matrix));
+            if (traits.FusedProjections)
+            {
+                plan.Add(new(hf + "self_attn.qkv_proj.weight", gg + "attn_qkv.weight", [q + 2 * kv, d], TensorRole.Matrix));
+            }
+            else
+            {
+                plan.Add(new(hf + "self_attn.q_proj.weight", gg + "attn_q.weight", [q, d], TensorRole.Matrix, qHeads));
+                plan.Add(new(hf + "self_attn.k_proj.weight", gg + "attn_k.weight", [kv, d], TensorRole.Matrix, kHeads));
+                plan.Add(new(hf + "self_attn.v_proj.weight", gg + "attn_v.weight", [kv, d], TensorRole.Matrix));
+            }
             if (traits.AttentionBias)
             {
                 plan.Add(new(hf + "self_attn.q_proj.bias", gg + "attn_q.bias", [q], TensorRole.Bias, qHeads));
@@ -37,8 +44,16 @@ public static class RandomCheckpoint
                 plan.Add(new(hf + "self_attn.k_norm.weight", gg + "attn_k_norm.weight", [dh], TensorRole.Norm));
             }
             plan.Add(new(hf + "post_attention_layernorm.weight", gg + "ffn_norm.weight", [d], TensorRole.Norm));
-            plan.Add(new(hf + "mlp.gate_proj.weight", gg + "ffn_gate.weight", [ffn, d], TensorRole.Matrix));
-            plan.Add(new(hf + "mlp.up_proj.weight", gg + "ffn_up.weight", [ffn, d], TensorRole.Matrix));
+            if (traits.FusedProjections)
+            {
+                // Gate rows first, then up, in both formats (llama.cpp's SwiGLU splits phi3's ffn_up in halves).
+                plan.Add(new(hf + "mlp.gate_up_proj.weight", gg + "ffn_up.weight", [2 * ffn, d], TensorRole.Matrix));
+            }
+            else
+            {
+                plan.Add(new(hf + "mlp.gate_proj.weight", gg + "ffn_gate.weight", [ffn, d], TensorRole.Matrix));
+                plan.Add(new(hf + "mlp.up_proj.weight", gg + "ffn_up.weight", [ffn, d], TensorRole.Matrix));
+            }
             plan.Add(new(hf + "mlp.down_proj.weight", gg + "ffn_down.weight", [d, ffn], TensorRole.Matrix));
         }
         plan.Add(new("model.norm.weight", "output_norm.weight", [d], TensorRole.Norm));

@@ -13,6 +13,9 @@ public sealed record RandomCheckpointSpec
     public int? HeadDim { get; init; }
 
     public int IntermediateSize { get; init; } = 172;
+
+    /// <summary>The share of each head that RoPE rotates (transformers' partial_rotary_factor; Phi-4-mini uses 0.75).</summary>
+    public double PartialRotaryFactor { get; init; } = 1.0;
     public int VocabSize { get; init; } = 512;
     public CheckpointDType DType { get; init; } = CheckpointDType.F32;
     public int Seed { get; init; } = 1;
@@ -36,6 +39,7 @@ public sealed record RandomCheckpointSpec
 
     public ArchitectureTraits Traits => ArchitectureTraits.For(Architecture);
     public int EffectiveHeadDim => HeadDim ?? HiddenSize / Heads;
+    public int RotaryDim => (int)(EffectiveHeadDim * PartialRotaryFactor);
     public double EffectiveRopeTheta => RopeTheta ?? Traits.RopeTheta;
     public double EffectiveRmsNormEps => RmsNormEps ?? Traits.RmsNormEps;
     public bool EffectiveTieWordEmbeddings => TieWordEmbeddings ?? Traits.TieWordEmbeddings;
@@ -57,6 +61,14 @@ public sealed record RandomCheckpointSpec
         if (EffectiveHeadDim <= 0 || EffectiveHeadDim % 2 != 0)
         {
             throw new ArgumentException($"head dim ({EffectiveHeadDim}) must be positive and even for RoPE.");
+        }
+        if (RotaryDim <= 0 || RotaryDim % 2 != 0)
+        {
+            throw new ArgumentException($"the rotary share of the head ({RotaryDim} of {EffectiveHeadDim}) must be positive and even.");
+        }
+        if (PartialRotaryFactor != 1.0 && Architecture != CheckpointArchitecture.Phi3)
+        {
+            throw new ArgumentException("Only Phi-3 checkpoints rotate part of each head.");
         }
         RopeScaling?.Validate();
         if (RopeScaling is not null && Traits.Llama3RopeScaling)

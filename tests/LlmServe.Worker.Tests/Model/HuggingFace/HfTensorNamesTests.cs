@@ -22,4 +22,13 @@ public sealed class HfTensorNamesTests
     {
         Assert.Null(HfTensorNames.ToHf("rope_freqs.weight"));
     }
+
+    [Theory]
+    [InlineData("blk.1.attn_qkv.weight", "model.layers.1.self_attn.qkv_proj.weight")]
+    [InlineData("blk.1.ffn_up.weight", "model.layers.1.mlp.gate_up_proj.weight")]
+    public void ToHf_Phi3_NamesItsFusedMatrices(string canonical, string hf)
+    {
+        Assert.Equal(hf, HfTensorNames.ToHf(canonical, "phi3"));
+        Assert.NotEqual(hf, HfTensorNames.ToHf(canonical, "llama") ?? "");
+    }
 }

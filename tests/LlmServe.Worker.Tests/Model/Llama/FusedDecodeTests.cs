@@ -20,16 +20,29 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
     /// <summary>Decode steps as the indices of the sequences in each: every size up to four, ragged, not in order.</summary>
     private static readonly int[][] Steps = [[0], [0, 1], [2, 0, 1], [0, 1, 2, 3], [3], [1, 3], [3, 2, 1, 0], [2]];
 
-    /// <summary>qwen2 adds q/k/v biases, qwen3 per-head q/k norms (the kernel's, where the general path runs torch's).</summary>
+    /// <summary>
+    /// qwen2 adds q/k/v biases, qwen3 per-head q/k norms (the kernel's, where the general path runs torch's), phi3 reads
+    /// q/k/v and gate/up as row ranges of its fused matrices.
+    /// </summary>
     [Theory]
     [InlineData("llama")]
     [InlineData("mistral")]
     [InlineData("qwen2")]
     [InlineData("qwen3")]
+    [InlineData("phi3")]
     public void FusedStep_EqualsTheGeneralPath_BitForBit(string name) => AssertFusedMatchesGeneral(files.Gguf(name));
 
     [Fact]
     public void FusedStep_HuggingFaceLayout_EqualsTheGeneralPath_BitForBit() => AssertFusedMatchesGeneral(files.HuggingFace("llama3"));
+
+    /// <summary>RoPE over part of each head is left to the general path, which rotates only that part.</summary>
+    [Fact]
+    public void PartialRotary_HasNoFusedStep()
+    {
+        using var model = ModelLoader.Load(files.Gguf("phi3-partial"), ScalarType.BFloat16);
+
+        Assert.Null(model.Network.FusedDecode);
+    }
 
     [Fact]
     public void TryForward_StepsItDoesNotTake_ReturnNullAndTouchNothing()
