@@ -9,7 +9,7 @@ namespace LlmServe.Worker.Model.Gguf;
 /// <summary>Builds a <see cref="LoadedModel"/> from a GGUF file of a Llama-family architecture.</summary>
 internal static class GgufModelLoader
 {
-    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3", "phi3"];
+    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3"];
 
     /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
     private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
@@ -44,13 +44,15 @@ internal static class GgufModelLoader
             FusedGateUp = arch == "phi3",
             RmsNormEps = file.Get($"{arch}.attention.layer_norm_rms_epsilon", 1e-5),
             RopeTheta = file.Get($"{arch}.rope.freq_base", 10000.0),
-            MaxPositionEmbeddings = scaling?.ContextLength(contextLength) ?? contextLength,
+            // Gemma 3's context_length already counts its linear scaling.
+            MaxPositionEmbeddings = arch.StartsWith("gemma", StringComparison.Ordinal) ? contextLength : scaling?.ContextLength(contextLength) ?? contextLength,
             RopeScaling = scaling,
             RopeInterleaved = InterleavedRopeArchitectures.Contains(arch),
             AttentionBias = file.Tensors.ContainsKey("blk.0.attn_q.bias"),
             QkNorm = file.Tensors.ContainsKey("blk.0.attn_q_norm.weight"),
             TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"),
         };
+        config = GgufGemmaTraits.Apply(config, file);
         var network = new LlamaModel(config, new GgufWeightSource(file), dtype, tensorParallelSize, progress);
         file.TryGet<string>("tokenizer.chat_template", out var source);
         var template = ChatTemplateLoader.Parse(source, $"'{file.Path}' (tokenizer.chat_template)");

@@ -6,7 +6,7 @@ namespace LlmServe.Worker.Model.HuggingFace;
 /// <summary>Reads a Hugging Face <c>config.json</c> of a Llama-family model into a <see cref="LlamaConfig"/>.</summary>
 internal static class HfConfigReader
 {
-    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3", "phi3"];
+    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3_text"];
 
     public static LlamaConfig Read(string path)
     {
@@ -22,7 +22,8 @@ internal static class HfConfigReader
         var maxPositions = OptionalInt(c, "max_position_embeddings") ?? 2048;
         var scaling = ReadRopeScaling(c, maxPositions, path);
         var headDim = OptionalInt(c, "head_dim") ?? hidden / heads;
-        return new LlamaConfig
+        var gemma = type.StartsWith("gemma", StringComparison.Ordinal);
+        var config = new LlamaConfig
         {
             Architecture = type,
             VocabSize = Int(c, "vocab_size", path),
@@ -37,15 +38,56 @@ internal static class HfConfigReader
             FusedGateUp = type == "phi3",
             RmsNormEps = OptionalDouble(c, "rms_norm_eps") ?? 1e-6,
             RopeTheta = OptionalDouble(c, "rope_theta") ?? 10000,
-            MaxPositionEmbeddings = scaling?.ContextLength(maxPositions) ?? maxPositions,
+            // Gemma 3's max_position_embeddings already counts its linear scaling.
+            MaxPositionEmbeddings = gemma ? maxPositions : scaling?.ContextLength(maxPositions) ?? maxPositions,
             RopeInterleaved = false,
             RopeScaling = scaling,
             // Qwen2 always has q/k/v biases; Llama-style configs say so with attention_bias.
             AttentionBias = type == "qwen2" || (c.TryGetProperty("attention_bias", out var b) && b.ValueKind == JsonValueKind.True),
-            QkNorm = type == "qwen3",
-            TieWordEmbeddings = c.TryGetProperty("tie_word_embeddings", out var tie) && tie.ValueKind == JsonValueKind.True,
+            QkNorm = type is "qwen3" or "gemma3_text",
+            // Gemma's configuration class ties them unless told otherwise; the others untie.
+            TieWordEmbeddings = c.TryGetProperty("tie_word_embeddings", out var tie) ? tie.ValueKind == JsonValueKind.True : gemma,
+        };
+        config = config with { SlidingWindow = ReadSlidingWindow(c, type), SlidingLayers = ReadSlidingLayers(c, type, config.NumLayers) };
+        return gemma ? HfGemmaTraits.Apply(config, c) : config;
+    }
+
+    /// <summary>The window when the checkpoint's attention slides (transformers applies it; llama.cpp may not).</summary>
+    private static int? ReadSlidingWindow(JsonElement c, string type)
+    {
+        if (type == "gemma" || (type is "qwen2" or "qwen3" && !(c.TryGetProperty("use_sliding_window", out var use) && use.ValueKind == JsonValueKind.True)))
+        {
+            return null;
+        }
+        return OptionalInt(c, "sliding_window") is int window && window > 0 ? window : null;
+    }
+
+    /// <summary>
+    /// Which layers slide: config.json's layer_types when given, else the family's rule (Gemma 2: even layers;
+    /// Gemma 3: all but every sliding_window_pattern-th; Qwen: from max_window_layers on); null means all.
+    /// </summary>
+    private static bool[]? ReadSlidingLayers(JsonElement c, string type, int layers)
+    {
+        if (c.TryGetProperty("layer_types", out var types) && types.ValueKind == JsonValueKind.Array && types.GetArrayLength() == layers)
+        {
+            return [.. types.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String && t.GetString() == "sliding_attention")];
+        }
+        var pattern = OptionalInt(c, "sliding_window_pattern") ?? 6;
+        var firstSliding = OptionalInt(c, "max_window_layers") ?? 0;
+        return type switch
+        {
+            "gemma2" => [.. Enumerable.Range(0, layers).Select(i => i % 2 == 0)],
+            "gemma3_text" => [.. Enumerable.Range(0, layers).Select(i => (i + 1) % pattern != 0)],
+            "qwen2" or "qwen3" => [.. Enumerable.Range(0, layers).Select(i => i >= firstSliding)],
+            _ => null,
         };
     }
+
+    internal static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    internal static double? OptionalDouble(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     /// <remarks>
     /// As vLLM reads it: <c>factor</c> is taken as given (transformers may derive YaRN's from the two context
@@ -90,15 +132,9 @@ internal static class HfConfigReader
         return null;
     }
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
     private static int Int(JsonElement e, string name, string path) =>
         OptionalInt(e, name) ?? throw new InvalidDataException($"'{path}' lacks '{name}'.");
 
     private static int? OptionalInt(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-
-    private static double? OptionalDouble(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 }

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace LlmServe.Worker.Model.HuggingFace;
 
-/// <summary>Maps the model's canonical (GGUF-style) tensor names to Hugging Face Llama/Qwen/Phi-3 names.</summary>
+/// <summary>Maps the model's canonical (GGUF-style) tensor names to Hugging Face Llama/Qwen/Phi-3/Gemma names.</summary>
 internal static partial class HfTensorNames
 {
     private static readonly Dictionary<string, string> Global = new(StringComparer.Ordinal)
@@ -38,6 +38,24 @@ internal static partial class HfTensorNames
     };
 
     /// <summary>
+    /// Gemma 2/3's sandwich norms: there post_attention_layernorm norms the attention's output, and the FFN's input norm
+    /// is pre_feedforward_layernorm (GGUF's ffn_norm).
+    /// </summary>
+    private static readonly Dictionary<string, string> SandwichPerLayer = new(StringComparer.Ordinal)
+    {
+        ["post_attention_norm.weight"] = "post_attention_layernorm.weight",
+        ["ffn_norm.weight"] = "pre_feedforward_layernorm.weight",
+        ["post_ffw_norm.weight"] = "post_feedforward_layernorm.weight",
+    };
+
+    private static readonly Dictionary<string, Dictionary<string, string>> ByModelType = new(StringComparer.Ordinal)
+    {
+        ["phi3"] = Phi3PerLayer,
+        ["gemma2"] = SandwichPerLayer,
+        ["gemma3_text"] = SandwichPerLayer,
+    };
+
+    /// <summary>
     /// The Hugging Face name for a canonical name in a checkpoint of <paramref name="modelType"/> (config.json's
     /// model_type), or null when there is none (e.g. rope_freqs).
     /// </summary>
@@ -53,7 +71,7 @@ internal static partial class HfTensorNames
             return null;
         }
         var local = match.Groups[2].Value;
-        return (modelType == "phi3" && Phi3PerLayer.TryGetValue(local, out var suffix)) || PerLayer.TryGetValue(local, out suffix)
+        return (ByModelType.TryGetValue(modelType, out var own) && own.TryGetValue(local, out var suffix)) || PerLayer.TryGetValue(local, out suffix)
             ? $"model.layers.{match.Groups[1].Value}.{suffix}"
             : null;
     }

@@ -14,18 +14,23 @@ internal sealed record AttentionWeights(Tensor Wq, Tensor Wk, Tensor Wv, Tensor 
 /// instance is one shard: <paramref name="heads"/> and <paramref name="kvHeads"/> are the shard's own, q/k/v hold its
 /// rows (column-parallel) and o_proj its columns (row-parallel), so <see cref="Forward"/> returns a partial sum.
 /// </summary>
-internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWeights w) : IDisposable
+internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWeights w, AttentionOptions? options = null) : IDisposable
 {
     private readonly int _heads = heads;
     private readonly int _kvHeads = kvHeads;
     private readonly int _headDim = headDim;
-    private readonly Scalar _scale = (1.0 / Math.Sqrt(headDim)).ToScalar(); // held: see HeldScalars
+    private readonly AttentionOptions _options = options ?? AttentionOptions.Default(headDim);
+    private readonly Scalar _scale = (options ?? AttentionOptions.Default(headDim)).Scale.ToScalar(); // held: see HeldScalars
+    private readonly Scalar? _softcap = options?.Softcap?.ToScalar();
+    private readonly Scalar? _inverseSoftcap = options?.Softcap is double cap ? (1.0 / cap).ToScalar() : null;
 
     public AttentionWeights Weights => w;
 
     public int Heads => _heads;
 
     public int KvHeads => _kvHeads;
+
+    public AttentionOptions Options => _options;
 
     /// <summary>
     /// x: (N, d) hidden states of the step's new tokens. Writes their K/V into the cache slots of
@@ -55,9 +60,13 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
                 cacheK.index_select(0, seq.ContextSlots), cacheV.index_select(0, seq.ContextSlots)); // (T, H, D)
             output.narrow(0, seq.TokenStart, seq.TokenCount).copy_(context);
         }
-        if (batch.Decodes is { } decodes && !DecodeAttentionKernel.TryRun(q, decodes, cacheK, cacheV, output, _kvHeads))
+        if (batch.Decodes is { } decodes)
         {
-            output.index_copy_(0, decodes.TokenRows, Decode(q.index_select(0, decodes.TokenRows), decodes, cacheK, cacheV));
+            var mask = _options.Window is int window ? decodes.WindowMask(window) : decodes.PaddingMask; // (B, 1, 1, Smax)
+            if (_softcap is not null || !DecodeAttentionKernel.TryRun(q, decodes, mask, cacheK, cacheV, output, _kvHeads, _options.Scale))
+            {
+                output.index_copy_(0, decodes.TokenRows, Decode(q.index_select(0, decodes.TokenRows), decodes, mask, cacheK, cacheV));
+            }
         }
         return DecodeLinear.Forward(output.view(n, _heads * _headDim), w.Wo); // (N, d)
     }
@@ -101,28 +110,39 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
         // Query head h reads kv head h / G: group the query heads under their kv head instead of copying K/V.
         var qg = q.view(r, _kvHeads, g, _headDim).permute(1, 2, 0, 3);    // (Hkv, G, R, D)
         var kg = keys.permute(1, 2, 0).unsqueeze(1);                         // (Hkv, 1, D, S)
-        var scores = torch.matmul(qg, kg).mul_(_scale);                   // (Hkv, G, R, S)
+        var scores = Softcap(torch.matmul(qg, kg).mul_(_scale));          // (Hkv, G, R, S)
         if (first + 1 < s)
         {
             // Query i sits at context position first + i and may see keys j <= first + i (all of them only at the end).
             var mask = torch.ones(r, s, dtype: ScalarType.Bool, device: q.device).triu_(first + 1); // (R, S)
             scores = scores.masked_fill(mask, HeldScalars.NegativeInfinity);
         }
+        if (_options.Window is int window && first + r - 1 - window >= 0)
+        {
+            // ... and, in a sliding window, only keys j > first + i - window.
+            var outside = torch.ones(r, s, dtype: ScalarType.Bool, device: q.device).tril_(first - window); // (R, S)
+            scores = scores.masked_fill(outside, HeldScalars.NegativeInfinity);
+        }
         var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype); // (Hkv, G, R, S)
         var context = torch.matmul(probs, values.permute(1, 0, 2).unsqueeze(1));       // (Hkv, G, R, D)
         return context.permute(2, 0, 1, 3).reshape(r, _heads, _headDim);             // (R, H, D)
     }
 
+    /// <summary>cap * tanh(scores / cap) when the layer soft-caps its scores; the scores themselves otherwise.</summary>
+    private Tensor Softcap(Tensor scores) =>
+        _softcap is null ? scores : scores.mul_(_inverseSoftcap!).tanh_().mul_(_softcap);
+
     /// <summary>One new token per sequence, B sequences at once over their padded contexts.</summary>
-    private Tensor Decode(Tensor q, DecodeGroup decodes, Tensor cacheK, Tensor cacheV)
+    /// <param name="mask">(B, 1, 1, Smax) true for keys a query may not see (padding, outside its window).</param>
+    private Tensor Decode(Tensor q, DecodeGroup decodes, Tensor mask, Tensor cacheK, Tensor cacheV)
     {
         long b = q.shape[0], smax = decodes.ContextSlots.shape[1], g = _heads / _kvHeads;
         var flat = decodes.ContextSlots.view(-1);                            // (B*Smax)
         var keys = cacheK.index_select(0, flat).view(b, smax, _kvHeads, _headDim);   // (B, Smax, Hkv, D)
         var values = cacheV.index_select(0, flat).view(b, smax, _kvHeads, _headDim); // (B, Smax, Hkv, D)
         var qg = q.view(b, _kvHeads, g, _headDim);                           // (B, Hkv, G, D)
-        var scores = torch.matmul(qg, keys.permute(0, 2, 3, 1)).mul_(_scale); // (B, Hkv, G, Smax)
-        scores = scores.masked_fill(decodes.PaddingMask, HeldScalars.NegativeInfinity);
+        var scores = Softcap(torch.matmul(qg, keys.permute(0, 2, 3, 1)).mul_(_scale)); // (B, Hkv, G, Smax)
+        scores = scores.masked_fill(mask, HeldScalars.NegativeInfinity);
         var probs = F.softmax(scores.to_type(ScalarType.Float32), -1).to_type(q.dtype);         // (B, Hkv, G, Smax)
         var context = torch.matmul(probs, values.permute(0, 2, 1, 3));      // (B, Hkv, G, D)
         return context.reshape(b, _heads, _headDim);                         // (B, H, D)
@@ -137,5 +157,7 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
         w.QNorm?.Dispose();
         w.KNorm?.Dispose();
         _scale.Dispose();
+        _softcap?.Dispose();
+        _inverseSoftcap?.Dispose();
     }
 }

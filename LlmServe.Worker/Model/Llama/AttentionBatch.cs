@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
@@ -59,10 +60,36 @@ internal sealed class DecodeGroup : IDisposable
     public required Tensor ContextSlots { get; init; }       // (B, Smax) int64, padded with slot 0
     public required Tensor PaddingMask { get; init; }        // (B, 1, 1, Smax) bool, true where padded
 
+    private readonly Dictionary<int, Tensor> _windowMasks = [];
+
+    /// <summary>
+    /// <see cref="PaddingMask"/> plus, for a sliding window of <paramref name="window"/>, every key older than the last
+    /// <paramref name="window"/> positions of its sequence (slot j holds position j); built once per step and window,
+    /// owned by the group (out of every dispose scope: the layer that first asks must not free it for the next).
+    /// </summary>
+    public Tensor WindowMask(int window)
+    {
+        if (!_windowMasks.TryGetValue(window, out var mask))
+        {
+            using var scope = NewDisposeScope();
+            var smax = PaddingMask.shape[^1];
+            var lengths = PaddingMask.logical_not().sum([-1], keepdim: true, type: ScalarType.Int64); // (B, 1, 1, 1)
+            // From an array, not torch.arange (see HeldScalars); slot j is masked when j + window < length.
+            var shifted = torch.tensor(Enumerable.Range(0, (int)smax).Select(j => (long)j + window).ToArray(), device: PaddingMask.device); // (Smax)
+            mask = PaddingMask.logical_or(shifted.lt(lengths)).contiguous().DetachFromDisposeScope(); // (B, 1, 1, Smax)
+            _windowMasks[window] = mask;
+        }
+        return mask;
+    }
+
     public void Dispose()
     {
         TokenRows.Dispose();
         ContextSlots.Dispose();
         PaddingMask.Dispose();
+        foreach (var mask in _windowMasks.Values)
+        {
+            mask.Dispose();
+        }
     }
 }

@@ -12,21 +12,23 @@ internal static class DecodeAttentionKernel
     /// a sequence's attention is computed the same way alone and in a full batch.
     /// </summary>
     /// <param name="q">(N, H, D) queries after RoPE.</param>
+    /// <param name="mask">(B, 1, 1, Smax) true for keys not to attend: the group's padding, or its window mask.</param>
     /// <param name="output">(N, H, D).</param>
-    public static bool TryRun(Tensor q, DecodeGroup decodes, Tensor cacheK, Tensor cacheV, Tensor output, int kvHeads)
+    /// <param name="scale">Factor on q.k.</param>
+    public static bool TryRun(Tensor q, DecodeGroup decodes, Tensor mask, Tensor cacheK, Tensor cacheV, Tensor output, int kvHeads, double scale)
     {
         var b = decodes.ContextSlots.shape[0];
         if (q.dim() != 3
             || !TensorMemory.AreContiguousOnCpu(ScalarType.BFloat16, q, cacheK, cacheV, output) || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
-            || !TensorMemory.AreContiguousOnCpu(ScalarType.Bool, decodes.PaddingMask))
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.Bool, mask) || mask.numel() != decodes.ContextSlots.numel())
         {
             return false;
         }
         int heads = (int)q.shape[1], headDim = (int)q.shape[2];
         var args = new Bf16DecodeAttention.Args(TensorMemory.Address(q), TensorMemory.Address(cacheK), TensorMemory.Address(cacheV),
-            TensorMemory.Address(decodes.TokenRows), TensorMemory.Address(decodes.ContextSlots), TensorMemory.Address(decodes.PaddingMask),
+            TensorMemory.Address(decodes.TokenRows), TensorMemory.Address(decodes.ContextSlots), TensorMemory.Address(mask),
             TensorMemory.Address(output), (int)b, (int)decodes.ContextSlots.shape[1], heads, kvHeads, headDim,
-            (float)(1.0 / Math.Sqrt(headDim)));
+            (float)scale);
         Bf16DecodeAttention.Run(args);
         return true;
     }

@@ -4,12 +4,17 @@ using static TorchSharp.torch;
 namespace LlmServe.Worker.Model.Llama;
 
 /// <summary>
-/// One pre-norm transformer block: x + attn(norm(x)), then h + ffn(norm(h)). Attention and FFN are held as
-/// tensor-parallel shards (one shard when the model is not sharded) whose partial outputs the group sums.
+/// One pre-norm transformer block: x + attn(norm(x)), then h + ffn(norm(h)); with sandwich norms (Gemma 2/3) each
+/// branch's output is normed again before it joins the residual. Attention and FFN are held as tensor-parallel shards
+/// (one shard when the model is not sharded) whose partial outputs the group sums.
 /// </summary>
-internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention, RmsNorm ffnNorm, FeedForward[] ffn, ShardGroup shards)
+internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention, RmsNorm ffnNorm, FeedForward[] ffn, ShardGroup shards,
+    RmsNorm? postAttentionNorm = null, RmsNorm? postFfnNorm = null)
     : IDisposable
 {
+    /// <summary>Whether the branches are normed on the way out too (only the general path runs such layers).</summary>
+    public bool HasSandwichNorms => postAttentionNorm is not null || postFfnNorm is not null;
+
     public RmsNorm AttentionNorm => attentionNorm;
 
     public RmsNorm FfnNorm => ffnNorm;
@@ -27,8 +32,9 @@ internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention,
     {
         var attended = shards.AllReduce(attentionNorm.Forward(x), (s, xs) =>
             attention[s].Forward(xs, batches[s], ropes[s], cache.Keys(layer, s), cache.Values(layer, s))); // (N, d)
-        var h = x.add(attended, HeldScalars.One);                                                             // (N, d)
-        return h.add(shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs)), HeldScalars.One);  // (N, d)
+        var h = x.add(postAttentionNorm?.Forward(attended) ?? attended, HeldScalars.One);                    // (N, d)
+        var fed = shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs));                      // (N, d)
+        return h.add(postFfnNorm?.Forward(fed) ?? fed, HeldScalars.One);                                     // (N, d)
     }
 
     public void Dispose()
@@ -39,6 +45,8 @@ internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention,
             a.Dispose();
         }
         ffnNorm.Dispose();
+        postAttentionNorm?.Dispose();
+        postFfnNorm?.Dispose();
         foreach (var f in ffn)
         {
             f.Dispose();

@@ -17,6 +17,7 @@ internal static class DecoderLayerLoader
         long ffnWidth = config.IntermediateSize, dh = config.HeadDim;
         var p = $"blk.{layer}.";
         Tensor? Optional(bool present, string name, long size) => present ? weights.Load(p + name, [size], dtype) : null;
+        Tensor? Norm(bool present, string name, long size) => present ? LoadNorm(config, weights, p + name, size, dtype) : null;
 
         // Fused matrices are split into row views that share the loaded storage (no copy).
         using var qkv = config.FusedQkv ? weights.Load(p + "attn_qkv.weight", [q + 2 * kv, d], dtype) : null; // (H*D + 2 Hkv*D, d)
@@ -27,8 +28,8 @@ internal static class DecoderLayerLoader
         using var bq = Optional(config.AttentionBias, "attn_q.bias", q);
         using var bk = Optional(config.AttentionBias, "attn_k.bias", kv);
         using var bv = Optional(config.AttentionBias, "attn_v.bias", kv);
-        using var qNorm = Optional(config.QkNorm, "attn_q_norm.weight", dh);     // (D), per head
-        using var kNorm = Optional(config.QkNorm, "attn_k_norm.weight", dh);
+        using var qNorm = Norm(config.QkNorm, "attn_q_norm.weight", dh);         // (D), per head
+        using var kNorm = Norm(config.QkNorm, "attn_k_norm.weight", dh);
         using var gateUp = config.FusedGateUp ? weights.Load(p + "ffn_up.weight", [2 * ffnWidth, d], dtype) : null; // (2 ffn, d)
         using var gate = gateUp?.narrow(0, 0, ffnWidth) ?? weights.Load(p + "ffn_gate.weight", [ffnWidth, d], dtype); // (ffn, d)
         using var up = gateUp?.narrow(0, ffnWidth, ffnWidth) ?? weights.Load(p + "ffn_up.weight", [ffnWidth, d], dtype); // (ffn, d)
@@ -51,16 +52,42 @@ internal static class DecoderLayerLoader
                 Slice(wv, 0, kvStart, kvLength, device),                          // (Hkv_s*D, d)
                 Slice(wo, 1, qStart, qLength, device),                            // (d, H_s*D)
                 Bias(bq, qStart, qLength), Bias(bk, kvStart, kvLength), Bias(bv, kvStart, kvLength),
-                HeadNorm(qNorm), HeadNorm(kNorm)));
+                HeadNorm(qNorm), HeadNorm(kNorm)), config.AttentionFor(layer));
             ffn[s] = new FeedForward(
                 Slice(gate, 0, fStart, fLength, device),                          // (ffn_s, d)
                 Slice(up, 0, fStart, fLength, device),                            // (ffn_s, d)
-                Slice(down, 1, fStart, fLength, device));                         // (d, ffn_s)
+                Slice(down, 1, fStart, fLength, device),                          // (d, ffn_s)
+                config.Activation);
         }
         var primary = shards.Primary;
-        using var attentionNorm = weights.Load(p + "attn_norm.weight", [d], dtype);
-        using var ffnNorm = weights.Load(p + "ffn_norm.weight", [d], dtype);
-        return new DecoderLayer(new RmsNorm(Replicate(attentionNorm, primary), config.RmsNormEps), attention,
-            new RmsNorm(Replicate(ffnNorm, primary), config.RmsNormEps), ffn, shards);
+        using var attentionNorm = Norm(true, "attn_norm.weight", d)!;
+        using var ffnNorm = Norm(true, "ffn_norm.weight", d)!;
+        // Sandwich norms (Gemma 2/3) are there or not, by the checkpoint.
+        using var postAttentionNorm = Norm(weights.Contains(p + "post_attention_norm.weight"), "post_attention_norm.weight", d);
+        using var postFfnNorm = Norm(weights.Contains(p + "post_ffw_norm.weight"), "post_ffw_norm.weight", d);
+        RmsNorm? OnPrimary(Tensor? w) => w is null ? null : new RmsNorm(Replicate(w, primary), config.RmsNormEps);
+        return new DecoderLayer(OnPrimary(attentionNorm)!, attention, OnPrimary(ffnNorm)!, ffn, shards,
+            OnPrimary(postAttentionNorm), OnPrimary(postFfnNorm));
+    }
+
+    /// <summary>
+    /// A norm weight in the precision its family applies it in (<see cref="LlamaConfig.NormInFloat32"/>), with Gemma's
+    /// Hugging Face offset added in float32 as transformers computes 1 + w.
+    /// </summary>
+    public static Tensor LoadNorm(LlamaConfig config, IWeightSource weights, string name, long size, ScalarType dtype)
+    {
+        var weight = weights.Load(name, [size], config.NormInFloat32 || config.NormWeightOffset ? ScalarType.Float32 : dtype); // (size)
+        if (config.NormWeightOffset)
+        {
+            weight.add_(HeldScalars.One);
+        }
+        if (!config.NormInFloat32 && weight.dtype != dtype)
+        {
+            using (weight)
+            {
+                return weight.to_type(dtype);
+            }
+        }
+        return weight;
     }
 }

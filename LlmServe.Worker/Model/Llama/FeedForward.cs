@@ -4,8 +4,9 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace LlmServe.Worker.Model.Llama;
 
-/// <summary>SwiGLU feed-forward: down(silu(gate x) * up x).</summary>
-internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down) : IDisposable
+/// <summary>Gated feed-forward: down(act(gate x) * up x), SwiGLU unless the model says GeGLU.</summary>
+internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down, FeedForwardActivation activation = FeedForwardActivation.Silu)
+    : IDisposable
 {
     public Tensor Gate => gate;                                      // (ffn, d)
 
@@ -16,7 +17,9 @@ internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down) : IDispos
     public Tensor Forward(Tensor x)                                  // (T, d)
     {
         var gateUp = DecodeLinear.Forward(x, (gate, null), (up, null)); // one pass over gate and up
-        var g = F.silu(gateUp[0]);                                   // (T, ffn)
+        var g = activation == FeedForwardActivation.Silu
+            ? F.silu(gateUp[0])
+            : F.gelu(gateUp[0], TorchSharp.Modules.GELU.Approximate.tanh);              // (T, ffn)
         return DecodeLinear.Forward(g.mul_(gateUp[1]), down);        // (T, d)
     }
 

@@ -37,7 +37,7 @@ internal sealed record FusedDecodeWeights(nint Embedding, FusedLayer[] Layers, n
         for (var i = 0; i < layers.Count && ok; i++)
         {
             var layer = layers[i];
-            if (layer.AttentionShards.Count != 1 || layer.FeedForwardShards.Count != 1)
+            if (layer.AttentionShards.Count != 1 || layer.FeedForwardShards.Count != 1 || layer.HasSandwichNorms || !c.IsPlainLlama)
             {
                 return null;
             }

@@ -52,6 +52,58 @@ internal sealed record LlamaConfig
 
     public bool TieWordEmbeddings { get; init; }
 
+    /// <summary>The feed-forward gate's activation (GELU for Gemma).</summary>
+    public FeedForwardActivation Activation { get; init; } = FeedForwardActivation.Silu;
+
+    /// <summary>Factor on the token embeddings (Gemma: sqrt(hidden), rounded to the model's dtype as transformers does).</summary>
+    public double? EmbeddingScale { get; init; }
+
+    /// <summary>Factor on q.k; 1/sqrt(head dim) when null.</summary>
+    public double? AttentionScale { get; init; }
+
+    /// <summary>Attention scores soft-capped to (-cap, cap) by cap * tanh(s / cap) (Gemma 2).</summary>
+    public double? AttentionLogitSoftcap { get; init; }
+
+    /// <summary>Final logits soft-capped the same way (Gemma 2).</summary>
+    public double? FinalLogitSoftcap { get; init; }
+
+    /// <summary>Sliding-window size of the layers <see cref="IsSliding"/> names; no layer slides when null.</summary>
+    public int? SlidingWindow { get; init; }
+
+    /// <summary>Which layers slide (by index); every layer when null and <see cref="SlidingWindow"/> is set.</summary>
+    public IReadOnlyList<bool>? SlidingLayers { get; init; }
+
+    /// <summary>RoPE base of the sliding layers, which also skip <see cref="RopeScaling"/> (Gemma 3's local layers).</summary>
+    public double? LocalRopeTheta { get; init; }
+
+    /// <summary>
+    /// Norm weights kept in float32 and applied before rounding to the model's dtype (Gemma's RMSNorm: all in float32,
+    /// one cast at the end) instead of after it (Llama's).
+    /// </summary>
+    public bool NormInFloat32 { get; init; }
+
+    /// <summary>
+    /// Norm weights stored as w for a scale of 1 + w (Gemma's Hugging Face checkpoints; GGUF files already hold 1 + w).
+    /// </summary>
+    public bool NormWeightOffset { get; init; }
+
+    public bool IsSliding(int layer) => SlidingWindow is not null && (SlidingLayers is null || SlidingLayers[layer]);
+
+    /// <summary>Whether <paramref name="layer"/> rotates with <see cref="LocalRopeTheta"/> rather than the global tables.</summary>
+    public bool UsesLocalRope(int layer) => LocalRopeTheta is not null && IsSliding(layer);
+
+    /// <summary>The attention of <paramref name="layer"/>.</summary>
+    public AttentionOptions AttentionFor(int layer) =>
+        new(AttentionScale ?? 1.0 / Math.Sqrt(HeadDim), AttentionLogitSoftcap, IsSliding(layer) ? SlidingWindow : null);
+
+    /// <summary>
+    /// Plain Llama math (SwiGLU, pre-norm only, unscaled embeddings, 1/sqrt(D) attention over the whole context, no
+    /// soft-capping): what the fused bf16 decode step implements.
+    /// </summary>
+    public bool IsPlainLlama => Activation == FeedForwardActivation.Silu && EmbeddingScale is null && AttentionScale is null
+        && AttentionLogitSoftcap is null && FinalLogitSoftcap is null && SlidingWindow is null && LocalRopeTheta is null
+        && !NormInFloat32 && !NormWeightOffset;
+
     public void Validate(string source)
     {
         if (NumHeads <= 0 || NumKvHeads <= 0 || NumHeads % NumKvHeads != 0 || HeadDim <= 0 || HeadDim % 2 != 0)
@@ -62,6 +114,10 @@ internal sealed record LlamaConfig
         if (RotaryDim <= 0 || RotaryDim > HeadDim || RotaryDim % 2 != 0)
         {
             throw new InvalidDataException($"{source}: the rotary dimension ({RotaryDim}) must be even and within the head dim ({HeadDim}).");
+        }
+        if (SlidingWindow <= 0 || (SlidingLayers is not null && SlidingLayers.Count != NumLayers))
+        {
+            throw new InvalidDataException($"{source}: the sliding window must be positive and name every layer.");
         }
         if (VocabSize <= 0 || NumLayers <= 0 || IntermediateSize <= 0 || HiddenSize <= 0)
         {

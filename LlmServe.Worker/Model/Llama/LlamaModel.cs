@@ -18,6 +18,10 @@ internal sealed class LlamaModel : IDisposable
     private readonly RmsNorm _norm;
     private readonly Tensor _lmHead;           // (V, d), may share storage with the embedding
     private readonly RotaryEmbedding[] _ropes; // per shard
+    private readonly RotaryEmbedding[] _localRopes; // per shard, of the sliding layers; the same tables unless they differ (Gemma 3)
+    private readonly Scalar? _embeddingScale;  // held: see HeldScalars
+    private readonly Scalar? _finalSoftcap;
+    private readonly Scalar? _inverseFinalSoftcap;
     private readonly FusedDecode? _fusedDecode;
 
     /// <param name="tensorParallelSize">
@@ -42,7 +46,7 @@ internal sealed class LlamaModel : IDisposable
             _layers[i] = DecoderLayerLoader.Load(config, weights, dtype, i, Shards);
             progress?.Report(new LayerProgress(i + 1, config.NumLayers));
         }
-        _norm = new RmsNorm(MoveTo(weights.Load("output_norm.weight", [d], dtype), primary), config.RmsNormEps);
+        _norm = new RmsNorm(MoveTo(DecoderLayerLoader.LoadNorm(config, weights, "output_norm.weight", d, dtype), primary), config.RmsNormEps);
         // Tied embeddings: checkpoints without an output matrix reuse the token embedding as the LM head.
         _lmHead = weights.Contains("output.weight") && !config.TieWordEmbeddings
             ? MoveTo(weights.Load("output.weight", [config.VocabSize, d], dtype), primary)
@@ -53,17 +57,37 @@ internal sealed class LlamaModel : IDisposable
             using var divisors = weights.Load("rope_freqs.weight", [config.RotaryDim / 2], ScalarType.Float32);
             ropeDivisors = divisors.data<float>().ToArray();
         }
-        var inverseFrequencies = RotaryEmbedding.InverseFrequencies(config, ropeDivisors);
-        // One table per shard device; CPU shards share the primary's.
-        var magnitude = config.RopeScaling?.Magnitude ?? 1.0;
-        var primaryRope = new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, primary, magnitude);
-        _ropes = [.. Enumerable.Range(0, Shards.Size).Select(s => s == 0 || Shards.SharesOneDevice ? primaryRope
-            : new RotaryEmbedding(inverseFrequencies, config.MaxPositionEmbeddings, config.RopeInterleaved, dtype, Shards.Device(s), magnitude))];
-        if (Shards.Size == 1 && Vector256.IsHardwareAccelerated
-            && FusedDecodeWeights.TryCapture(config, _embedding, _layers, _norm, _lmHead, primaryRope) is { } fused)
+        _ropes = CreateRopes(RotaryEmbedding.InverseFrequencies(config, ropeDivisors), config.RopeScaling?.Magnitude ?? 1.0);
+        // Gemma 3's sliding layers rotate with their own base and without the global layers' scaling.
+        _localRopes = config.LocalRopeTheta is double localTheta
+            ? CreateRopes(RotaryEmbedding.InverseFrequencies(config with { RopeTheta = localTheta, RopeScaling = null }, null), 1.0)
+            : _ropes;
+        // Gemma scales embeddings by sqrt(hidden) rounded to the model's dtype, as transformers does.
+        _embeddingScale = config.EmbeddingScale is double scale ? RoundTo(scale, dtype).ToScalar() : null;
+        _finalSoftcap = config.FinalLogitSoftcap?.ToScalar();
+        _inverseFinalSoftcap = config.FinalLogitSoftcap is double cap ? (1.0 / cap).ToScalar() : null;
+        if (Shards.Size == 1 && Vector256.IsHardwareAccelerated && config.IsPlainLlama
+            && FusedDecodeWeights.TryCapture(config, _embedding, _layers, _norm, _lmHead, _ropes[0]) is { } fused)
         {
             _fusedDecode = new FusedDecode(config, fused, KernelTeam.Shared);
         }
+    }
+
+    /// <summary>One table per shard device; CPU shards share the primary's.</summary>
+    private RotaryEmbedding[] CreateRopes(double[] inverseFrequencies, double magnitude)
+    {
+        RotaryEmbedding On(Device device) =>
+            new(inverseFrequencies, Config.MaxPositionEmbeddings, Config.RopeInterleaved, DType, device, magnitude);
+        var primary = On(Shards.Primary);
+        return [.. Enumerable.Range(0, Shards.Size).Select(s => s == 0 || Shards.SharesOneDevice ? primary : On(Shards.Device(s)))];
+    }
+
+    private static double RoundTo(double value, ScalarType dtype)
+    {
+        using var t = torch.tensor(value, ScalarType.Float64);
+        using var rounded = t.to_type(dtype);
+        using var back = rounded.to_type(ScalarType.Float64);
+        return back.item<double>();
     }
 
     public LlamaConfig Config { get; }
@@ -101,18 +125,27 @@ internal sealed class LlamaModel : IDisposable
         {
             // The caller's tokens stay the caller's: copied (not moved) to a GPU primary.
             var x = _embedding.index_select(0, IsOn(tokens, Shards.Primary) ? tokens : tokens.to(Shards.Primary)); // (N, d)
+            if (_embeddingScale is not null)
+            {
+                x.mul_(_embeddingScale);
+            }
             for (var i = 0; i < _layers.Length; i++)
             {
                 // Each layer's intermediates are freed when the layer ends rather than with the caller's scope at the
                 // end of the step: the allocator then hands the next layer the same (cache-warm, already mapped)
                 // memory instead of faulting in fresh pages for every intermediate of every layer.
                 using var layerScope = NewDisposeScope();
-                var next = _layers[i].Forward(x, batches, _ropes, cache, i).MoveToOuterDisposeScope(); // (N, d)
+                var ropes = Config.UsesLocalRope(i) ? _localRopes : _ropes;
+                var next = _layers[i].Forward(x, batches, ropes, cache, i).MoveToOuterDisposeScope(); // (N, d)
                 x.Dispose();                                                           // the previous layer's output
                 x = next;
             }
             var rows = _norm.Forward(x.index_select(0, batches[0].SampleIndices));     // (M, d)
             var logits = DecodeLinear.Forward(rows, _lmHead).to_type(ScalarType.Float32); // (M, V)
+            if (_finalSoftcap is not null)
+            {
+                logits.mul_(_inverseFinalSoftcap!).tanh_().mul_(_finalSoftcap);   // cap * tanh(logits / cap)
+            }
             return MoveTo(logits, CPU);                                                // on the host for sampling
         }
         finally
@@ -149,9 +182,12 @@ internal sealed class LlamaModel : IDisposable
         }
         _norm.Dispose();
         _lmHead.Dispose();
-        foreach (var rope in _ropes.Distinct())
+        foreach (var rope in _ropes.Concat(_localRopes).Distinct())
         {
             rope.Dispose();
         }
+        _embeddingScale?.Dispose();
+        _finalSoftcap?.Dispose();
+        _inverseFinalSoftcap?.Dispose();
     }
 }

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
 
-/// <summary>Root-mean-square layer norm: x / sqrt(mean(x^2) + eps) * weight, computed in float32.</summary>
+/// <summary>
+/// Root-mean-square layer norm: x / sqrt(mean(x^2) + eps) * weight, normalised in float32. A float32 weight is applied
+/// before the result is rounded to x's dtype (Gemma), any other after it (Llama), as each family's reference does.
+/// </summary>
 internal sealed class RmsNorm(Tensor weight, double eps) : IDisposable
 {
     private readonly Scalar _eps = eps.ToScalar(); // held: see HeldScalars
@@ -21,7 +24,10 @@ internal sealed class RmsNorm(Tensor weight, double eps) : IDisposable
         }
         var x32 = x.to_type(ScalarType.Float32);
         var rms = x32.mul(x32).mean([-1], keepdim: true).add_(_eps, HeldScalars.One).rsqrt_(); // (T, 1); not pow(2) or square(): they convert 2 implicitly
-        return x32.mul(rms).to_type(x.dtype).mul_(weight);            // (T, d)
+        var normed = x32.mul(rms);                                      // (T, d) float32
+        return weight.dtype == ScalarType.Float32
+            ? normed.mul_(weight).to_type(x.dtype)
+            : normed.to_type(x.dtype).mul_(weight);                     // (T, d)
     }
 
     /// <summary>Decode-sized bf16 rows on the CPU in one call; null for anything else.</summary>

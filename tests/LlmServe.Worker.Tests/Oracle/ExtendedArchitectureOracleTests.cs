@@ -1,15 +1,18 @@
+using LlmServe.Checkpoints.Random;
+
 namespace LlmServe.Worker.Tests.Oracle;
 
 /// <summary>
 /// Random-weight GGUF checkpoints of the architectures that need the extended loader against llama.cpp:
 /// Llama 3 (rope_freqs per-pair divisors), Qwen2 (q/k/v biases, NEOX RoPE, tied embeddings) and Qwen3
 /// (per-head q/k norms, head_dim independent of hidden size), Phi-3 (fused q/k/v and gate/up, optionally RoPE on
-/// part of each head), and RoPE scaling read from GGUF metadata (linear on Llama, YaRN on Qwen2).
+/// part of each head), Gemma 1/2/3 (GeGLU, scaled embeddings, sandwich norms, soft-capping, sliding windows, Gemma 3's
+/// local RoPE base), and RoPE scaling read from GGUF metadata (linear on Llama, YaRN on Qwen2).
 /// </summary>
 [Trait(OracleTraits.Requires, OracleTraits.LoaderMerge)]
 public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture files) : IClassFixture<RandomCheckpointFixture>
 {
-    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial"];
+    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3"];
 
     [Theory]
     [MemberData(nameof(Architectures))]
@@ -28,14 +31,36 @@ public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture file
     [Theory]
     [InlineData("llama-linear")]
     [InlineData("qwen2-yarn")]
-    public void RopeScaling_ChangesLlamaCppLogits(string name)
+    public void RopeScaling_ChangesLlamaCppLogits(string name) =>
+        AssertFeatureMatters(name, "unscaled", OracleSpecs.Get(name) with { RopeScaling = null });
+
+    /// <summary>Likewise each Gemma feature the specs switch on: without it llama.cpp computes something else.</summary>
+    [Theory]
+    [InlineData("gemma2", "no-window")]
+    [InlineData("gemma2", "no-attention-cap")]
+    [InlineData("gemma2", "no-logit-cap")]
+    [InlineData("gemma3", "no-window")]
+    [InlineData("gemma3", "unscaled")]
+    public void GemmaFeature_ChangesLlamaCppLogits(string name, string without)
     {
-        using var scaled = new LlamaCppOracle(files.Gguf(name));
-        using var plain = new LlamaCppOracle(files.Gguf($"{name}-unscaled", OracleSpecs.Get(name) with { RopeScaling = null }));
-        var tokens = scaled.Tokenize(OracleSpecs.Prompts[1], addBos: true);
+        var spec = OracleSpecs.Get(name);
+        AssertFeatureMatters(name, without, without switch
+        {
+            "no-window" => spec with { SlidingWindow = 4096 },
+            "no-attention-cap" => spec with { AttentionLogitSoftcap = 1e6 },
+            "no-logit-cap" => spec with { FinalLogitSoftcap = 1e6 },
+            _ => spec with { RopeScaling = null },
+        });
+    }
 
-        var difference = OracleAssert.RelativeL2(plain.LastLogits(tokens), scaled.LastLogits(tokens));
+    private void AssertFeatureMatters(string name, string without, RandomCheckpointSpec withoutSpec)
+    {
+        using var with = new LlamaCppOracle(files.Gguf(name));
+        using var plain = new LlamaCppOracle(files.Gguf($"{name}-{without}", withoutSpec));
+        var tokens = with.Tokenize(OracleSpecs.Prompts[1], addBos: true);
 
-        Assert.True(difference > 10 * RandomCheckpointChecks.LogitsTolerance, $"{name}: scaling changed llama.cpp's logits by only {difference:E3}.");
+        var difference = OracleAssert.RelativeL2(plain.LastLogits(tokens), with.LastLogits(tokens));
+
+        Assert.True(difference > 10 * RandomCheckpointChecks.LogitsTolerance, $"{name} {without}: llama.cpp's logits moved by only {difference:E3}.");
     }
 }

@@ -43,6 +43,18 @@ internal static class OracleSpecs
         "phi3" => Base with { Architecture = CheckpointArchitecture.Phi3 },
         // Phi-4-mini rotates 3/4 of each head: 24 of 32 dimensions here.
         "phi3-partial" => Base with { Architecture = CheckpointArchitecture.Phi3, PartialRotaryFactor = 0.75 },
+        "gemma" => Base with { Architecture = CheckpointArchitecture.Gemma },
+        // A window of 8 slides within every prompt; caps of 5 and 3 bend these models' scores and logits (the released
+        // 50 and 30 would hardly touch them), so the soft-capping shows.
+        "gemma2" => Base with
+        {
+            Architecture = CheckpointArchitecture.Gemma2, SlidingWindow = 8, AttentionLogitSoftcap = 5, FinalLogitSoftcap = 3,
+        },
+        // Six layers: five sliding ones (RoPE base 1e4, unscaled) and one global one (base 1e6, linear scaling by 4).
+        "gemma3" => Base with
+        {
+            Architecture = CheckpointArchitecture.Gemma3, Layers = 6, SlidingWindow = 8, RopeScaling = RopeScalingSpec.Linear(4),
+        },
         // Position interpolation over adjacent-pair RoPE.
         "llama-linear" => Base with { Architecture = CheckpointArchitecture.Llama, RopeScaling = RopeScalingSpec.Linear(4) },
         // YaRN over NEOX RoPE, theta 1e4 and an original context of 256 so that the blended band (pairs 0-7 of 16)

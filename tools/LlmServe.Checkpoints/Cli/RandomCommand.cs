@@ -11,7 +11,7 @@ internal static class RandomCommand
 {
     public static Command Create()
     {
-        var arch = new Option<CheckpointArchitecture>("--arch") { Description = "llama, llama3, mistral, qwen2, qwen3 or phi3", DefaultValueFactory = _ => CheckpointArchitecture.Llama };
+        var arch = new Option<CheckpointArchitecture>("--arch") { Description = "llama, llama3, mistral, qwen2, qwen3, phi3, gemma, gemma2 or gemma3", DefaultValueFactory = _ => CheckpointArchitecture.Llama };
         var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 64 };
         var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 2 };
         var heads = new Option<int>("--heads") { DefaultValueFactory = _ => 4 };
@@ -25,6 +25,7 @@ internal static class RandomCommand
         var maxPositions = new Option<int>("--max-positions") { DefaultValueFactory = _ => 2048 };
         var theta = new Option<double?>("--rope-theta") { Description = "default: the architecture's" };
         var partialRotary = new Option<double>("--partial-rotary") { Description = "phi3: share of each head RoPE rotates", DefaultValueFactory = _ => 1.0 };
+        var window = new Option<int>("--sliding-window") { Description = "gemma2/gemma3: the sliding layers' window", DefaultValueFactory = _ => 4096 };
         var scaling = new Option<string?>("--rope-scaling") { Description = "linear:FACTOR or yarn:FACTOR:ORIGINAL_CONTEXT" };
         var tie = new Option<bool?>("--tie-embeddings") { Description = "default: true for qwen2/qwen3" };
         var shardMb = new Option<double>("--shard-size-mb") { Description = "shard the safetensors above this size", DefaultValueFactory = _ => 5000 };
@@ -34,7 +35,7 @@ internal static class RandomCommand
 
         var command = new Command("random", "Write seeded random weights as a Hugging Face folder and/or GGUF file.")
         {
-            arch, hidden, layers, heads, kvHeads, headDim, ffn, vocab, dtype, seed, std, maxPositions, theta, partialRotary, scaling, tie, shardMb, vocabFrom, hfOut, ggufOut,
+            arch, hidden, layers, heads, kvHeads, headDim, ffn, vocab, dtype, seed, std, maxPositions, theta, partialRotary, window, scaling, tie, shardMb, vocabFrom, hfOut, ggufOut,
         };
         command.SetAction(result =>
         {
@@ -55,6 +56,7 @@ internal static class RandomCommand
                 RopeTheta = result.GetValue(theta),
                 RopeScaling = ParseScaling(result.GetValue(scaling)),
                 PartialRotaryFactor = result.GetValue(partialRotary),
+                SlidingWindow = result.GetValue(window),
                 TieWordEmbeddings = result.GetValue(tie),
                 ShardSizeBytes = (long)(result.GetValue(shardMb) * 1_000_000),
             };

@@ -58,6 +58,17 @@ public static class GgufCheckpointWriter
                 w.AddUInt32($"{arch}.rope.scaling.original_context_length", (uint)original);
             }
         }
+        switch (spec.Architecture)
+        {
+            case CheckpointArchitecture.Gemma2:
+                w.AddFloat32($"{arch}.attn_logit_softcapping", (float)spec.AttentionLogitSoftcap);
+                w.AddFloat32($"{arch}.final_logit_softcapping", (float)spec.FinalLogitSoftcap);
+                w.AddUInt32($"{arch}.attention.sliding_window", (uint)spec.SlidingWindow);
+                break;
+            case CheckpointArchitecture.Gemma3:
+                w.AddUInt32($"{arch}.attention.sliding_window", (uint)spec.SlidingWindow);
+                break;
+        }
         AddTokenizer(w, vocabulary);
 
         // The converter emits generated tensors (rope_freqs) before the checkpoint's own.

@@ -45,6 +45,9 @@ internal static class HfConfigFiles
             case CheckpointArchitecture.Mistral:
                 config["sliding_window"] = null;
                 break;
+            case CheckpointArchitecture.Gemma or CheckpointArchitecture.Gemma2 or CheckpointArchitecture.Gemma3:
+                AddGemma(config, spec);
+                break;
             case CheckpointArchitecture.Phi3:
                 config["sliding_window"] = null;
                 config["partial_rotary_factor"] = spec.PartialRotaryFactor;
@@ -58,6 +61,34 @@ internal static class HfConfigFiles
                 break;
         }
         return config;
+    }
+
+    /// <remarks>
+    /// query_pre_attn_scalar is the head dim, as in every released model but the 27B ones: llama.cpp does not read it
+    /// and scales by the head dim, so the twins compute the same function.
+    /// </remarks>
+    private static void AddGemma(JsonObject config, RandomCheckpointSpec spec)
+    {
+        config["hidden_act"] = "gelu_pytorch_tanh";
+        config["hidden_activation"] = "gelu_pytorch_tanh";
+        if (spec.Architecture == CheckpointArchitecture.Gemma)
+        {
+            return;
+        }
+        config["query_pre_attn_scalar"] = spec.EffectiveHeadDim;
+        config["sliding_window"] = spec.SlidingWindow;
+        if (spec.Architecture == CheckpointArchitecture.Gemma2)
+        {
+            config["attn_logit_softcapping"] = spec.AttentionLogitSoftcap;
+            config["final_logit_softcapping"] = spec.FinalLogitSoftcap;
+            return;
+        }
+        config["attn_logit_softcapping"] = null;
+        config["final_logit_softcapping"] = null;
+        config["rope_local_base_freq"] = 10000.0;
+        config["sliding_window_pattern"] = 6;
+        config["layer_types"] = new JsonArray([.. Enumerable.Range(0, spec.Layers)
+            .Select(i => (JsonNode)((i + 1) % 6 == 0 ? "full_attention" : "sliding_attention"))]);
     }
 
     public static JsonObject GenerationConfig(Vocabulary vocabulary) => new()

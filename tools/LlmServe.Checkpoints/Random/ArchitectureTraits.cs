@@ -2,6 +2,8 @@ namespace LlmServe.Checkpoints.Random;
 
 /// <summary>What distinguishes one <see cref="CheckpointArchitecture"/> in both file formats.</summary>
 /// <param name="FusedProjections">q/k/v and gate/up stored as one matrix each (Phi-3), in both formats.</param>
+/// <param name="Gemma">The Gemma family's norms (w in Hugging Face files, 1 + w in GGUF), GeGLU and embedding scale.</param>
+/// <param name="SandwichNorms">Norms after attention and after the FFN too (Gemma 2/3).</param>
 /// <param name="PermuteQk">
 /// Whether llama.cpp's converter permutes q/k rows into adjacent-pair RoPE (true for its LlamaModel, which also
 /// converts Mistral); Qwen2/Qwen3 keep the HF rotate-half layout and llama.cpp runs NEOX RoPE on them.
@@ -17,7 +19,9 @@ public sealed record ArchitectureTraits(
     bool TieWordEmbeddings,
     double RopeTheta,
     double RmsNormEps,
-    bool FusedProjections = false)
+    bool FusedProjections = false,
+    bool Gemma = false,
+    bool SandwichNorms = false)
 {
     public static ArchitectureTraits For(CheckpointArchitecture architecture) => architecture switch
     {
@@ -28,6 +32,12 @@ public sealed record ArchitectureTraits(
         CheckpointArchitecture.Qwen3 => new("qwen3", "Qwen3ForCausalLM", "qwen3", false, false, true, false, true, 1e6, 1e-6),
         CheckpointArchitecture.Phi3 => new("phi3", "Phi3ForCausalLM", "phi3", false, false, false, false, false, 10000, 1e-5,
             FusedProjections: true),
+        CheckpointArchitecture.Gemma => new("gemma", "GemmaForCausalLM", "gemma", false, false, false, false, true, 10000, 1e-6,
+            Gemma: true),
+        CheckpointArchitecture.Gemma2 => new("gemma2", "Gemma2ForCausalLM", "gemma2", false, false, false, false, true, 10000, 1e-6,
+            Gemma: true, SandwichNorms: true),
+        CheckpointArchitecture.Gemma3 => new("gemma3_text", "Gemma3ForCausalLM", "gemma3", false, false, true, false, true, 1e6, 1e-6,
+            Gemma: true, SandwichNorms: true),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, null),
     };
 }

@@ -20,4 +20,13 @@ public enum CheckpointArchitecture
 
     /// <summary>Phi-3 style: q/k/v in one matrix (qkv_proj), gate and up in one (gate_up_proj), NEOX RoPE.</summary>
     Phi3,
+
+    /// <summary>Gemma: GeGLU, embeddings scaled by sqrt(hidden), norms of 1 + w (GGUF stores 1 + w), tied, NEOX RoPE.</summary>
+    Gemma,
+
+    /// <summary>Gemma 2: Gemma plus sandwich norms, soft-capped attention and logits, sliding window on even layers.</summary>
+    Gemma2,
+
+    /// <summary>Gemma 3 (text): Gemma 2 without soft-capping, plus q/k norms, five sliding layers in six with their own RoPE base.</summary>
+    Gemma3,
 }

@@ -15,12 +15,13 @@ public static class RandomCheckpoint
         long ffn = spec.IntermediateSize, dh = spec.EffectiveHeadDim, v = spec.VocabSize;
         int? qHeads = traits.PermuteQk ? spec.Heads : null;
         int? kHeads = traits.PermuteQk ? spec.KvHeads : null;
+        var norm = traits.Gemma ? TensorRole.OffsetNorm : TensorRole.Norm;
         var plan = new List<PlannedTensor> { new("model.embed_tokens.weight", "token_embd.weight", [v, d], TensorRole.Matrix) };
         for (var i = 0; i < spec.Layers; i++)
         {
             var hf = $"model.layers.{i}.";
             var gg = $"blk.{i}.";
-            plan.Add(new(hf + "input_layernorm.weight", gg + "attn_norm.weight", [d], TensorRole.Norm));
+            plan.Add(new(hf + "input_layernorm.weight", gg + "attn_norm.weight", [d], norm));
             if (traits.FusedProjections)
             {
                 plan.Add(new(hf + "self_attn.qkv_proj.weight", gg + "attn_qkv.weight", [q + 2 * kv, d], TensorRole.Matrix));
@@ -40,10 +41,18 @@ public static class RandomCheckpoint
             plan.Add(new(hf + "self_attn.o_proj.weight", gg + "attn_output.weight", [d, q], TensorRole.Matrix));
             if (traits.QkNorm)
             {
-                plan.Add(new(hf + "self_attn.q_norm.weight", gg + "attn_q_norm.weight", [dh], TensorRole.Norm));
-                plan.Add(new(hf + "self_attn.k_norm.weight", gg + "attn_k_norm.weight", [dh], TensorRole.Norm));
+                plan.Add(new(hf + "self_attn.q_norm.weight", gg + "attn_q_norm.weight", [dh], norm));
+                plan.Add(new(hf + "self_attn.k_norm.weight", gg + "attn_k_norm.weight", [dh], norm));
             }
-            plan.Add(new(hf + "post_attention_layernorm.weight", gg + "ffn_norm.weight", [d], TensorRole.Norm));
+            if (traits.SandwichNorms)
+            {
+                plan.Add(new(hf + "post_attention_layernorm.weight", gg + "post_attention_norm.weight", [d], norm));
+                plan.Add(new(hf + "pre_feedforward_layernorm.weight", gg + "ffn_norm.weight", [d], norm));
+            }
+            else
+            {
+                plan.Add(new(hf + "post_attention_layernorm.weight", gg + "ffn_norm.weight", [d], norm));
+            }
             if (traits.FusedProjections)
             {
                 // Gate rows first, then up, in both formats (llama.cpp's SwiGLU splits phi3's ffn_up in halves).
@@ -55,8 +64,12 @@ public static class RandomCheckpoint
                 plan.Add(new(hf + "mlp.up_proj.weight", gg + "ffn_up.weight", [ffn, d], TensorRole.Matrix));
             }
             plan.Add(new(hf + "mlp.down_proj.weight", gg + "ffn_down.weight", [d, ffn], TensorRole.Matrix));
+            if (traits.SandwichNorms)
+            {
+                plan.Add(new(hf + "post_feedforward_layernorm.weight", gg + "post_ffw_norm.weight", [d], norm));
+            }
         }
-        plan.Add(new("model.norm.weight", "output_norm.weight", [d], TensorRole.Norm));
+        plan.Add(new("model.norm.weight", "output_norm.weight", [d], norm));
         if (!spec.EffectiveTieWordEmbeddings)
         {
             plan.Add(new("lm_head.weight", "output.weight", [v, d], TensorRole.Matrix));
@@ -74,6 +87,9 @@ public static class RandomCheckpoint
             case TensorRole.Norm:
                 normal.Fill(values, 1.0, 0.1);
                 break;
+            case TensorRole.OffsetNorm:
+                normal.Fill(values, 0.0, 0.1);
+                break;
             case TensorRole.Bias:
                 normal.Fill(values, 0.0, 5 * spec.InitStd);
                 break;
@@ -85,10 +101,20 @@ public static class RandomCheckpoint
         return values;
     }
 
-    /// <summary>The tensor's values as GGUF stores them: q/k rows permuted when the architecture needs it.</summary>
+    /// <summary>
+    /// The tensor's values as GGUF stores them: q/k rows permuted when the architecture needs it, Gemma's norms as
+    /// 1 + w (added in float32 to the dtype-rounded w, as the converter does).
+    /// </summary>
     public static float[] GgufValues(RandomCheckpointSpec spec, PlannedTensor tensor)
     {
         var values = Values(spec, tensor);
+        if (tensor.Role == TensorRole.OffsetNorm)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] += 1f;
+            }
+        }
         if (tensor.PermuteHeads is not int heads)
         {
             return values;

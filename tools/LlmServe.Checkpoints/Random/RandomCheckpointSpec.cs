@@ -31,6 +31,15 @@ public sealed record RandomCheckpointSpec
     /// <summary>Used by <see cref="CheckpointArchitecture.Llama3"/> only.</summary>
     public Llama3ScalingSpec Llama3Scaling { get; init; } = new();
 
+    /// <summary>Sliding window of Gemma 2/3's sliding layers (their configs' sliding_window).</summary>
+    public int SlidingWindow { get; init; } = 4096;
+
+    /// <summary>Gemma 2's attention score cap (attn_logit_softcapping; 50 in the released models).</summary>
+    public double AttentionLogitSoftcap { get; init; } = 50;
+
+    /// <summary>Gemma 2's final logit cap (final_logit_softcapping; 30 in the released models).</summary>
+    public double FinalLogitSoftcap { get; init; } = 30;
+
     /// <summary>Linear or YaRN RoPE scaling (not with <see cref="CheckpointArchitecture.Llama3"/>, which has its own).</summary>
     public RopeScalingSpec? RopeScaling { get; init; }
 
@@ -65,6 +74,10 @@ public sealed record RandomCheckpointSpec
         if (RotaryDim <= 0 || RotaryDim % 2 != 0)
         {
             throw new ArgumentException($"the rotary share of the head ({RotaryDim} of {EffectiveHeadDim}) must be positive and even.");
+        }
+        if (SlidingWindow <= 0)
+        {
+            throw new ArgumentException("The sliding window must be positive.");
         }
         if (PartialRotaryFactor != 1.0 && Architecture != CheckpointArchitecture.Phi3)
         {

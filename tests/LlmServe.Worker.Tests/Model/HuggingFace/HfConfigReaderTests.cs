@@ -7,15 +7,75 @@ public sealed class HfConfigReaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("llmserve-hfconfig-").FullName;
 
-    private LlamaConfig Read(string ropeScaling, int maxPositions = 32768)
+    private LlamaConfig Read(string ropeScaling, int maxPositions = 32768) => ReadConfig($$"""
+        {"model_type": "qwen2", "vocab_size": 512, "hidden_size": 64, "intermediate_size": 128,
+         "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "rope_theta": 1000000,
+         "max_position_embeddings": {{maxPositions}}, "rope_scaling": {{ropeScaling}}}
+        """);
+
+    /// <summary>A config of <paramref name="type"/> with 8 layers of 4 heads of 16, plus <paramref name="extra"/> keys.</summary>
+    private LlamaConfig Read(string type, string extra) => ReadConfig($$"""
+        {"model_type": "{{type}}", "vocab_size": 512, "hidden_size": 64, "intermediate_size": 128,
+         "num_hidden_layers": 8, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16 {{extra}}}
+        """);
+
+    private LlamaConfig ReadConfig(string json)
     {
         var path = Path.Combine(_dir, "config.json");
-        File.WriteAllText(path, $$"""
-            {"model_type": "qwen2", "vocab_size": 512, "hidden_size": 64, "intermediate_size": 128,
-             "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "rope_theta": 1000000,
-             "max_position_embeddings": {{maxPositions}}, "rope_scaling": {{ropeScaling}}}
-            """);
+        File.WriteAllText(path, json);
         return HfConfigReader.Read(path);
+    }
+
+    [Fact]
+    public void Gemma3_DefaultPattern_EverySixthLayerGlobal_WithTheLocalBase()
+    {
+        var config = Read("gemma3_text", """, "sliding_window": 512, "query_pre_attn_scalar": 256""");
+
+        Assert.Equal([true, true, true, true, true, false, true, true], config.SlidingLayers);
+        Assert.Equal(512, config.SlidingWindow);
+        Assert.Equal(10000, config.LocalRopeTheta);
+        Assert.True(config.UsesLocalRope(0));
+        Assert.False(config.UsesLocalRope(5));
+        Assert.Equal(1.0 / 16, config.AttentionScale);
+        Assert.True(config.TieWordEmbeddings && config.QkNorm && config.NormWeightOffset);
+        Assert.Equal(FeedForwardActivation.GeluTanh, config.Activation);
+        Assert.Equal(8, config.EmbeddingScale);
+    }
+
+    [Fact]
+    public void LayerTypes_WhenGiven_DecideWhichLayersSlide()
+    {
+        var types = "\"full_attention\", \"sliding_attention\", " + string.Join(", ", Enumerable.Repeat("\"full_attention\"", 5)) + ", \"sliding_attention\"";
+        var config = Read("gemma2", $$""", "sliding_window": 4096, "layer_types": [{{types}}]""");
+
+        Assert.Equal([false, true, false, false, false, false, false, true], config.SlidingLayers);
+        Assert.Null(config.LocalRopeTheta);
+        Assert.False(config.UsesLocalRope(1));
+    }
+
+    [Fact]
+    public void Gemma2_SoftcapsAndEvenSlidingLayers()
+    {
+        var config = Read("gemma2", """, "sliding_window": 4096, "attn_logit_softcapping": 50.0, "final_logit_softcapping": 30.0""");
+
+        Assert.Equal(50, config.AttentionLogitSoftcap);
+        Assert.Equal(30, config.FinalLogitSoftcap);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => i % 2 == 0), config.SlidingLayers!);
+        Assert.Equal(new AttentionOptions(1.0 / 16, 50, 4096), config.AttentionFor(0));
+        Assert.Equal(new AttentionOptions(1.0 / 16, 50, null), config.AttentionFor(1));
+    }
+
+    [Theory]
+    [InlineData("mistral", """, "sliding_window": 4096""", 4096, 0)]
+    [InlineData("mistral", """, "sliding_window": null""", null, 0)]
+    [InlineData("qwen2", """, "sliding_window": 4096, "use_sliding_window": false""", null, 0)]
+    [InlineData("qwen2", """, "sliding_window": 4096, "use_sliding_window": true, "max_window_layers": 6""", 4096, 6)]
+    public void SlidingWindow_AsTransformersAppliesIt(string type, string extra, int? window, int firstSliding)
+    {
+        var config = Read(type, extra);
+
+        Assert.Equal(window, config.SlidingWindow);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => window is not null && i >= firstSliding), Enumerable.Range(0, 8).Select(config.IsSliding));
     }
 
     [Fact]

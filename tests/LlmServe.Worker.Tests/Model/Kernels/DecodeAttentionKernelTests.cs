@@ -28,13 +28,41 @@ public sealed class DecodeAttentionKernelTests
         var q = torch.randn([contexts.Length, heads, headDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
 
         var output = torch.zeros_like(q);
-        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, cacheK, cacheV, output, kvHeads));
+        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.PaddingMask, cacheK, cacheV, output, kvHeads, Scale(headDim)));
 
         var expected = TorchDecode(q, batch.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
         var worst = (output.to_type(ScalarType.Float32) - expected).abs().max().item<float>();
         // Inputs are N(0, 1): one bf16 step near the largest outputs is ~1e-2; summation order and exp's last bit add less.
         Assert.True(worst < 2e-2, $"max |kernel - torch| = {worst}");
     }
+
+    /// <summary>
+    /// A sliding window's mask leaves each sequence its last W positions: the same as attending over contexts cut to
+    /// them (a window longer than a context leaves it whole).
+    /// </summary>
+    [Fact]
+    public void WindowMask_AttendsTheLastWindowPositionsOnly()
+    {
+        const int heads = 4, kvHeads = 2, headDim = 32, window = 20;
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(11);
+        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator);
+        var contexts = ScatteredContexts([300, 17, 21, 120], generator);
+        using var batch = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
+        using var cut = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c[Math.Max(0, c.Length - window)..], 1, true))]);
+        var q = torch.randn([contexts.Length, heads, headDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
+
+        var output = torch.zeros_like(q);
+        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.WindowMask(window), cacheK, cacheV, output, kvHeads, Scale(headDim)));
+
+        var expected = TorchDecode(q, cut.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
+        var worst = (output.to_type(ScalarType.Float32) - expected).abs().max().item<float>();
+        Assert.True(worst < 2e-2, $"max |windowed kernel - torch over the cut contexts| = {worst}");
+        var whole = TorchDecode(q, batch.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
+        Assert.True((whole - expected).abs().max().item<float>() > 0.1, "the window made no difference: the test cannot fail");
+    }
+
+    private static double Scale(int headDim) => 1.0 / Math.Sqrt(headDim);
 
     [Fact]
     public void Sequence_GetsTheSameBits_AloneAndBesideLongerContexts()
@@ -49,10 +77,10 @@ public sealed class DecodeAttentionKernelTests
         // Alone: one thread, a score row padded to 48. In the batch: padded to 1,000 and spread over the cores.
         using var alone = AttentionBatchBuilder.Build([new SequenceSlice(contexts[0], 1, true)]);
         var aloneOut = torch.zeros([1, heads, headDim], ScalarType.BFloat16);
-        Assert.True(DecodeAttentionKernel.TryRun(q.narrow(0, 0, 1).contiguous(), alone.Decodes!, cacheK, cacheV, aloneOut, kvHeads));
+        Assert.True(DecodeAttentionKernel.TryRun(q.narrow(0, 0, 1).contiguous(), alone.Decodes!, alone.Decodes!.PaddingMask, cacheK, cacheV, aloneOut, kvHeads, Scale(headDim)));
         using var together = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
         var togetherOut = torch.zeros_like(q);
-        Assert.True(DecodeAttentionKernel.TryRun(q, together.Decodes!, cacheK, cacheV, togetherOut, kvHeads));
+        Assert.True(DecodeAttentionKernel.TryRun(q, together.Decodes!, together.Decodes!.PaddingMask, cacheK, cacheV, togetherOut, kvHeads, Scale(headDim)));
 
         Assert.True(aloneOut[0].eq(togetherOut[0]).all().item<bool>(), "the first sequence's attention changed with its batch");
     }
@@ -65,7 +93,7 @@ public sealed class DecodeAttentionKernelTests
         var q = torch.zeros([1, 2, 8]);
         var cache = torch.zeros([4, 1, 8]);
 
-        Assert.False(DecodeAttentionKernel.TryRun(q, batch.Decodes!, cache, cache, torch.zeros_like(q), 1));
+        Assert.False(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.PaddingMask, cache, cache, torch.zeros_like(q), 1, Scale(8)));
     }
 
     private static (Tensor Keys, Tensor Values) RandomCache(int kvHeads, int headDim, Generator generator) =>
