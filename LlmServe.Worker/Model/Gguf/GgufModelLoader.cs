@@ -56,8 +56,8 @@ internal static class GgufModelLoader
         var network = new LlamaModel(config, new GgufWeightSource(file), dtype, tensorParallelSize, progress);
         file.TryGet<string>("tokenizer.chat_template", out var source);
         var template = ChatTemplateLoader.Parse(source, $"'{file.Path}' (tokenizer.chat_template)");
-        var eos = tokenizer.EosId is int e ? new[] { e } : [];
         var pieces = file.Get("tokenizer.ggml.tokens", Array.Empty<string>());
+        var eos = GgufEndOfGeneration.Ids(file, pieces, tokenizer.EosId);
         return new LoadedModel(network, tokenizer, template, config.MaxPositionEmbeddings, eos,
             TokenText(pieces, tokenizer.BosId), TokenText(pieces, tokenizer.EosId));
     }
