@@ -63,7 +63,7 @@ internal sealed partial class ModelHost(
     private void LoadGenerative(string path, TorchSharp.torch.ScalarType dtype, int maxModelLen)
     {
         var shards = options.Value.TensorParallelSize;
-        var model = ModelLoader.Load(path, dtype, shards, new LayerProgressLog(this));
+        var model = ModelLoader.Load(path, dtype, shards, new LayerProgressLog(this), maxModelLen);
         if (shards > 1)
         {
             LogSharded(ServedModelName, shards, model.Network.Shards.ToString());

@@ -14,7 +14,8 @@ internal static class GgufModelLoader
     /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
     private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
 
-    public static LoadedModel Load(string path, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null)
+    public static LoadedModel Load(string path, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null,
+        int maxModelLen = 0)
     {
         using var file = GgufFile.Open(path);
         var arch = file.Get("general.architecture", "llama");
@@ -26,7 +27,7 @@ internal static class GgufModelLoader
         var heads = Required<int>(file, $"{arch}.attention.head_count");
         var hidden = Required<int>(file, $"{arch}.embedding_length");
         var contextLength = file.Get($"{arch}.context_length", 2048);
-        var scaling = ReadRopeScaling(file, arch, contextLength);
+        var scaling = ReadLongRope(file, arch, contextLength) ?? ReadRopeScaling(file, arch, contextLength);
         var headDim = file.Get($"{arch}.attention.key_length", hidden / heads);
         var config = new LlamaConfig
         {
@@ -52,7 +53,7 @@ internal static class GgufModelLoader
             QkNorm = file.Tensors.ContainsKey("blk.0.attn_q_norm.weight"),
             TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"),
         };
-        config = GgufGemmaTraits.Apply(config, file);
+        config = GgufGemmaTraits.Apply(config, file).ForServedContext(maxModelLen);
         var network = new LlamaModel(config, new GgufWeightSource(file), dtype, tensorParallelSize, progress);
         file.TryGet<string>("tokenizer.chat_template", out var source);
         var template = ChatTemplateLoader.Parse(source, $"'{file.Path}' (tokenizer.chat_template)");
@@ -87,6 +88,26 @@ internal static class GgufModelLoader
             _ => throw new NotSupportedException(
                 $"'{file.Path}': RoPE scaling '{kind}' ({prefix}type) is not supported (supported: none, linear, yarn)."),
         };
+    }
+
+    /// <summary>
+    /// Phi-3's LongRoPE, stored by llama.cpp's converter as the rope_factors_short/long tensors with the attention
+    /// factor and original context as keys.
+    /// </summary>
+    private static LongRopeScaling? ReadLongRope(GgufFile file, string arch, int contextLength)
+    {
+        if (!file.Tensors.TryGetValue("rope_factors_long.weight", out var info) || !file.Tensors.ContainsKey("rope_factors_short.weight"))
+        {
+            return null;
+        }
+        var weights = new GgufWeightSource(file);
+        double[] Factors(string name)
+        {
+            using var t = weights.Load(name, [info.ElementCount], ScalarType.Float64);
+            return t.data<double>().ToArray();
+        }
+        return new LongRopeScaling(Factors("rope_factors_short.weight"), Factors("rope_factors_long.weight"),
+            file.Get($"{arch}.rope.scaling.original_context_length", contextLength), file.Get($"{arch}.rope.scaling.attn_factor", 1.0));
     }
 
     private static string? TokenText(string[] pieces, int? id) => id is int i && i < pieces.Length ? pieces[i] : null;

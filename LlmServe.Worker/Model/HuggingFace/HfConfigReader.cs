@@ -112,9 +112,27 @@ internal static class HfConfigReader
             "linear" => new LinearRopeScaling(Factor()),
             "yarn" => new YarnRopeScaling(Factor(), OptionalInt(s, "original_max_position_embeddings") ?? maxPositions,
                 OptionalDouble(s, "beta_fast") ?? 32, OptionalDouble(s, "beta_slow") ?? 1, YarnAttentionFactor(s, Factor())),
+            "longrope" or "su" => ReadLongRope(c, s, maxPositions, path),
             _ => throw new NotSupportedException(
-                $"'{path}': rope_scaling type '{kind}' is not supported (supported: llama3, linear, yarn)."),
+                $"'{path}': rope_scaling type '{kind}' is not supported (supported: llama3, linear, yarn, longrope)."),
         };
+    }
+
+    /// <summary>
+    /// Phi-3's factor lists; the original context from rope_scaling or (Phi-3's place for it) the top level; the
+    /// attention factor as given, else from factor or max / original positions as transformers computes it.
+    /// </summary>
+    private static LongRopeScaling ReadLongRope(JsonElement c, JsonElement s, int maxPositions, string path)
+    {
+        double[] Factors(string name) => s.TryGetProperty(name, out var f) && f.ValueKind == JsonValueKind.Array
+            && f.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number && v.GetDouble() > 0)
+            ? [.. f.EnumerateArray().Select(v => v.GetDouble())]
+            : throw new InvalidDataException($"'{path}': longrope rope_scaling needs '{name}', a list of positive numbers.");
+        var original = OptionalInt(s, "original_max_position_embeddings") ?? OptionalInt(c, "original_max_position_embeddings") ?? maxPositions;
+        var scale = OptionalDouble(s, "factor") ?? (double)maxPositions / original;
+        var attention = OptionalDouble(s, "attention_factor")
+            ?? (scale <= 1 ? 1.0 : Math.Sqrt(1 + Math.Log(scale) / Math.Log(original)));
+        return new LongRopeScaling(Factors("short_factor"), Factors("long_factor"), original, attention);
     }
 
     /// <summary>An explicit attention_factor, else DeepSeek-style mscale / mscale_all_dim, else YaRN's default.</summary>

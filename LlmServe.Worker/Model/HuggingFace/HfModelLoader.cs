@@ -12,14 +12,15 @@ namespace LlmServe.Worker.Model.HuggingFace;
 /// </summary>
 internal static class HfModelLoader
 {
-    public static LoadedModel Load(string folder, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null)
+    public static LoadedModel Load(string folder, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null,
+        int maxModelLen = 0)
     {
         var configPath = Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
         {
             throw new FileNotFoundException($"'{folder}' has no config.json.", configPath);
         }
-        var config = HfConfigReader.Read(configPath);
+        var config = HfConfigReader.Read(configPath).ForServedContext(maxModelLen);
         var tokenizerJson = Path.Combine(folder, "tokenizer.json");
         var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
         if (!File.Exists(tokenizerJson))

@@ -87,6 +87,14 @@ internal sealed record LlamaConfig
     /// </summary>
     public bool NormWeightOffset { get; init; }
 
+    /// <summary>
+    /// This config for a replica serving at most <paramref name="maxModelLen"/> tokens (the model's maximum when 0):
+    /// the RoPE scaling may depend on it (LongRoPE's factor sets).
+    /// </summary>
+    public LlamaConfig ForServedContext(int maxModelLen) => RopeScaling is null
+        ? this
+        : this with { RopeScaling = RopeScaling.ForServedContext(maxModelLen > 0 ? Math.Min(maxModelLen, MaxPositionEmbeddings) : MaxPositionEmbeddings) };
+
     public bool IsSliding(int layer) => SlidingWindow is not null && (SlidingLayers is null || SlidingLayers[layer]);
 
     /// <summary>Whether <paramref name="layer"/> rotates with <see cref="LocalRopeTheta"/> rather than the global tables.</summary>

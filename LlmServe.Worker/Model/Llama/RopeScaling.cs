@@ -16,4 +16,7 @@ internal abstract record RopeScaling
 
     /// <summary>The context the scaling is made for, given the checkpoint's own maximum (as vLLM derives it).</summary>
     public virtual int ContextLength(int maxPositionEmbeddings) => maxPositionEmbeddings;
+
+    /// <summary>The scaling for a replica that serves at most <paramref name="tokens"/> (LongRoPE picks its factor set by it).</summary>
+    public virtual RopeScaling ForServedContext(int tokens) => this;
 }

@@ -12,7 +12,7 @@ namespace LlmServe.Worker.Tests.Oracle;
 [Trait(OracleTraits.Requires, OracleTraits.LoaderMerge)]
 public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture files) : IClassFixture<RandomCheckpointFixture>
 {
-    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3"];
+    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3", "phi3-longrope", "phi3-longrope-short"];
 
     [Theory]
     [MemberData(nameof(Architectures))]
@@ -31,6 +31,8 @@ public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture file
     [Theory]
     [InlineData("llama-linear")]
     [InlineData("qwen2-yarn")]
+    [InlineData("phi3-longrope")]
+    [InlineData("phi3-longrope-short")]
     public void RopeScaling_ChangesLlamaCppLogits(string name) =>
         AssertFeatureMatters(name, "unscaled", OracleSpecs.Get(name) with { RopeScaling = null });
 

@@ -15,7 +15,8 @@ namespace LlmServe.Worker.Tests.Oracle;
 /// </remarks>
 internal sealed class LlamaCppOracle : IDisposable
 {
-    private const uint ContextSize = 512;
+    /// <summary>llama.cpp's context; our side serves the same length where that matters (LongRoPE's factor choice).</summary>
+    internal const uint ContextSize = 512;
     private readonly ModelParams _parameters;
     private readonly LLamaWeights _weights;
     private readonly LLamaContext _context;

@@ -55,6 +55,15 @@ internal static class OracleSpecs
         {
             Architecture = CheckpointArchitecture.Gemma3, Layers = 6, SlidingWindow = 8, RopeScaling = RopeScalingSpec.Linear(4),
         },
+        // LongRoPE: llama.cpp's 512-token context exceeds an original 256 (long factors) and fits an original 1,024 (short).
+        "phi3-longrope" => Base with
+        {
+            Architecture = CheckpointArchitecture.Phi3, MaxPositionEmbeddings = 4096, RopeScaling = RopeScalingSpec.LongRope(256),
+        },
+        "phi3-longrope-short" => Base with
+        {
+            Architecture = CheckpointArchitecture.Phi3, MaxPositionEmbeddings = 4096, RopeScaling = RopeScalingSpec.LongRope(1024),
+        },
         // Position interpolation over adjacent-pair RoPE.
         "llama-linear" => Base with { Architecture = CheckpointArchitecture.Llama, RopeScaling = RopeScalingSpec.Linear(4) },
         // YaRN over NEOX RoPE, theta 1e4 and an original context of 256 so that the blended band (pairs 0-7 of 16)

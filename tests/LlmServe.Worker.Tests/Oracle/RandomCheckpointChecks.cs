@@ -11,7 +11,7 @@ internal static class RandomCheckpointChecks
 
     public static void LastLogitsMatchLlamaCpp(string ggufPath)
     {
-        using var model = ModelLoader.Load(ggufPath, ScalarType.Float32);
+        using var model = ModelLoader.Load(ggufPath, ScalarType.Float32, maxModelLen: (int)LlamaCppOracle.ContextSize);
         using var oracle = new LlamaCppOracle(ggufPath);
         foreach (var prompt in OracleSpecs.Prompts)
         {
@@ -23,7 +23,7 @@ internal static class RandomCheckpointChecks
 
     public static void GreedyMatchesLlamaCpp(string ggufPath)
     {
-        using var model = ModelLoader.Load(ggufPath, ScalarType.Float32);
+        using var model = ModelLoader.Load(ggufPath, ScalarType.Float32, maxModelLen: (int)LlamaCppOracle.ContextSize);
         using var oracle = new LlamaCppOracle(ggufPath);
         foreach (var prompt in OracleSpecs.Prompts[..2])
         {

@@ -26,7 +26,7 @@ internal static class RandomCommand
         var theta = new Option<double?>("--rope-theta") { Description = "default: the architecture's" };
         var partialRotary = new Option<double>("--partial-rotary") { Description = "phi3: share of each head RoPE rotates", DefaultValueFactory = _ => 1.0 };
         var window = new Option<int>("--sliding-window") { Description = "gemma2/gemma3: the sliding layers' window", DefaultValueFactory = _ => 4096 };
-        var scaling = new Option<string?>("--rope-scaling") { Description = "linear:FACTOR or yarn:FACTOR:ORIGINAL_CONTEXT" };
+        var scaling = new Option<string?>("--rope-scaling") { Description = "linear:FACTOR, yarn:FACTOR:ORIGINAL_CONTEXT or longrope:1:ORIGINAL_CONTEXT (phi3)" };
         var tie = new Option<bool?>("--tie-embeddings") { Description = "default: true for qwen2/qwen3" };
         var shardMb = new Option<double>("--shard-size-mb") { Description = "shard the safetensors above this size", DefaultValueFactory = _ => 5000 };
         var vocabFrom = new Option<FileInfo?>("--vocab-from") { Description = "GGUF file whose llama tokenizer to copy; default: stories260K.gguf from shared/models when --vocab is 512" };

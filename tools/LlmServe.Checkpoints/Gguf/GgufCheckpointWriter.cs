@@ -49,7 +49,13 @@ public static class GgufCheckpointWriter
         w.AddFloat32($"{arch}.attention.layer_norm_rms_epsilon", (float)spec.EffectiveRmsNormEps);
         w.AddFloat32($"{arch}.rope.freq_base", (float)spec.EffectiveRopeTheta);
         w.AddUInt32($"{arch}.rope.dimension_count", (uint)spec.RotaryDim);
-        if (spec.RopeScaling is { } scaling)
+        if (spec.RopeScaling is { Type: "longrope" } longRope)
+        {
+            // As the converter: no scaling type (llama.cpp's default), the factors as tensors (below), these two keys.
+            w.AddFloat32($"{arch}.rope.scaling.attn_factor", longRope.LongRopeAttentionFactor(spec.MaxPositionEmbeddings));
+            w.AddUInt32($"{arch}.rope.scaling.original_context_length", (uint)longRope.OriginalMaxPositionEmbeddings!.Value);
+        }
+        else if (spec.RopeScaling is { } scaling)
         {
             w.AddString($"{arch}.rope.scaling.type", scaling.Type);
             w.AddFloat32($"{arch}.rope.scaling.factor", (float)scaling.Factor);
@@ -76,6 +82,14 @@ public static class GgufCheckpointWriter
         {
             var factors = spec.Llama3Scaling.GgufRopeFactors(spec.EffectiveRopeTheta, headDim);
             w.AddTensor("rope_freqs.weight", [factors.Length], GgufTensorType.F32, () => TensorEncoding.Encode(factors, CheckpointDType.F32));
+        }
+        if (spec.RopeScaling is { Type: "longrope" })
+        {
+            foreach (var (name, isLong) in new[] { ("rope_factors_long.weight", true), ("rope_factors_short.weight", false) })
+            {
+                var factors = RopeScalingSpec.LongRopeFactors(spec.RotaryDim, isLong);
+                w.AddTensor(name, [factors.Length], GgufTensorType.F32, () => TensorEncoding.Encode(factors, CheckpointDType.F32));
+            }
         }
         foreach (var tensor in plan)
         {

@@ -26,7 +26,7 @@ internal static class HfConfigFiles
             ["rms_norm_eps"] = spec.EffectiveRmsNormEps,
             ["rope_theta"] = spec.EffectiveRopeTheta,
             ["rope_scaling"] = traits.Llama3RopeScaling ? Llama3Scaling(spec.Llama3Scaling)
-                : spec.RopeScaling is { } scaling ? Scaling(scaling) : null,
+                : spec.RopeScaling is { } scaling ? Scaling(scaling, spec) : null,
             ["tie_word_embeddings"] = spec.EffectiveTieWordEmbeddings,
             ["attention_bias"] = traits.AttentionBias,
             ["attention_dropout"] = 0.0,
@@ -51,7 +51,7 @@ internal static class HfConfigFiles
             case CheckpointArchitecture.Phi3:
                 config["sliding_window"] = null;
                 config["partial_rotary_factor"] = spec.PartialRotaryFactor;
-                config["original_max_position_embeddings"] = spec.MaxPositionEmbeddings;
+                config["original_max_position_embeddings"] = spec.RopeScaling?.OriginalMaxPositionEmbeddings ?? spec.MaxPositionEmbeddings;
                 break;
             default:
                 // Qwen2/Qwen3 configs carry a sliding-window switch; these checkpoints use full attention.
@@ -107,8 +107,18 @@ internal static class HfConfigFiles
         ["original_max_position_embeddings"] = s.OriginalMaxPositionEmbeddings,
     };
 
-    private static JsonObject Scaling(RopeScalingSpec s)
+    private static JsonObject Scaling(RopeScalingSpec s, RandomCheckpointSpec spec)
     {
+        if (s.Type == "longrope")
+        {
+            // Phi-3 style: the lists in rope_scaling, the original context at the top level (see Config).
+            return new JsonObject
+            {
+                ["type"] = s.Type,
+                ["short_factor"] = new JsonArray([.. RopeScalingSpec.LongRopeFactors(spec.RotaryDim, false).Select(f => (JsonNode)(double)f)]),
+                ["long_factor"] = new JsonArray([.. RopeScalingSpec.LongRopeFactors(spec.RotaryDim, true).Select(f => (JsonNode)(double)f)]),
+            };
+        }
         var scaling = new JsonObject { ["rope_type"] = s.Type, ["type"] = s.Type, ["factor"] = s.Factor };
         if (s.OriginalMaxPositionEmbeddings is int original)
         {

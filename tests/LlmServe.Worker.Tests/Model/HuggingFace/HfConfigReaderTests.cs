@@ -117,6 +117,30 @@ public sealed class HfConfigReaderTests : IDisposable
         Assert.Equal(32768, config.MaxPositionEmbeddings);
     }
 
+    /// <summary>Phi-3.5-mini's layout: the factor lists in rope_scaling, the original context at the top level.</summary>
+    [Fact]
+    public void LongRope_Phi3Layout_FactorsOriginalAndDefaultAttentionFactor()
+    {
+        var factors = string.Join(", ", Enumerable.Repeat("1.0", 8));
+        var config = Read("phi3", $$""", "max_position_embeddings": 131072, "original_max_position_embeddings": 4096, "rope_scaling": {"type": "longrope", "short_factor": [{{factors}}], "long_factor": [{{factors}}]}""");
+
+        var longRope = Assert.IsType<LongRopeScaling>(config.RopeScaling);
+        Assert.Equal(4096, longRope.OriginalMaxPositionEmbeddings);
+        Assert.Equal(Math.Sqrt(1 + Math.Log(32) / Math.Log(4096)), longRope.AttentionFactor, 12);
+        Assert.Equal(131072, config.MaxPositionEmbeddings);
+        Assert.True(((LongRopeScaling)config.ForServedContext(0).RopeScaling!).UseLong);
+        Assert.False(((LongRopeScaling)config.ForServedContext(4096).RopeScaling!).UseLong);
+        Assert.True(((LongRopeScaling)config.ForServedContext(4097).RopeScaling!).UseLong);
+    }
+
+    [Fact]
+    public void LongRope_WithoutFactorLists_IsAClearLoadError()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Read("phi3", """, "rope_scaling": {"type": "su"}"""));
+
+        Assert.Contains("short_factor", error.Message);
+    }
+
     [Fact]
     public void UnknownType_IsAClearLoadError()
     {
