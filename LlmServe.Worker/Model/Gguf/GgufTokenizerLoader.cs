@@ -41,7 +41,8 @@ internal static class GgufTokenizerLoader
         var pre = file.Get("tokenizer.ggml.pre", "default");
         var patterns = PreTokenizerPatterns.ForGgufPre(pre)
             ?? throw new NotSupportedException($"'{file.Path}': pre-tokenizer '{pre}' (tokenizer.ggml.pre) is not supported "
-                + "(supported: default, gpt-2, llama-bpe/llama3, qwen2, smollm and their aliases).");
+                + "(supported: default, gpt-2, llama-bpe/llama3, qwen2, smollm, gpt-4o, tekken, deepseek-coder, deepseek-v3, seed-coder "
+                + "and their aliases).");
         var vocab = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
         var added = new List<AddedToken>();
         for (var i = 0; i < tokens.Length; i++)

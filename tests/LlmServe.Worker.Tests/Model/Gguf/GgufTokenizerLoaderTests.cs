@@ -32,6 +32,39 @@ public sealed class GgufTokenizerLoaderTests
         Assert.Equal("user\nhi\nassistant\n", tokenizer.Decode(tokenizer.Encode(chat, true)));
     }
 
+    /// <summary>Phi-4-mini's "gpt-4o" (o200k_base): against tiktoken's own o200k and Hugging Face reading the same vocabulary.</summary>
+    [Fact]
+    public void Load_Gpt4oPreTokenizer_MatchesTiktokenO200kAndHuggingFace()
+    {
+        var tokenizer = LoadGguf(TokenizerFixtures.O200kJson.Value, "gpt-4o", eos: 199999);
+        var tiktoken = TiktokenTokenizer.CreateForModel("gpt-4o");
+        using var hf = new HfOracle(TokenizerFixtures.O200kJson.Value);
+
+        Parity.AssertSame("tiktoken", TokenizerCorpus.ForDotNetRegexOracles, t => tiktoken.EncodeToIds(t), t => tokenizer.Encode(t, addSpecial: false));
+        Parity.AssertSame("Hugging Face", TokenizerCorpus.Texts, hf.Encode, t => tokenizer.Encode(t, addSpecial: false));
+    }
+
+    /// <summary>
+    /// Each further llama.cpp pre-tokenizer family, over GPT-2's vocabulary: our GGUF loader against Hugging Face (its
+    /// own regex engine) reading a tokenizer.json with the family's splits as its tokenizer.json (or, for the
+    /// multi-split families, llama.cpp's list) writes them, in order.
+    /// </summary>
+    [Theory]
+    [InlineData("tekken", @"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+")]
+    [InlineData("seed-coder", @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1}| ?[^\s\p{L}\p{N}\r\n]+|\s*[\r\n]+|\s+(?!\S)|\s+")]
+    [InlineData("deepseek-coder", @"[\r\n]", @"\s?\p{L}+", @"\s?\p{P}+", "[一-龥ࠀ-一가-퟿]+", @"\p{N}")]
+    [InlineData("starcoder", @"\p{N}", @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)")]
+    [InlineData("smaug-bpe", PreTokenizerPatterns.Llama3)]
+    [InlineData("stablelm2", PreTokenizerPatterns.Qwen2)]
+    public void Load_FurtherPreTokenizers_MatchHuggingFaceWithTheFamilysSplits(string pre, params string[] splits)
+    {
+        var json = TokenizerFixtures.Gpt2VocabWithSplits(pre, splits);
+        var tokenizer = LoadGguf(json, pre, eos: 50256);
+        using var hf = new HfOracle(json);
+
+        Parity.AssertSame("Hugging Face", TokenizerCorpus.Texts, hf.Encode, t => tokenizer.Encode(t, addSpecial: false));
+    }
+
     [Fact]
     public void Load_UnknownPreTokenizer_FailsNamingFileAndName()
     {

