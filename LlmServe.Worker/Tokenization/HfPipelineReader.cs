@@ -120,6 +120,17 @@ internal static class HfPipelineReader
             ? behavior
             : throw new NotSupportedException($"'{path}': split behavior '{name}' is not supported.");
 
+    /// <summary>
+    /// Gemma's pre-tokenizer: a Split on the string " " that cannot match, because the normalizer has already turned
+    /// every space into "▁" (transformers writes it for Gemma; it changes nothing).
+    /// </summary>
+    private static bool IsSpaceSplitAfterSpacesReplaced(JsonElement root, JsonElement p) =>
+        HfTokenizerJson.String(p, "type") == "Split" && p.TryGetProperty("pattern", out var pattern)
+        && pattern.ValueKind == JsonValueKind.Object && HfTokenizerJson.String(pattern, "String") == " "
+        && HfTokenizerJson.Any(root, "normalizer", n => HfTokenizerJson.String(n, "type") == "Replace"
+            && n.TryGetProperty("pattern", out var from) && from.ValueKind == JsonValueKind.Object
+            && HfTokenizerJson.String(from, "String") == " " && HfTokenizerJson.String(n, "content") == "\u2581");
+
     /// <summary>The Metaspace pre-tokenizer of a SentencePiece-style BPE, or null when spaces are handled by the normalizer.</summary>
     public static Metaspace? ReadMetaspace(JsonElement root, string path)
     {
@@ -130,6 +141,10 @@ internal static class HfPipelineReader
         if (HfTokenizerJson.String(p, "type") == "Sequence" && p.GetProperty("pretokenizers") is { } list && list.GetArrayLength() == 1)
         {
             p = list[0];
+        }
+        if (IsSpaceSplitAfterSpacesReplaced(root, p))
+        {
+            return null;
         }
         if (HfTokenizerJson.String(p, "type") != "Metaspace")
         {

@@ -37,6 +37,19 @@ public sealed class ByteFallbackBpeTokenizerTests
     }
 
     [Fact]
+    public void Encode_GemmaLayout_MatchesHuggingFace()
+    {
+        using var hf = new HfOracle(SentencePieceFixtures.GemmaJson.Value);
+        var gemma = HfTokenizerLoader.Load(SentencePieceFixtures.GemmaJson.Value, null);
+
+        Parity.AssertSame("Hugging Face", TokenizerCorpus.Texts.Concat(WithMarkers), hf.Encode, t => gemma.Encode(t, addSpecial: true));
+        foreach (var text in TokenizerCorpus.Texts)
+        {
+            Assert.Equal(hf.Decode(hf.Encode(text)), gemma.Decode(gemma.Encode(text, addSpecial: true)));
+        }
+    }
+
+    [Fact]
     public void Encode_LegacyLayout_MatchesGgufSentencePiece()
     {
         using var file = GgufFile.Open(TestModels.Stories260K);

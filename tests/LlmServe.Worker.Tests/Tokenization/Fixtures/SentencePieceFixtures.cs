@@ -35,6 +35,19 @@ internal static class SentencePieceFixtures
                 PreTokenizer: """{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""",
                 PostProcessor: TokenizerSections.Prefix("<s>", 1), Decoder: Decoder), Model)));
 
+    /// <summary>
+    /// Gemma's layout: Replace(" ", "▁") with no prefix, then a Split on " " (merged with the previous piece) that can
+    /// no longer match, and no Strip in the decoder.
+    /// </summary>
+    public static readonly Lazy<string> GemmaJson = new(() => TokenizerFixtures.Write("gemma.json", path =>
+        TokenizerJsonWriter.WriteBpe(path, Pieces.Value.Vocab, Pieces.Value.Merges, Specials(),
+            new TokenizerSections(
+                Normalizer: """{"type":"Replace","pattern":{"String":" "},"content":"▁"}""",
+                PreTokenizer: """{"type":"Split","pattern":{"String":" "},"behavior":"MergedWithPrevious","invert":false}""",
+                PostProcessor: TokenizerSections.Prefix("<s>", 1),
+                Decoder: """{"type":"Sequence","decoders":[{"type":"Replace","pattern":{"String":"▁"},"content":" "},{"type":"ByteFallback"},{"type":"Fuse"}]}"""),
+            Model)));
+
     private static AddedToken[] Specials() => [new(0, "<unk>", true), new(1, "<s>", true), new(2, "</s>", true)];
 
     private static (Dictionary<string, int>, List<(string, string)>) Extract()
