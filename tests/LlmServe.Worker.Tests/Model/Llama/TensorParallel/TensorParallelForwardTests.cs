@@ -15,7 +15,8 @@ public sealed class TensorParallelForwardTests(RandomCheckpointFixture files) : 
 
     /// <summary>
     /// Random checkpoints have 4 query heads over 2 kv heads: N=2 splits the kv heads, N=4 replicates them.
-    /// qwen2 adds q/k/v biases, qwen3 per-head q/k norms and a q width (4 x 48) unlike the hidden size.
+    /// qwen2 adds q/k/v biases, qwen3 per-head q/k norms and a q width (4 x 48) unlike the hidden size, phi3 fused
+    /// projections split before sharding, gemma2/gemma3 sandwich norms, soft-capping and sliding windows on every shard.
     /// </summary>
     [Theory]
     [InlineData("llama", 2)]
@@ -25,6 +26,9 @@ public sealed class TensorParallelForwardTests(RandomCheckpointFixture files) : 
     [InlineData("qwen2", 4)]
     [InlineData("qwen3", 2)]
     [InlineData("qwen3", 4)]
+    [InlineData("phi3", 2)]
+    [InlineData("gemma2", 2)]
+    [InlineData("gemma3", 4)]
     public void RandomGguf_Sharded_EqualsUnsharded(string name, int shards) =>
         AssertShardedEqualsUnsharded(files.Gguf(name), shards);
 
