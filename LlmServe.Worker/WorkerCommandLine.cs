@@ -23,6 +23,7 @@ internal static class WorkerCommandLine
         ["--scheduling-policy"] = "Worker:SchedulingPolicy",
         ["--download-dir"] = "Worker:DownloadDir",
         ["--tensor-parallel-size"] = "Worker:TensorParallelSize",
+        ["--reasoning-parser"] = "Worker:ReasoningParser",
     };
 
     /// <summary>Host switches ASP.NET Core itself reads from the command line (test hosts pass some of them).</summary>

@@ -46,6 +46,12 @@ internal sealed class WorkerOptions
     /// <summary>fcfs or priority.</summary>
     public string SchedulingPolicy { get; set; } = "fcfs";
 
+    /// <summary>
+    /// vLLM's --reasoning-parser (deepseek_r1, qwen3): chat responses split the model's thinking into <c>reasoning</c>
+    /// (also as <c>reasoning_content</c>, its older name); none when empty.
+    /// </summary>
+    public string? ReasoningParser { get; set; }
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
 

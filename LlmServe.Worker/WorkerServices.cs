@@ -16,6 +16,8 @@ internal static class WorkerServices
             .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Model), "A model is required: --model PATH (or Worker:Model).")
             .Validate(o => o.TensorParallelSize >= 1, "--tensor-parallel-size must be at least 1.")
+            .Validate(o => string.IsNullOrEmpty(o.ReasoningParser) || Chat.Reasoning.ReasoningParser.Names.Contains(o.ReasoningParser),
+                $"--reasoning-parser must be one of: {string.Join(", ", Chat.Reasoning.ReasoningParser.Names)}.")
             .ValidateOnStart();
         builder.WebHost.ConfigureKestrel((ctx, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = ctx.Configuration.GetValue<long?>("Worker:MaxRequestBytes") ?? 16 * 1024 * 1024);

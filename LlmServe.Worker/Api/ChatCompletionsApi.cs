@@ -1,6 +1,7 @@
 using LlmServe.ServiceDefaults.OpenAi;
 using LlmServe.Worker.Chat;
 using LlmServe.Worker.Chat.Jinja;
+using LlmServe.Worker.Chat.Reasoning;
 using LlmServe.Worker.Chat.ToolCalling;
 using LlmServe.Worker.Engine.Sampling;
 using LlmServe.Worker.Model;
@@ -29,6 +30,7 @@ internal static class ChatCompletionsApi
             }
             var model = engine.Model;
             var tools = new ChatToolCalls(ToolRequest.Parse(root), ToolCallFormats.Detect(model.ChatTemplate));
+            var reasoning = ChatReasoning.For(root, host.ReasoningParser);
             using var rewritten = ToolPromptFallback.Rewrite(root, tools.Request, model.ChatTemplate);
             var request = rewritten?.RootElement ?? root;
             var messages = ChatMessage.ParseAll(request);
@@ -53,6 +55,21 @@ internal static class ChatCompletionsApi
                 {
                     return [Chunk(id, created, index, new { role = "assistant", content = "" }, logprobs, null)];
                 }
+                if (!reasoning.Enabled)
+                {
+                    return ContentChunks(id, created, index, text, finish, logprobs);
+                }
+                // The thought streams as reasoning deltas, the rest as content; text that may be a tag waits (with its
+                // logprobs, which are not sent: the tag is not part of either).
+                var (thought, answer) = reasoning.Push(index, text, finish is not null);
+                IEnumerable<object> content = answer.Length > 0 || finish is not null
+                    ? ContentChunks(id, created, index, answer, finish, thought.Length > 0 ? [] : logprobs)
+                    : [];
+                return thought.Length > 0 ? [Chunk(id, created, index, ChatReasoning.Fields(thought), logprobs, null), .. content] : content;
+            }
+
+            IEnumerable<object> ContentChunks(string id, long created, int index, string text, string? finish, IReadOnlyList<TokenLogprobs> logprobs)
+            {
                 if (!tools.Request.ParsesCalls)
                 {
                     return [Chunk(id, created, index, new { content = text }, logprobs, finish)];
@@ -78,9 +95,20 @@ internal static class ChatCompletionsApi
             await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling, Chunks,
                 (index, text, finish, logprobs) =>
                 {
-                    var parsed = tools.Parse(text);
-                    object message = parsed.Calls.Count == 0 ? new { role = "assistant", content = text }
-                        : new { role = "assistant", content = parsed.Content, tool_calls = ToolCallWire.Calls(parsed.Calls) };
+                    var (thought, answer) = reasoning.Split(text);
+                    var parsed = answer is null ? new ParsedOutput(null, []) : tools.Parse(answer);
+                    var message = new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = parsed.Calls.Count == 0 ? answer : parsed.Content };
+                    if (thought is not null)
+                    {
+                        foreach (var (key, value) in ChatReasoning.Fields(thought))
+                        {
+                            message[key] = value;
+                        }
+                    }
+                    if (parsed.Calls.Count > 0)
+                    {
+                        message["tool_calls"] = ToolCallWire.Calls(parsed.Calls);
+                    }
                     return new
                     {
                         index, message, logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer),

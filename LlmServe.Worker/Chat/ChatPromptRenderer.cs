@@ -40,6 +40,7 @@ internal static class ChatPromptRenderer
         {
             variables["eos_token"] = eosToken;
         }
+        AddTemplateKwargs(request, variables);
         var text = template.Render(variables, clock);
         return new ChatPrompt(text, true, !string.IsNullOrEmpty(bosToken) && text.StartsWith(bosToken, StringComparison.Ordinal));
     }
@@ -63,6 +64,29 @@ internal static class ChatPromptRenderer
             return [bos, .. tokenizer.Encode(prompt.Text[bosToken.Length..], addSpecial: false)];
         }
         return tokenizer.Encode(prompt.Text, addSpecial: false);
+    }
+
+    /// <summary>
+    /// vLLM's <c>chat_template_kwargs</c>: further variables for the template (Qwen3's <c>enable_thinking</c>, Granite's
+    /// <c>thinking</c>); they may override the defaults above but not the messages or tools.
+    /// </summary>
+    private static void AddTemplateKwargs(JsonElement request, Dictionary<string, object?> variables)
+    {
+        if (JsonFields.IsAbsent(request, "chat_template_kwargs", out var kwargs))
+        {
+            return;
+        }
+        if (kwargs.ValueKind != JsonValueKind.Object)
+        {
+            throw new RequestValidationException("chat_template_kwargs", "'chat_template_kwargs' must be an object.");
+        }
+        foreach (var property in kwargs.EnumerateObject())
+        {
+            if (property.Name is not ("messages" or "tools"))
+            {
+                variables[property.Name] = ValueConverter.FromJson(property.Value);
+            }
+        }
     }
 
     private static JsonElement? Tools(JsonElement request)

@@ -27,6 +27,13 @@ internal sealed partial class ModelHost(
     public EmbeddingRunner? Embedder => _embedder;
     public bool IsLoaded => _engine is not null || _embedder is not null;
     public string ServedModelName { get; } = options.Value.ResolveServedName();
+
+    /// <summary>How chat responses split thinking from the answer (--reasoning-parser); null when they do not.</summary>
+    /// <remarks>NOTE: an unknown name is left to the options validation, which stops the worker with the list of names.</remarks>
+    public Chat.Reasoning.ReasoningParser? ReasoningParser { get; } =
+        Chat.Reasoning.ReasoningParser.Names.Contains(options.Value.ReasoningParser ?? "")
+            ? Chat.Reasoning.ReasoningParser.Create(options.Value.ReasoningParser)
+            : null;
     public string? Failure => _failure;
 
     /// <summary>The context length of whatever is loaded, for /v1/models.</summary>

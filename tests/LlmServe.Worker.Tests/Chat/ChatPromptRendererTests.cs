@@ -123,4 +123,35 @@ public sealed class ChatPromptRendererTests
 
         Assert.Equal("tools", ex.Param);
     }
+
+    [Fact]
+    public void Render_ChatTemplateKwargs_ReachTheTemplate_Qwen3ThinkingOff()
+    {
+        var template = ChatFixtures.Load("Qwen-Qwen3-0.6B.jinja");
+        var (on, messages) = Request("""{"messages":[{"role":"user","content":"Hi"}]}""");
+        var (off, _) = Request("""{"messages":[{"role":"user","content":"Hi"}],"chat_template_kwargs":{"enable_thinking":false}}""");
+
+        Assert.EndsWith("<|im_start|>assistant\n", ChatPromptRenderer.Render(on, messages, template).Text);
+        Assert.EndsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n", ChatPromptRenderer.Render(off, messages, template).Text);
+    }
+
+    [Fact]
+    public void Render_ChatTemplateKwargs_CannotReplaceTheMessages()
+    {
+        var (root, messages) = Request("""{"messages":[{"role":"user","content":"real"}],"chat_template_kwargs":{"messages":[],"extra":"x"}}""");
+
+        var prompt = ChatPromptRenderer.Render(root, messages, ChatTemplate.Parse("{{ messages[0].content }}{{ extra }}"));
+
+        Assert.Equal("realx", prompt.Text);
+    }
+
+    [Fact]
+    public void Render_ChatTemplateKwargsNotAnObject_IsAValidationError()
+    {
+        var (root, messages) = Request("""{"messages":[{"role":"user","content":"y"}],"chat_template_kwargs":[1]}""");
+
+        var ex = Assert.Throws<RequestValidationException>(() => ChatPromptRenderer.Render(root, messages, ChatTemplate.Parse("x")));
+
+        Assert.Equal("chat_template_kwargs", ex.Param);
+    }
 }
