@@ -41,7 +41,8 @@ internal static class ChatCompletionsApi
             sampling = tools.ForcedConstraint() is { } forced
                 ? ConstraintReader.Read(root) is null ? ConstraintReader.Apply(sampling, new(forced, "tools"), engine)
                     : throw new RequestValidationException("response_format", "'response_format' cannot be combined with a required or named 'tool_choice'.")
-                : ConstraintReader.Apply(sampling, ConstraintReader.Read(root), engine);
+                : ConstraintReader.Apply(sampling, ConstraintReader.Read(root), engine)
+                    with { GrammarAfterToken = ReasoningGate.EndToken(host.ReasoningParser, model.Tokenizer, prompt) };
 
             object Chunk(string id, long created, int index, object delta, IReadOnlyList<TokenLogprobs> logprobs, string? finish) => new
             {

@@ -34,10 +34,14 @@ internal sealed class EngineRequest
         Detokenizer = new IncrementalDetokenizer(tokenizer);
         Stops = new StopStringMatcher(Sampling.Stop);
         GrammarState = Sampling.Grammar?.Start ?? 0;
+        GrammarActive = Sampling.Grammar is not null && Sampling.GrammarAfterToken is null;
     }
 
-    /// <summary>The constraint automaton's state after the output so far.</summary>
+    /// <summary>The constraint automaton's state after the output so far (from where it started to bind).</summary>
     public int GrammarState { get; set; }
+
+    /// <summary>Whether the constraint binds the next token (see <see cref="SamplingParams.GrammarAfterToken"/>).</summary>
+    public bool GrammarActive { get; set; }
 
     public GenerationRequest Source { get; }
     public string Id { get; }

@@ -179,7 +179,7 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             Sampling.LogitsProcessor.Apply(rowLogits, request.Sampling, request.Prompt, request.Output, Model.EosTokenIds);
         }
-        var grammar = request.Sampling.Grammar;
+        var grammar = request.GrammarActive ? request.Sampling.Grammar : null;
         if (grammar is not null && grammar.IsStuck(request.GrammarState))
         {
             throw new InvalidOperationException(
@@ -191,6 +191,10 @@ internal sealed partial class InferenceEngine : IDisposable
         if (grammar is not null && !Model.EosTokenIds.Contains(token))
         {
             request.GrammarState = grammar.Advance(request.GrammarState, Model.Tokenizer, token);
+        }
+        if (!request.GrammarActive && request.Sampling.Grammar is not null && token == request.Sampling.GrammarAfterToken)
+        {
+            request.GrammarActive = true;   // the thought ended: the answer is constrained from the next token on
         }
         var finished = _emitter.Emit(request, token, logprobs);
         if (!finished && grammar is not null && grammar.MustEnd(request.GrammarState))

@@ -38,6 +38,12 @@ internal sealed record SamplingParams
     /// <summary>The compiled constraint the output must match (structured outputs, tool calls); null when free.</summary>
     public StructuredOutput.TokenMasker? Grammar { get; init; }
 
+    /// <summary>
+    /// When set, <see cref="Grammar"/> binds only the tokens after this one has been generated (a reasoning model's
+    /// end-of-thought token, as vLLM constrains only the answer); null binds the output from its first token.
+    /// </summary>
+    public int? GrammarAfterToken { get; init; }
+
     public bool NeedsLogitProcessing =>
         MinTokens > 0 || RepetitionPenalty != 1.0 || PresencePenalty != 0 || FrequencyPenalty != 0 || LogitBias.Count > 0;
 

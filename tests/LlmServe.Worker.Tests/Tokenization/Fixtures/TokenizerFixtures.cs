@@ -69,6 +69,15 @@ internal static class TokenizerFixtures
             new TokenizerSections(PreTokenizer: TokenizerSections.SplitsThenByteLevel(regexes), Decoder: TokenizerSections.ByteLevel()),
             mergesAsPairs: true));
 
+    public const int Think = 50259;
+    public const int EndThink = 50260;
+
+    /// <summary>GPT-2's vocabulary with reasoning tags as single added tokens, as Qwen3's and DeepSeek R1's have them.</summary>
+    public static readonly Lazy<string> Gpt2WithThinkTagsJson = new(() => Write("gpt2-think.json", path =>
+        TokenizerJsonWriter.WriteBpe(path, Gpt2Bpe.Value.Vocab, Gpt2Bpe.Value.Merges,
+            [new AddedToken(50256, "<|endoftext|>", Special: true), new AddedToken(Think, "<think>", false), new AddedToken(EndThink, "</think>", false)],
+            new TokenizerSections(PreTokenizer: TokenizerSections.ByteLevel(), Decoder: TokenizerSections.ByteLevel()))));
+
     public const int ImStart = 50257;
     public const int ImEnd = 50258;
 
