@@ -1,4 +1,5 @@
 using LlmServe.Worker.Engine;
+using LlmServe.Worker.Engine.StructuredOutput;
 using LlmServe.Worker.Tokenization;
 
 namespace LlmServe.Worker.Tests.Engine.StructuredOutput;
@@ -17,14 +18,12 @@ public sealed class GrammarAfterTokenTests
         using var engine = TestEngines.Create();
         var tokenizer = engine.Model.Tokenizer;
         var ct = TestContext.Current.CancellationToken;
-        var prompt = tokenizer.Encode("Once upon a time", true);
-        var free = await CollectAsync(engine.Submit("free", prompt, Greedy, ct), ct);
+        var (prompt, free, grammar) = await SetUpAsync(engine, ct);
         // The free continuation's first token stands in for the end of a thought: ", there was ..." begins with it.
         var gate = free[0];
-        var grammar = engine.Constraints.Compile(new(Worker.Engine.StructuredOutput.OutputConstraintKind.Regex, "[xyz]{3}"));
 
-        var gated = await CollectAsync(engine.Submit("gated", prompt, Greedy with { Grammar = grammar, GrammarAfterToken = gate }, ct), ct);
-        var ungated = await CollectAsync(engine.Submit("ungated", prompt, Greedy with { Grammar = grammar }, ct), ct);
+        var gated = await TestEngines.CollectAsync(engine.Submit("gated", prompt, Greedy with { Grammar = grammar, GrammarAfterToken = gate }, ct), ct);
+        var ungated = await TestEngines.CollectAsync(engine.Submit("ungated", prompt, Greedy with { Grammar = grammar }, ct), ct);
 
         Assert.Equal(gate, gated[0]);
         Assert.Matches("^[xyz]{3}$", tokenizer.Decode(gated.Skip(1).ToList()));
@@ -35,28 +34,20 @@ public sealed class GrammarAfterTokenTests
     public async Task GateTokenNeverGenerated_LeavesTheOutputFree()
     {
         using var engine = TestEngines.Create();
-        var tokenizer = engine.Model.Tokenizer;
         var ct = TestContext.Current.CancellationToken;
-        var prompt = tokenizer.Encode("Once upon a time", true);
-        var free = await CollectAsync(engine.Submit("free", prompt, Greedy, ct), ct);
-        var grammar = engine.Constraints.Compile(new(Worker.Engine.StructuredOutput.OutputConstraintKind.Regex, "[xyz]{3}"));
+        var (prompt, free, grammar) = await SetUpAsync(engine, ct);
         var unused = Enumerable.Range(3, 100).First(t => !free.Contains(t));
 
-        var gated = await CollectAsync(engine.Submit("gated", prompt, Greedy with { Grammar = grammar, GrammarAfterToken = unused }, ct), ct);
+        var gated = await TestEngines.CollectAsync(engine.Submit("gated", prompt, Greedy with { Grammar = grammar, GrammarAfterToken = unused }, ct), ct);
 
         Assert.Equal(free, gated);
     }
 
-    private static async Task<List<int>> CollectAsync(GenerationRequest request, CancellationToken ct)
+    /// <summary>The prompt, its free greedy continuation, and a constraint that continuation does not meet.</summary>
+    private static async Task<(IReadOnlyList<int> Prompt, List<int> Free, TokenMasker Grammar)> SetUpAsync(InferenceEngine engine, CancellationToken ct)
     {
-        var tokens = new List<int>();
-        await foreach (var e in request.Output.Reader.ReadAllAsync(ct))
-        {
-            if (e.TokenId is int t)
-            {
-                tokens.Add(t);
-            }
-        }
-        return tokens;
+        var prompt = engine.Model.Tokenizer.Encode("Once upon a time", true);
+        var free = await TestEngines.CollectAsync(engine.Submit("free", prompt, Greedy, ct), ct);
+        return (prompt, free, engine.Constraints.Compile(new(OutputConstraintKind.Regex, "[xyz]{3}")));
     }
 }

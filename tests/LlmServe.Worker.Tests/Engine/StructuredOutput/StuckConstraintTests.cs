@@ -25,32 +25,19 @@ public sealed class StuckConstraintTests
         var alone = new List<List<int>>();
         foreach (var p in prompts)
         {
-            alone.Add(await CollectAsync(engine.Submit($"alone-{alone.Count}", tokenizer.Encode(p, true), Greedy, ct), ct));
+            alone.Add(await TestEngines.CollectAsync(engine.Submit($"alone-{alone.Count}", tokenizer.Encode(p, true), Greedy, ct), ct));
         }
 
         var stuck = engine.Submit("stuck", tokenizer.Encode("Hello", true), Greedy with { Grammar = masker }, ct);
         var batched = prompts.Select((p, i) => engine.Submit($"batched-{i}", tokenizer.Encode(p, true), Greedy, ct)).ToList();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => CollectAsync(stuck, ct));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestEngines.CollectAsync(stuck, ct));
         Assert.Contains("cannot be continued", error.Message);
         for (var i = 0; i < prompts.Length; i++)
         {
-            Assert.Equal(alone[i], await CollectAsync(batched[i], ct));
+            Assert.Equal(alone[i], await TestEngines.CollectAsync(batched[i], ct));
         }
         await WaitUntilAsync(() => engine.Load.KvCacheUsage == 0 && engine.Load.Running == 0, ct);
-    }
-
-    private static async Task<List<int>> CollectAsync(GenerationRequest request, CancellationToken ct)
-    {
-        var tokens = new List<int>();
-        await foreach (var e in request.Output.Reader.ReadAllAsync(ct))
-        {
-            if (e.TokenId is int t)
-            {
-                tokens.Add(t);
-            }
-        }
-        return tokens;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)

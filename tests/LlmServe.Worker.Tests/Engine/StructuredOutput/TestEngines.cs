@@ -18,4 +18,18 @@ internal static class TestEngines
     public static InferenceEngine Create(string? model = null) =>
         new(ModelLoader.Load(model ?? TestModels.Stories260K, ScalarType.Float32), new EngineOptions(), new WorkerMetrics(new MeterFactory()),
             NullLogger<InferenceEngine>.Instance);
+
+    /// <summary>Every token the request generates, in order, once it has finished.</summary>
+    public static async Task<List<int>> CollectAsync(GenerationRequest request, CancellationToken ct)
+    {
+        var tokens = new List<int>();
+        await foreach (var e in request.Output.Reader.ReadAllAsync(ct))
+        {
+            if (e.TokenId is int t)
+            {
+                tokens.Add(t);
+            }
+        }
+        return tokens;
+    }
 }
