@@ -29,6 +29,7 @@ internal static class ChatCompletionsApi
                 return;
             }
             var model = engine.Model;
+            settings.CheckVocabulary(model.Tokenizer.VocabSize);
             var tools = new ChatToolCalls(ToolRequest.Parse(root), ToolCallFormats.Detect(model.ChatTemplate));
             var reasoning = ChatReasoning.For(root, host.ReasoningParser);
             using var rewritten = ToolPromptFallback.Rewrite(root, tools.Request, model.ChatTemplate);
@@ -36,7 +37,7 @@ internal static class ChatCompletionsApi
             var messages = ChatMessage.ParseAll(request);
             var chat = ChatPromptRenderer.Render(request, messages, model.ChatTemplate, model.BosToken, model.EosToken,
                 includeTools: tools.Request.Choice != ToolChoiceMode.None);
-            var prompt = ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
+            var prompt = settings.Truncate(ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken));
             var sampling = RequestPipeline.Limit(settings, prompt.Count, model.MaxModelLen, "messages");
             sampling = tools.ForcedConstraint() is { } forced
                 ? ConstraintReader.Read(root) is null ? ConstraintReader.Apply(sampling, new(forced, "tools"), engine)

@@ -24,7 +24,8 @@ internal static class CompletionsApi
             return;
         }
         var model = engine.Model;
-        var prompts = ReadPrompts(root, model.Tokenizer);
+        settings.CheckVocabulary(model.Tokenizer.VocabSize);
+        var prompts = ReadPrompts(root, model.Tokenizer).Select(settings.Truncate).ToList();
         var echo = JsonFields.OptionalBool(root, "echo", false);
         var limited = settings with { MaxTokens = settings.MaxTokens ?? 16 }; // OpenAI's completions default
         var sampling = ConstraintReader.Apply(

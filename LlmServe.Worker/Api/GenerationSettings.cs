@@ -5,7 +5,7 @@ namespace LlmServe.Worker.Api;
 
 /// <summary>The request fields shared by completions and chat completions, parsed and validated.</summary>
 internal sealed record GenerationSettings(string Model, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingParams Sampling,
-    int Priority = 0, int N = 1)
+    int Priority = 0, int N = 1, int? TruncatePromptTokens = null)
 {
     public static GenerationSettings Parse(JsonElement root, bool chat)
     {
@@ -31,6 +31,12 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             Stop = JsonFields.StringOrStrings(root, "stop", 8),
             StopTokenIds = JsonFields.OptionalIntArray(root, "stop_token_ids"),
             IgnoreEos = JsonFields.OptionalBool(root, "ignore_eos", false),
+            IncludeStopStrInOutput = JsonFields.OptionalBool(root, "include_stop_str_in_output", false),
+            AllowedTokenIds = JsonFields.IsAbsent(root, "allowed_token_ids", out _)
+                ? null
+                : JsonFields.OptionalIntArray(root, "allowed_token_ids") is { Count: > 0 } ids
+                    ? ids.ToHashSet()
+                    : throw new RequestValidationException("allowed_token_ids", "'allowed_token_ids' must list at least one token id."),
             MinP = JsonFields.OptionalNumber(root, "min_p", 0, 1) ?? 0,
             MinTokens = JsonFields.OptionalInt(root, "min_tokens", 0) ?? 0,
             RepetitionPenalty = JsonFields.OptionalNumber(root, "repetition_penalty", double.Epsilon, 100) ?? 1.0,
@@ -44,7 +50,20 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             throw new RequestValidationException("min_tokens", "'min_tokens' must not exceed 'max_tokens'.");
         }
         return new GenerationSettings(model, JsonFields.OptionalBool(root, "stream", false), includeUsage, maxTokens, sampling,
-            JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0, n);
+            JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0, n, JsonFields.OptionalInt(root, "truncate_prompt_tokens", 1));
+    }
+
+    /// <summary>The prompt cut to its last truncate_prompt_tokens tokens (vLLM keeps the end); unchanged when not asked.</summary>
+    public IReadOnlyList<int> Truncate(IReadOnlyList<int> prompt) =>
+        TruncatePromptTokens is int keep && prompt.Count > keep ? prompt.Skip(prompt.Count - keep).ToList() : prompt;
+
+    /// <summary>Token ids the request names must exist in this model's vocabulary.</summary>
+    public void CheckVocabulary(int vocabSize)
+    {
+        if (Sampling.AllowedTokenIds?.Where(id => id < 0 || id >= vocabSize).Select(id => (int?)id).FirstOrDefault() is int bad)
+        {
+            throw new RequestValidationException("allowed_token_ids", $"Token id {bad} is outside the vocabulary (0-{vocabSize - 1}).");
+        }
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal sealed class EngineRequest
         ArrivalOrder = arrivalOrder;
         Random = Sampling.Seed is long seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
         Detokenizer = new IncrementalDetokenizer(tokenizer);
-        Stops = new StopStringMatcher(Sampling.Stop);
+        Stops = new StopStringMatcher(Sampling.Stop, Sampling.IncludeStopStrInOutput);
         GrammarState = Sampling.Grammar?.Start ?? 0;
         GrammarActive = Sampling.Grammar is not null && Sampling.GrammarAfterToken is null;
     }

@@ -14,6 +14,12 @@ internal sealed record SamplingParams
     public IReadOnlyList<int> StopTokenIds { get; init; } = [];
     public bool IgnoreEos { get; init; }
 
+    /// <summary>vLLM's include_stop_str_in_output: the stop string that ended the output is returned with it.</summary>
+    public bool IncludeStopStrInOutput { get; init; }
+
+    /// <summary>vLLM's allowed_token_ids: only these tokens may be sampled; null allows every token.</summary>
+    public IReadOnlySet<int>? AllowedTokenIds { get; init; }
+
     /// <summary>Tokens whose probability is below min_p times the top token's are dropped (0 disables).</summary>
     public double MinP { get; init; }
 
@@ -45,7 +51,8 @@ internal sealed record SamplingParams
     public int? GrammarAfterToken { get; init; }
 
     public bool NeedsLogitProcessing =>
-        MinTokens > 0 || RepetitionPenalty != 1.0 || PresencePenalty != 0 || FrequencyPenalty != 0 || LogitBias.Count > 0;
+        MinTokens > 0 || RepetitionPenalty != 1.0 || PresencePenalty != 0 || FrequencyPenalty != 0 || LogitBias.Count > 0
+        || AllowedTokenIds is not null;
 
     public bool IsGreedy => Temperature < 1e-5 || TopK == 1;
 }

@@ -2,9 +2,10 @@ namespace LlmServe.Worker.Engine;
 
 /// <summary>
 /// Applies stop strings to streamed text: text that could still be the start of a stop string is held back, and
-/// a stop string ends the output just before it (the stop string itself is never emitted).
+/// a stop string ends the output just before it, or just after it with <paramref name="includeStop"/> (vLLM's
+/// include_stop_str_in_output).
 /// </summary>
-internal sealed class StopStringMatcher(IReadOnlyList<string> stops)
+internal sealed class StopStringMatcher(IReadOnlyList<string> stops, bool includeStop = false)
 {
     private string _held = string.Empty;
 
@@ -17,17 +18,19 @@ internal sealed class StopStringMatcher(IReadOnlyList<string> stops)
         }
         _held += text;
         var earliest = -1;
+        var end = -1;
         foreach (var stop in stops)
         {
             var at = _held.IndexOf(stop, StringComparison.Ordinal);
             if (at >= 0 && (earliest < 0 || at < earliest))
             {
                 earliest = at;
+                end = at + stop.Length;
             }
         }
         if (earliest >= 0)
         {
-            var emit = _held[..earliest];
+            var emit = _held[..(includeStop ? end : earliest)];
             _held = string.Empty;
             return (emit, true);
         }

@@ -1,13 +1,23 @@
 namespace LlmServe.Worker.Engine.Sampling;
 
 /// <summary>
-/// Adjusts one request's raw logits before sampling, in vLLM's order: logit_bias, min_tokens (no EOS or stop ids
-/// yet), then repetition, frequency and presence penalties.
+/// Adjusts one request's raw logits before sampling, in vLLM's order: allowed_token_ids, logit_bias, min_tokens (no
+/// EOS or stop ids yet), then repetition, frequency and presence penalties.
 /// </summary>
 internal static class LogitsProcessor
 {
     public static void Apply(Span<float> logits, SamplingParams p, IReadOnlyList<int> prompt, IReadOnlyList<int> output, IReadOnlyList<int> eosIds)
     {
+        if (p.AllowedTokenIds is { } allowed)
+        {
+            for (var token = 0; token < logits.Length; token++)
+            {
+                if (!allowed.Contains(token))
+                {
+                    logits[token] = float.NegativeInfinity;
+                }
+            }
+        }
         foreach (var (token, bias) in p.LogitBias)
         {
             if ((uint)token < (uint)logits.Length)

@@ -42,6 +42,59 @@ public sealed class CompletionsApiTests(WorkerFactory factory) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Post_IncludeStopStrInOutput_KeepsTheStopString()
+    {
+        var client = await factory.CreateReadyClientAsync();
+        object Request(bool include) => new { model = "stories", prompt = "Once upon a time", max_tokens = 16, temperature = 0, stop = new[] { "girl" }, include_stop_str_in_output = include };
+
+        var without = (await PostAsync(client, Request(false))).GetProperty("choices")[0];
+        var with = (await PostAsync(client, Request(true))).GetProperty("choices")[0];
+
+        Assert.Equal(", there was a little ", without.GetProperty("text").GetString());
+        Assert.Equal(", there was a little girl", with.GetProperty("text").GetString());
+        Assert.Equal("stop", with.GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
+    public async Task Post_AllowedTokenIds_OnlyThoseAreSampled()
+    {
+        var client = await factory.CreateReadyClientAsync();
+        // "▁a" (261) and "▁time" (378), the two ids this vocabulary gives those words.
+        var body = await PostAsync(client, new { model = "stories", prompt = "Once upon a time", max_tokens = 6, temperature = 1.0, seed = 7, allowed_token_ids = new[] { 261, 378 } });
+
+        var words = body.GetProperty("choices")[0].GetProperty("text").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, words.Length);
+        Assert.All(words, w => Assert.Contains(w, new[] { "a", "time" }));
+    }
+
+    [Fact]
+    public async Task Post_TruncatePromptTokens_KeepsTheLastTokens()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var body = await PostAsync(client, new { model = "stories", prompt = "Once upon a time there was a dog", max_tokens = 2, truncate_prompt_tokens = 3 });
+
+        Assert.Equal(3, body.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("[512]")]
+    [InlineData("[-1]")]
+    [InlineData("[]")]
+    public async Task Post_AllowedTokenIdsOutsideTheVocabularyOrEmpty_Returns400(string ids)
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/completions", new StringContent(
+            $$"""{"model":"stories","prompt":"hi","allowed_token_ids":{{ids}}}""", System.Text.Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+        Assert.Equal("allowed_token_ids", error.GetProperty("param").GetString());
+    }
+
+    [Fact]
     public async Task Post_SeededSampling_IsReproducible()
     {
         var client = await factory.CreateReadyClientAsync();

@@ -15,6 +15,15 @@ public sealed class StopStringMatcherTests
     }
 
     [Fact]
+    public void Push_IncludeStop_EndsJustAfterTheStopString()
+    {
+        var matcher = new StopStringMatcher(["The End", "."], includeStop: true);
+
+        Assert.Equal(("", false), matcher.Push("The"));
+        Assert.Equal(("The End", true), matcher.Push(" End. More"));
+    }
+
+    [Fact]
     public void Push_HeldTextThatIsNotAStop_IsReleased()
     {
         var matcher = new StopStringMatcher(["The End"]);
