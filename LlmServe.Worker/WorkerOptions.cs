@@ -17,8 +17,8 @@ internal sealed class WorkerOptions
     /// <summary>The name clients put in <c>model</c>; see <see cref="ResolveServedName"/> for the default.</summary>
     public string? ServedModelName { get; set; }
 
-    /// <summary>float32 or bfloat16.</summary>
-    public string Dtype { get; set; } = "float32";
+    /// <summary>auto (the checkpoint's own precision: float32 stays float32, bf16/f16/quantized run in bf16), float32 or bfloat16.</summary>
+    public string Dtype { get; set; } = "auto";
 
     /// <summary>Upper bound on prompt + output tokens; 0 means the model's own context length.</summary>
     public int MaxModelLen { get; set; }

@@ -16,6 +16,8 @@ internal static class WorkerServices
             .Bind(builder.Configuration.GetSection(WorkerOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.Model), "A model is required: --model PATH (or Worker:Model).")
             .Validate(o => o.TensorParallelSize >= 1, "--tensor-parallel-size must be at least 1.")
+            .Validate(o => o.Dtype.ToLowerInvariant() is "auto" or "float32" or "fp32" or "bfloat16" or "bf16",
+                "--dtype must be auto, float32 or bfloat16.")
             .Validate(o => string.IsNullOrEmpty(o.ReasoningParser) || Chat.Reasoning.ReasoningParser.Names.Contains(o.ReasoningParser),
                 $"--reasoning-parser must be one of: {string.Join(", ", Chat.Reasoning.ReasoningParser.Names)}.")
             .ValidateOnStart();

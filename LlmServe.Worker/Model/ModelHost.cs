@@ -48,7 +48,8 @@ internal sealed partial class ModelHost(
         {
             await hub.EnsureCachedAsync(o.Model, HubCache.Root(o.DownloadDir), stoppingToken);
             var resolved = ModelResolver.Resolve(o.Model, o.DownloadDir);
-            var dtype = ModelLoader.ParseDtype(o.Dtype);
+            var dtype = DtypeResolver.Resolve(o.Dtype, resolved.Path);
+            LogDtype(ServedModelName, dtype.ToString());
             if (resolved.Kind == ModelKind.Embedding)
             {
                 LoadEmbedding(resolved.Path, dtype, o.MaxModelLen);
@@ -105,6 +106,9 @@ internal sealed partial class ModelHost(
         _embedder?.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{ServedModelName} runs in {ResolvedDtype}")]
+    private partial void LogDtype(string servedModelName, string resolvedDtype);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loading model {Model} as {ServedModelName} ({Dtype})")]
     private partial void LogLoading(string model, string servedModelName, string dtype);

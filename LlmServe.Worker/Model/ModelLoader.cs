@@ -26,10 +26,4 @@ internal static class ModelLoader
         throw new FileNotFoundException($"Model '{reference}' was not found: pass a .gguf file, a Hugging Face folder or a hub id (org/name).", reference);
     }
 
-    public static ScalarType ParseDtype(string dtype) => dtype.ToLowerInvariant() switch
-    {
-        "float32" or "fp32" or "auto" => ScalarType.Float32,
-        "bfloat16" or "bf16" => ScalarType.BFloat16,
-        _ => throw new ArgumentException($"Unsupported dtype '{dtype}' (float32 or bfloat16)."),
-    };
 }
