@@ -9,7 +9,7 @@ namespace LlmServe.Worker.Model.Gguf;
 /// <summary>Builds a <see cref="LoadedModel"/> from a GGUF file of a Llama-family architecture.</summary>
 internal static class GgufModelLoader
 {
-    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3"];
+    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3", "qwen3moe"];
 
     /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
     private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
@@ -34,7 +34,13 @@ internal static class GgufModelLoader
             Architecture = arch,
             VocabSize = tokenizer.VocabSize,
             HiddenSize = hidden,
-            IntermediateSize = Required<int>(file, $"{arch}.feed_forward_length"),
+            // A mixture of experts' FFN width is one expert's.
+            IntermediateSize = file.Get($"{arch}.expert_count", 0) > 0 && file.Metadata.ContainsKey($"{arch}.expert_feed_forward_length")
+                ? file.Get($"{arch}.expert_feed_forward_length", 0)
+                : Required<int>(file, $"{arch}.feed_forward_length"),
+            NumExperts = file.Get($"{arch}.expert_count", 0),
+            ExpertsPerToken = file.Get($"{arch}.expert_used_count", 0),
+            NormalizeTopKExperts = file.Get($"{arch}.expert_weights_norm", true),
             NumLayers = Required<int>(file, $"{arch}.block_count"),
             NumHeads = heads,
             NumKvHeads = file.Get($"{arch}.attention.head_count_kv", heads),

@@ -6,7 +6,7 @@ namespace LlmServe.Worker.Model.HuggingFace;
 /// <summary>Reads a Hugging Face <c>config.json</c> of a Llama-family model into a <see cref="LlamaConfig"/>.</summary>
 internal static class HfConfigReader
 {
-    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3_text"];
+    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3_text", "mixtral", "qwen3_moe"];
 
     public static LlamaConfig Read(string path)
     {
@@ -23,12 +23,22 @@ internal static class HfConfigReader
         var scaling = ReadRopeScaling(c, maxPositions, path);
         var headDim = OptionalInt(c, "head_dim") ?? hidden / heads;
         var gemma = type.StartsWith("gemma", StringComparison.Ordinal);
+        if (type == "qwen3_moe" && (OptionalInt(c, "decoder_sparse_step") is int step && step != 1
+            || c.TryGetProperty("mlp_only_layers", out var dense) && dense.ValueKind == JsonValueKind.Array && dense.GetArrayLength() > 0))
+        {
+            throw new NotSupportedException($"'{path}': Qwen3-MoE with dense layers (mlp_only_layers, decoder_sparse_step) is not supported.");
+        }
         var config = new LlamaConfig
         {
             Architecture = type,
             VocabSize = Int(c, "vocab_size", path),
             HiddenSize = hidden,
-            IntermediateSize = Int(c, "intermediate_size", path),
+            // A mixture of experts' FFN width is one expert's (Qwen3-MoE keeps intermediate_size for its dense layers).
+            IntermediateSize = type == "qwen3_moe" ? Int(c, "moe_intermediate_size", path) : Int(c, "intermediate_size", path),
+            NumExperts = OptionalInt(c, "num_local_experts") ?? (type == "qwen3_moe" ? Int(c, "num_experts", path) : 0),
+            ExpertsPerToken = OptionalInt(c, "num_experts_per_tok") ?? 0,
+            // Mixtral always renormalises the chosen experts' weights; Qwen3-MoE says so (transformers' default: no).
+            NormalizeTopKExperts = type != "qwen3_moe" || (c.TryGetProperty("norm_topk_prob", out var norm) && norm.ValueKind == JsonValueKind.True),
             NumLayers = Int(c, "num_hidden_layers", path),
             NumHeads = heads,
             NumKvHeads = OptionalInt(c, "num_key_value_heads") ?? heads,
@@ -44,7 +54,7 @@ internal static class HfConfigReader
             RopeScaling = scaling,
             // Qwen2 always has q/k/v biases; Llama-style configs say so with attention_bias.
             AttentionBias = type == "qwen2" || (c.TryGetProperty("attention_bias", out var b) && b.ValueKind == JsonValueKind.True),
-            QkNorm = type is "qwen3" or "gemma3_text",
+            QkNorm = type is "qwen3" or "gemma3_text" or "qwen3_moe",
             // Gemma's configuration class ties them unless told otherwise; the others untie.
             TieWordEmbeddings = c.TryGetProperty("tie_word_embeddings", out var tie) ? tie.ValueKind == JsonValueKind.True : gemma,
         };

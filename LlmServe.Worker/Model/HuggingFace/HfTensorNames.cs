@@ -53,7 +53,35 @@ internal static partial class HfTensorNames
         ["phi3"] = Phi3PerLayer,
         ["gemma2"] = SandwichPerLayer,
         ["gemma3_text"] = SandwichPerLayer,
+        ["mixtral"] = new(StringComparer.Ordinal) { ["ffn_gate_inp.weight"] = "block_sparse_moe.gate.weight" },
+        ["qwen3_moe"] = new(StringComparer.Ordinal) { ["ffn_gate_inp.weight"] = "mlp.gate.weight" },
     };
+
+    /// <summary>Per-expert matrices, {0} the expert: GGUF stacks them as ffn_*_exps, Hugging Face keeps one per expert.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> ExpertsByModelType = new(StringComparer.Ordinal)
+    {
+        ["mixtral"] = new(StringComparer.Ordinal)
+        {
+            ["ffn_gate_exps.weight"] = "block_sparse_moe.experts.{0}.w1.weight",
+            ["ffn_up_exps.weight"] = "block_sparse_moe.experts.{0}.w3.weight",
+            ["ffn_down_exps.weight"] = "block_sparse_moe.experts.{0}.w2.weight",
+        },
+        ["qwen3_moe"] = new(StringComparer.Ordinal)
+        {
+            ["ffn_gate_exps.weight"] = "mlp.experts.{0}.gate_proj.weight",
+            ["ffn_up_exps.weight"] = "mlp.experts.{0}.up_proj.weight",
+            ["ffn_down_exps.weight"] = "mlp.experts.{0}.down_proj.weight",
+        },
+    };
+
+    /// <summary>The Hugging Face name of expert <paramref name="expert"/>'s slice of a stacked expert tensor; null for other tensors.</summary>
+    public static string? ToHfExpert(string canonical, string modelType, int expert)
+    {
+        var match = LayerName().Match(canonical);
+        return match.Success && ExpertsByModelType.TryGetValue(modelType, out var names) && names.TryGetValue(match.Groups[2].Value, out var format)
+            ? $"model.layers.{match.Groups[1].Value}." + string.Format(System.Globalization.CultureInfo.InvariantCulture, format, expert)
+            : null;
+    }
 
     /// <summary>
     /// The Hugging Face name for a canonical name in a checkpoint of <paramref name="modelType"/> (config.json's

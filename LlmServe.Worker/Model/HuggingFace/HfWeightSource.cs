@@ -45,10 +45,18 @@ internal sealed class HfWeightSource : IWeightSource, IDisposable
 
     public Tensor Load(string name, long[] expectedShape, ScalarType dtype)
     {
-        var hf = HfTensorNames.ToHf(name, _modelType);
-        if (hf is null || !_byTensor.TryGetValue(hf, out var file))
+        if (expectedShape.Length == 3 && HfTensorNames.ToHfExpert(name, _modelType, 0) is not null)
         {
-            throw new InvalidDataException($"'{Source}' has no tensor '{hf ?? name}'.");
+            return LoadExperts(name, expectedShape, dtype);
+        }
+        return LoadNamed(HfTensorNames.ToHf(name, _modelType) ?? name, expectedShape, dtype);
+    }
+
+    private Tensor LoadNamed(string hf, long[] expectedShape, ScalarType dtype)
+    {
+        if (!_byTensor.TryGetValue(hf, out var file))
+        {
+            throw new InvalidDataException($"'{Source}' has no tensor '{hf}'.");
         }
         var info = file.Tensors[hf];
         if (!info.Shape.SequenceEqual(expectedShape))
@@ -69,6 +77,27 @@ internal sealed class HfWeightSource : IWeightSource, IDisposable
         var raw = torch.empty(info.Shape, type);
         raw.bytes = bytes;
         return raw.to_type(dtype).contiguous().DetachFromDisposeScope();
+    }
+
+    /// <summary>A stacked expert tensor (E, rows, cols) from the checkpoint's one matrix per expert.</summary>
+    private Tensor LoadExperts(string name, long[] expectedShape, ScalarType dtype)
+    {
+        var experts = new Tensor[expectedShape[0]];
+        try
+        {
+            for (var e = 0; e < experts.Length; e++)
+            {
+                experts[e] = LoadNamed(HfTensorNames.ToHfExpert(name, _modelType, e)!, expectedShape[1..], dtype);
+            }
+            return torch.stack(experts);                                      // (E, rows, cols)
+        }
+        finally
+        {
+            foreach (var t in experts)
+            {
+                t?.Dispose();
+            }
+        }
     }
 
     private static IEnumerable<string> ReadShardNames(string index)

@@ -8,7 +8,7 @@ namespace LlmServe.Worker.Model.Llama;
 /// branch's output is normed again before it joins the residual. Attention and FFN are held as tensor-parallel shards
 /// (one shard when the model is not sharded) whose partial outputs the group sums.
 /// </summary>
-internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention, RmsNorm ffnNorm, FeedForward[] ffn, ShardGroup shards,
+internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention, RmsNorm ffnNorm, IFeedForward[] ffn, ShardGroup shards,
     RmsNorm? postAttentionNorm = null, RmsNorm? postFfnNorm = null)
     : IDisposable
 {
@@ -23,7 +23,7 @@ internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention,
     public IReadOnlyList<Attention> AttentionShards => attention;
 
     /// <summary>The feed-forward of each tensor-parallel shard.</summary>
-    public IReadOnlyList<FeedForward> FeedForwardShards => ffn;
+    public IReadOnlyList<IFeedForward> FeedForwardShards => ffn;
 
     /// <param name="x">(N, d) hidden states on the primary device.</param>
     /// <param name="batches">The step's index tensors on each shard's device.</param>

@@ -6,15 +6,15 @@ namespace LlmServe.Worker.Model.Llama;
 
 /// <summary>
 /// Loads block <c>blk.i</c> and splits it Megatron-style over the shards: q/k/v (and their biases) column-parallel
-/// by heads, o_proj row-parallel over the same heads; gate/up column-parallel, down row-parallel over the same FFN
-/// channels. Norms are replicated. One shard gets the full weights.
+/// by heads, o_proj row-parallel over the same heads; the FFN as <see cref="FeedForwardLoader"/> splits it. Norms are
+/// replicated. One shard gets the full weights.
 /// </summary>
 internal static class DecoderLayerLoader
 {
     public static DecoderLayer Load(LlamaConfig config, IWeightSource weights, ScalarType dtype, int layer, ShardGroup shards)
     {
         long d = config.HiddenSize, q = config.NumHeads * config.HeadDim, kv = config.NumKvHeads * config.HeadDim;
-        long ffnWidth = config.IntermediateSize, dh = config.HeadDim;
+        long dh = config.HeadDim;
         var p = $"blk.{layer}.";
         Tensor? Optional(bool present, string name, long size) => present ? weights.Load(p + name, [size], dtype) : null;
         Tensor? Norm(bool present, string name, long size) => present ? LoadNorm(config, weights, p + name, size, dtype) : null;
@@ -30,20 +30,15 @@ internal static class DecoderLayerLoader
         using var bv = Optional(config.AttentionBias, "attn_v.bias", kv);
         using var qNorm = Norm(config.QkNorm, "attn_q_norm.weight", dh);         // (D), per head
         using var kNorm = Norm(config.QkNorm, "attn_k_norm.weight", dh);
-        using var gateUp = config.FusedGateUp ? weights.Load(p + "ffn_up.weight", [2 * ffnWidth, d], dtype) : null; // (2 ffn, d)
-        using var gate = gateUp?.narrow(0, 0, ffnWidth) ?? weights.Load(p + "ffn_gate.weight", [ffnWidth, d], dtype); // (ffn, d)
-        using var up = gateUp?.narrow(0, ffnWidth, ffnWidth) ?? weights.Load(p + "ffn_up.weight", [ffnWidth, d], dtype); // (ffn, d)
-        using var down = weights.Load(p + "ffn_down.weight", [d, ffnWidth], dtype); // (d, ffn)
+        var ffn = FeedForwardLoader.Load(config, weights, dtype, p, shards);
 
         var layout = shards.Layout;
         var attention = new Attention[layout.Size];
-        var ffn = new FeedForward[layout.Size];
         for (var s = 0; s < layout.Size; s++)
         {
             var device = shards.Device(s);
             long qStart = layout.HeadStart(s) * dh, qLength = layout.HeadsPerShard * dh;
             long kvStart = layout.KvHeadStart(s) * dh, kvLength = layout.KvHeadsPerShard * dh;
-            long fStart = layout.FfnStart(s), fLength = layout.FfnPerShard;
             Tensor? Bias(Tensor? b, long start, long length) => b is null ? null : Slice(b, 0, start, length, device);
             RmsNorm? HeadNorm(Tensor? w) => w is null ? null : new RmsNorm(Replicate(w, device), config.RmsNormEps);
             attention[s] = new Attention(layout.HeadsPerShard, layout.KvHeadsPerShard, config.HeadDim, new AttentionWeights(
@@ -53,11 +48,6 @@ internal static class DecoderLayerLoader
                 Slice(wo, 1, qStart, qLength, device),                            // (d, H_s*D)
                 Bias(bq, qStart, qLength), Bias(bk, kvStart, kvLength), Bias(bv, kvStart, kvLength),
                 HeadNorm(qNorm), HeadNorm(kNorm)), config.AttentionFor(layer));
-            ffn[s] = new FeedForward(
-                Slice(gate, 0, fStart, fLength, device),                          // (ffn_s, d)
-                Slice(up, 0, fStart, fLength, device),                            // (ffn_s, d)
-                Slice(down, 1, fStart, fLength, device),                          // (d, ffn_s)
-                config.Activation);
         }
         var primary = shards.Primary;
         using var attentionNorm = Norm(true, "attn_norm.weight", d)!;

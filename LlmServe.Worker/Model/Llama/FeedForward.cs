@@ -6,7 +6,7 @@ namespace LlmServe.Worker.Model.Llama;
 
 /// <summary>Gated feed-forward: down(act(gate x) * up x), SwiGLU unless the model says GeGLU.</summary>
 internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down, FeedForwardActivation activation = FeedForwardActivation.Silu)
-    : IDisposable
+    : IFeedForward
 {
     public Tensor Gate => gate;                                      // (ffn, d)
 

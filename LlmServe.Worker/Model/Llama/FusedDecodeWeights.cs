@@ -43,7 +43,10 @@ internal sealed record FusedDecodeWeights(nint Embedding, FusedLayer[] Layers, n
             }
             var a = layer.AttentionShards[0];
             var w = a.Weights;
-            var ffn = layer.FeedForwardShards[0];
+            if (layer.FeedForwardShards[0] is not FeedForward ffn)
+            {
+                return null;   // experts: only the general path runs them
+            }
             ok &= (w.QNorm is null) == (w.KNorm is null) && a.Heads == c.NumHeads && a.KvHeads == c.NumKvHeads
                 && (w.QNorm is null || (w.QNorm.Epsilon == c.RmsNormEps && w.KNorm!.Epsilon == c.RmsNormEps))
                 && layer.AttentionNorm.Epsilon == c.RmsNormEps && layer.FfnNorm.Epsilon == c.RmsNormEps;

@@ -31,6 +31,15 @@ internal sealed record LlamaConfig
     /// <summary>Gate and up stored as one (2 ffn, d) matrix, gate first (Phi-3's gate_up_proj, GGUF phi3 ffn_up).</summary>
     public bool FusedGateUp { get; init; }
 
+    /// <summary>Experts per mixture-of-experts FFN (Mixtral, Qwen3-MoE); 0 for a dense FFN. <see cref="IntermediateSize"/> is then one expert's width.</summary>
+    public int NumExperts { get; init; }
+
+    /// <summary>Experts each token is routed to (top k).</summary>
+    public int ExpertsPerToken { get; init; }
+
+    /// <summary>Whether the chosen experts' router probabilities are renormalised to sum to 1 (Mixtral, Qwen3-MoE's norm_topk_prob).</summary>
+    public bool NormalizeTopKExperts { get; init; } = true;
+
     public double RmsNormEps { get; init; } = 1e-5;
     public double RopeTheta { get; init; } = 10000;
     public int MaxPositionEmbeddings { get; init; } = 2048;
@@ -105,10 +114,10 @@ internal sealed record LlamaConfig
         new(AttentionScale ?? 1.0 / Math.Sqrt(HeadDim), AttentionLogitSoftcap, IsSliding(layer) ? SlidingWindow : null);
 
     /// <summary>
-    /// Plain Llama math (SwiGLU, pre-norm only, unscaled embeddings, 1/sqrt(D) attention over the whole context, no
+    /// Plain Llama math (a dense SwiGLU, pre-norm only, unscaled embeddings, 1/sqrt(D) attention over the whole context, no
     /// soft-capping): what the fused bf16 decode step implements.
     /// </summary>
-    public bool IsPlainLlama => Activation == FeedForwardActivation.Silu && EmbeddingScale is null && AttentionScale is null
+    public bool IsPlainLlama => NumExperts == 0 && Activation == FeedForwardActivation.Silu && EmbeddingScale is null && AttentionScale is null
         && AttentionLogitSoftcap is null && FinalLogitSoftcap is null && SlidingWindow is null && LocalRopeTheta is null
         && !NormInFloat32 && !NormWeightOffset;
 
@@ -122,6 +131,10 @@ internal sealed record LlamaConfig
         if (RotaryDim <= 0 || RotaryDim > HeadDim || RotaryDim % 2 != 0)
         {
             throw new InvalidDataException($"{source}: the rotary dimension ({RotaryDim}) must be even and within the head dim ({HeadDim}).");
+        }
+        if (NumExperts < 0 || (NumExperts > 0 && (ExpertsPerToken <= 0 || ExpertsPerToken > NumExperts)))
+        {
+            throw new InvalidDataException($"{source}: {ExpertsPerToken} experts per token out of {NumExperts} is not a valid mixture of experts.");
         }
         if (SlidingWindow <= 0 || (SlidingLayers is not null && SlidingLayers.Count != NumLayers))
         {

@@ -12,7 +12,7 @@ namespace LlmServe.Worker.Tests.Oracle;
 [Trait(OracleTraits.Requires, OracleTraits.LoaderMerge)]
 public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture files) : IClassFixture<RandomCheckpointFixture>
 {
-    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3", "phi3-longrope", "phi3-longrope-short"];
+    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3", "phi3-longrope", "phi3-longrope-short", "mixtral", "qwen3moe"];
 
     [Theory]
     [MemberData(nameof(Architectures))]

@@ -64,6 +64,9 @@ internal static class OracleSpecs
         {
             Architecture = CheckpointArchitecture.Phi3, MaxPositionEmbeddings = 4096, RopeScaling = RopeScalingSpec.LongRope(1024),
         },
+        // Four experts of 128 channels, two per token.
+        "mixtral" => Base with { Architecture = CheckpointArchitecture.Mixtral, IntermediateSize = 128 },
+        "qwen3moe" => Base with { Architecture = CheckpointArchitecture.Qwen3Moe, HeadDim = 48, IntermediateSize = 128 },
         // Position interpolation over adjacent-pair RoPE.
         "llama-linear" => Base with { Architecture = CheckpointArchitecture.Llama, RopeScaling = RopeScalingSpec.Linear(4) },
         // YaRN over NEOX RoPE, theta 1e4 and an original context of 256 so that the blended band (pairs 0-7 of 16)

@@ -11,7 +11,7 @@ internal static class RandomCommand
 {
     public static Command Create()
     {
-        var arch = new Option<CheckpointArchitecture>("--arch") { Description = "llama, llama3, mistral, qwen2, qwen3, phi3, gemma, gemma2 or gemma3", DefaultValueFactory = _ => CheckpointArchitecture.Llama };
+        var arch = new Option<CheckpointArchitecture>("--arch") { Description = "llama, llama3, mistral, qwen2, qwen3, phi3, gemma, gemma2, gemma3, mixtral or qwen3moe", DefaultValueFactory = _ => CheckpointArchitecture.Llama };
         var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 64 };
         var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 2 };
         var heads = new Option<int>("--heads") { DefaultValueFactory = _ => 4 };
@@ -25,6 +25,8 @@ internal static class RandomCommand
         var maxPositions = new Option<int>("--max-positions") { DefaultValueFactory = _ => 2048 };
         var theta = new Option<double?>("--rope-theta") { Description = "default: the architecture's" };
         var partialRotary = new Option<double>("--partial-rotary") { Description = "phi3: share of each head RoPE rotates", DefaultValueFactory = _ => 1.0 };
+        var experts = new Option<int>("--experts") { Description = "mixtral/qwen3moe: experts per layer", DefaultValueFactory = _ => 4 };
+        var expertsPerToken = new Option<int>("--experts-per-token") { DefaultValueFactory = _ => 2 };
         var window = new Option<int>("--sliding-window") { Description = "gemma2/gemma3: the sliding layers' window", DefaultValueFactory = _ => 4096 };
         var scaling = new Option<string?>("--rope-scaling") { Description = "linear:FACTOR, yarn:FACTOR:ORIGINAL_CONTEXT or longrope:1:ORIGINAL_CONTEXT (phi3)" };
         var tie = new Option<bool?>("--tie-embeddings") { Description = "default: true for qwen2/qwen3" };
@@ -35,7 +37,7 @@ internal static class RandomCommand
 
         var command = new Command("random", "Write seeded random weights as a Hugging Face folder and/or GGUF file.")
         {
-            arch, hidden, layers, heads, kvHeads, headDim, ffn, vocab, dtype, seed, std, maxPositions, theta, partialRotary, window, scaling, tie, shardMb, vocabFrom, hfOut, ggufOut,
+            arch, hidden, layers, heads, kvHeads, headDim, ffn, vocab, dtype, seed, std, maxPositions, theta, partialRotary, window, experts, expertsPerToken, scaling, tie, shardMb, vocabFrom, hfOut, ggufOut,
         };
         command.SetAction(result =>
         {
@@ -57,6 +59,8 @@ internal static class RandomCommand
                 RopeScaling = ParseScaling(result.GetValue(scaling)),
                 PartialRotaryFactor = result.GetValue(partialRotary),
                 SlidingWindow = result.GetValue(window),
+                Experts = result.GetValue(experts),
+                ExpertsPerToken = result.GetValue(expertsPerToken),
                 TieWordEmbeddings = result.GetValue(tie),
                 ShardSizeBytes = (long)(result.GetValue(shardMb) * 1_000_000),
             };

@@ -64,6 +64,15 @@ public static class GgufCheckpointWriter
                 w.AddUInt32($"{arch}.rope.scaling.original_context_length", (uint)original);
             }
         }
+        if (traits.Experts)
+        {
+            w.AddUInt32($"{arch}.expert_count", (uint)spec.Experts);
+            w.AddUInt32($"{arch}.expert_used_count", (uint)spec.ExpertsPerToken);
+            if (spec.Architecture == CheckpointArchitecture.Qwen3Moe)
+            {
+                w.AddUInt32($"{arch}.expert_feed_forward_length", (uint)spec.IntermediateSize);
+            }
+        }
         switch (spec.Architecture)
         {
             case CheckpointArchitecture.Gemma2:
@@ -91,13 +100,21 @@ public static class GgufCheckpointWriter
                 w.AddTensor(name, [factors.Length], GgufTensorType.F32, () => TensorEncoding.Encode(factors, CheckpointDType.F32));
             }
         }
-        foreach (var tensor in plan)
+        foreach (var tensor in plan.Where(t => t.Expert is null or 0))
         {
             // NOTE: as in the converter, 1-D tensors (norms, biases) stay F32; their values were already rounded to
             // the checkpoint dtype, so they equal the Hugging Face twin's.
             var dtype = tensor.IsVector ? CheckpointDType.F32 : spec.DType;
-            w.AddTensor(tensor.GgufName, tensor.Shape, ToGguf(dtype),
-                () => TensorEncoding.Encode(RandomCheckpoint.GgufValues(spec, tensor), dtype));
+            if (tensor.Expert is null)
+            {
+                w.AddTensor(tensor.GgufName, tensor.Shape, ToGguf(dtype),
+                    () => TensorEncoding.Encode(RandomCheckpoint.GgufValues(spec, tensor), dtype));
+                continue;
+            }
+            // The converter stacks the experts' matrices into one (E, rows, cols) tensor.
+            var experts = plan.Where(t => t.GgufName == tensor.GgufName).OrderBy(t => t.Expert).ToList();
+            w.AddTensor(tensor.GgufName, [experts.Count, .. tensor.Shape], ToGguf(dtype),
+                () => TensorEncoding.Encode([.. experts.SelectMany(t => RandomCheckpoint.GgufValues(spec, t))], dtype));
         }
         return w;
     }

@@ -48,6 +48,23 @@ internal static class HfConfigFiles
             case CheckpointArchitecture.Gemma or CheckpointArchitecture.Gemma2 or CheckpointArchitecture.Gemma3:
                 AddGemma(config, spec);
                 break;
+            case CheckpointArchitecture.Mixtral:
+                config["num_local_experts"] = spec.Experts;
+                config["num_experts_per_tok"] = spec.ExpertsPerToken;
+                config["router_aux_loss_coef"] = 0.02;
+                config["output_router_logits"] = false;
+                config["sliding_window"] = null;
+                break;
+            case CheckpointArchitecture.Qwen3Moe:
+                config["num_experts"] = spec.Experts;
+                config["num_experts_per_tok"] = spec.ExpertsPerToken;
+                config["moe_intermediate_size"] = spec.IntermediateSize;
+                config["norm_topk_prob"] = true;
+                config["decoder_sparse_step"] = 1;
+                config["mlp_only_layers"] = new JsonArray();
+                config["use_sliding_window"] = false;
+                config["sliding_window"] = null;
+                break;
             case CheckpointArchitecture.Phi3:
                 config["sliding_window"] = null;
                 config["partial_rotary_factor"] = spec.PartialRotaryFactor;

@@ -4,6 +4,7 @@ namespace LlmServe.Checkpoints.Random;
 /// <param name="FusedProjections">q/k/v and gate/up stored as one matrix each (Phi-3), in both formats.</param>
 /// <param name="Gemma">The Gemma family's norms (w in Hugging Face files, 1 + w in GGUF), GeGLU and embedding scale.</param>
 /// <param name="SandwichNorms">Norms after attention and after the FFN too (Gemma 2/3).</param>
+/// <param name="Experts">A mixture of experts in place of the dense FFN (one matrix per expert in Hugging Face files, stacked in GGUF).</param>
 /// <param name="PermuteQk">
 /// Whether llama.cpp's converter permutes q/k rows into adjacent-pair RoPE (true for its LlamaModel, which also
 /// converts Mistral); Qwen2/Qwen3 keep the HF rotate-half layout and llama.cpp runs NEOX RoPE on them.
@@ -21,7 +22,8 @@ public sealed record ArchitectureTraits(
     double RmsNormEps,
     bool FusedProjections = false,
     bool Gemma = false,
-    bool SandwichNorms = false)
+    bool SandwichNorms = false,
+    bool Experts = false)
 {
     public static ArchitectureTraits For(CheckpointArchitecture architecture) => architecture switch
     {
@@ -38,6 +40,10 @@ public sealed record ArchitectureTraits(
             Gemma: true, SandwichNorms: true),
         CheckpointArchitecture.Gemma3 => new("gemma3_text", "Gemma3ForCausalLM", "gemma3", false, false, true, false, true, 1e6, 1e-6,
             Gemma: true, SandwichNorms: true),
+        CheckpointArchitecture.Mixtral => new("mixtral", "MixtralForCausalLM", "llama", true, false, false, false, false, 1e6, 1e-5,
+            Experts: true),
+        CheckpointArchitecture.Qwen3Moe => new("qwen3_moe", "Qwen3MoeForCausalLM", "qwen3moe", false, false, true, false, false, 1e6, 1e-6,
+            Experts: true),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, null),
     };
 }

@@ -29,4 +29,10 @@ public enum CheckpointArchitecture
 
     /// <summary>Gemma 3 (text): Gemma 2 without soft-capping, plus q/k norms, five sliding layers in six with their own RoPE base.</summary>
     Gemma3,
+
+    /// <summary>Mixtral: Mistral attention over a sparse mixture of SwiGLU experts (GGUF arch "llama" with stacked experts).</summary>
+    Mixtral,
+
+    /// <summary>Qwen3-MoE: Qwen3 attention (q/k norms, NEOX RoPE) over a sparse mixture of experts.</summary>
+    Qwen3Moe,
 }

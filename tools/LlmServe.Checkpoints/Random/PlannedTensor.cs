@@ -5,7 +5,11 @@ namespace LlmServe.Checkpoints.Random;
 /// <param name="PermuteHeads">
 /// For q/k of architectures llama.cpp permutes: the head count of the projection; null when GGUF keeps HF's rows.
 /// </param>
-public sealed record PlannedTensor(string HfName, string GgufName, long[] Shape, TensorRole Role, int? PermuteHeads = null)
+/// <param name="Expert">
+/// For one expert's matrix of a mixture of experts: its index. Hugging Face files hold it alone under
+/// <paramref name="HfName"/>; GGUF stacks all experts' matrices under <paramref name="GgufName"/>, in expert order.
+/// </param>
+public sealed record PlannedTensor(string HfName, string GgufName, long[] Shape, TensorRole Role, int? PermuteHeads = null, int? Expert = null)
 {
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 

@@ -53,7 +53,11 @@ public static class RandomCheckpoint
             {
                 plan.Add(new(hf + "post_attention_layernorm.weight", gg + "ffn_norm.weight", [d], norm));
             }
-            if (traits.FusedProjections)
+            if (traits.Experts)
+            {
+                AddExperts(plan, spec, hf, gg);
+            }
+            else if (traits.FusedProjections)
             {
                 // Gate rows first, then up, in both formats (llama.cpp's SwiGLU splits phi3's ffn_up in halves).
                 plan.Add(new(hf + "mlp.gate_up_proj.weight", gg + "ffn_up.weight", [2 * ffn, d], TensorRole.Matrix));
@@ -63,7 +67,10 @@ public static class RandomCheckpoint
                 plan.Add(new(hf + "mlp.gate_proj.weight", gg + "ffn_gate.weight", [ffn, d], TensorRole.Matrix));
                 plan.Add(new(hf + "mlp.up_proj.weight", gg + "ffn_up.weight", [ffn, d], TensorRole.Matrix));
             }
-            plan.Add(new(hf + "mlp.down_proj.weight", gg + "ffn_down.weight", [d, ffn], TensorRole.Matrix));
+            if (!traits.Experts)
+            {
+                plan.Add(new(hf + "mlp.down_proj.weight", gg + "ffn_down.weight", [d, ffn], TensorRole.Matrix));
+            }
             if (traits.SandwichNorms)
             {
                 plan.Add(new(hf + "post_feedforward_layernorm.weight", gg + "post_ffw_norm.weight", [d], norm));
@@ -75,6 +82,22 @@ public static class RandomCheckpoint
             plan.Add(new("lm_head.weight", "output.weight", [v, d], TensorRole.Matrix));
         }
         return plan;
+    }
+
+    /// <summary>A mixture of experts' router and per-expert matrices, under each family's Hugging Face names.</summary>
+    private static void AddExperts(List<PlannedTensor> plan, RandomCheckpointSpec spec, string hf, string gg)
+    {
+        long d = spec.HiddenSize, ffn = spec.IntermediateSize;
+        var mixtral = spec.Architecture == CheckpointArchitecture.Mixtral;
+        var block = mixtral ? hf + "block_sparse_moe." : hf + "mlp.";
+        plan.Add(new(block + "gate.weight", gg + "ffn_gate_inp.weight", [spec.Experts, d], TensorRole.Matrix));
+        var (gate, up, down) = mixtral ? ("w1", "w3", "w2") : ("gate_proj", "up_proj", "down_proj");
+        for (var e = 0; e < spec.Experts; e++)
+        {
+            plan.Add(new($"{block}experts.{e}.{gate}.weight", gg + "ffn_gate_exps.weight", [ffn, d], TensorRole.Matrix, Expert: e));
+            plan.Add(new($"{block}experts.{e}.{up}.weight", gg + "ffn_up_exps.weight", [ffn, d], TensorRole.Matrix, Expert: e));
+            plan.Add(new($"{block}experts.{e}.{down}.weight", gg + "ffn_down_exps.weight", [d, ffn], TensorRole.Matrix, Expert: e));
+        }
     }
 
     /// <summary>The tensor's values in Hugging Face layout, already rounded to the spec's dtype.</summary>

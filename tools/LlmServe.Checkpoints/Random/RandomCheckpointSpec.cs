@@ -31,6 +31,12 @@ public sealed record RandomCheckpointSpec
     /// <summary>Used by <see cref="CheckpointArchitecture.Llama3"/> only.</summary>
     public Llama3ScalingSpec Llama3Scaling { get; init; } = new();
 
+    /// <summary>Experts of Mixtral/Qwen3-MoE checkpoints (<see cref="IntermediateSize"/> is one expert's width).</summary>
+    public int Experts { get; init; } = 4;
+
+    /// <summary>Experts each token is routed to.</summary>
+    public int ExpertsPerToken { get; init; } = 2;
+
     /// <summary>Sliding window of Gemma 2/3's sliding layers (their configs' sliding_window).</summary>
     public int SlidingWindow { get; init; } = 4096;
 
@@ -74,6 +80,10 @@ public sealed record RandomCheckpointSpec
         if (RotaryDim <= 0 || RotaryDim % 2 != 0)
         {
             throw new ArgumentException($"the rotary share of the head ({RotaryDim} of {EffectiveHeadDim}) must be positive and even.");
+        }
+        if (Traits.Experts && (Experts < 1 || ExpertsPerToken < 1 || ExpertsPerToken > Experts))
+        {
+            throw new ArgumentException($"{ExpertsPerToken} experts per token out of {Experts} is not a valid mixture of experts.");
         }
         if (SlidingWindow <= 0)
         {

@@ -142,6 +142,32 @@ public sealed class HfConfigReaderTests : IDisposable
     }
 
     [Fact]
+    public void Qwen3Moe_ExpertWidthCountTopKAndNormalisation()
+    {
+        var config = Read("qwen3_moe", """, "num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 768, "norm_topk_prob": true""");
+
+        Assert.Equal((128, 8, 768, true, true), (config.NumExperts, config.ExpertsPerToken, config.IntermediateSize, config.NormalizeTopKExperts, config.QkNorm));
+        Assert.False(config.IsPlainLlama);
+    }
+
+    [Fact]
+    public void Mixtral_LocalExpertsAlwaysRenormalised()
+    {
+        var config = Read("mixtral", """, "num_local_experts": 8, "num_experts_per_tok": 2""");
+
+        Assert.Equal((8, 2, 128, true), (config.NumExperts, config.ExpertsPerToken, config.IntermediateSize, config.NormalizeTopKExperts));
+    }
+
+    [Fact]
+    public void Qwen3MoeWithDenseLayers_IsAClearLoadError()
+    {
+        var error = Assert.Throws<NotSupportedException>(() =>
+            Read("qwen3_moe", """, "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 64, "mlp_only_layers": [0]"""));
+
+        Assert.Contains("mlp_only_layers", error.Message);
+    }
+
+    [Fact]
     public void UnknownType_IsAClearLoadError()
     {
         var error = Assert.Throws<NotSupportedException>(() => Read("""{"rope_type": "dynamic", "factor": 2.0}"""));

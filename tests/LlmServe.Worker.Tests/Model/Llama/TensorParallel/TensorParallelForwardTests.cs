@@ -29,6 +29,8 @@ public sealed class TensorParallelForwardTests(RandomCheckpointFixture files) : 
     [InlineData("phi3", 2)]
     [InlineData("gemma2", 2)]
     [InlineData("gemma3", 4)]
+    [InlineData("mixtral", 2)]
+    [InlineData("qwen3moe", 4)]
     public void RandomGguf_Sharded_EqualsUnsharded(string name, int shards) =>
         AssertShardedEqualsUnsharded(files.Gguf(name), shards);
 

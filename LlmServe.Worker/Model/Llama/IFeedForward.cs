@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace LlmServe.Worker.Model.Llama;
+
+/// <summary>A decoder layer's feed-forward block (one tensor-parallel shard of it): dense or mixture of experts.</summary>
+internal interface IFeedForward : IDisposable
+{
+    /// <summary>(T, d) normed hidden states to this shard's (T, d) contribution.</summary>
+    Tensor Forward(Tensor x);
+}
