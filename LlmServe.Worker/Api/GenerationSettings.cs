@@ -32,6 +32,7 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             StopTokenIds = JsonFields.OptionalIntArray(root, "stop_token_ids"),
             IgnoreEos = JsonFields.OptionalBool(root, "ignore_eos", false),
             IncludeStopStrInOutput = JsonFields.OptionalBool(root, "include_stop_str_in_output", false),
+            SkipSpecialTokens = JsonFields.OptionalBool(root, "skip_special_tokens", true),
             AllowedTokenIds = JsonFields.IsAbsent(root, "allowed_token_ids", out _)
                 ? null
                 : JsonFields.OptionalIntArray(root, "allowed_token_ids") is { Count: > 0 } ids

@@ -26,11 +26,12 @@ internal static class ChatPromptRenderer
         {
             return new ChatPrompt(string.Join("\n", messages.Where(m => m.Content.Length > 0).Select(m => m.Content)), false, false);
         }
+        var continueFinal = ContinuesFinalMessage(request, messages);
         var variables = new Dictionary<string, object?>
         {
             ["messages"] = TemplateMessages(request.GetProperty("messages"), messages),
             ["tools"] = includeTools ? Tools(request) : null,
-            ["add_generation_prompt"] = true,
+            ["add_generation_prompt"] = !continueFinal && JsonFields.OptionalBool(request, "add_generation_prompt", true),
         };
         if (bosToken is not null)
         {
@@ -42,7 +43,45 @@ internal static class ChatPromptRenderer
         }
         AddTemplateKwargs(request, variables);
         var text = template.Render(variables, clock);
+        if (continueFinal)
+        {
+            text = OpenFinalMessage(text, messages[^1].Content);
+        }
         return new ChatPrompt(text, true, !string.IsNullOrEmpty(bosToken) && text.StartsWith(bosToken, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// vLLM's <c>continue_final_message</c>: the model continues the last message (typically a partial assistant
+    /// reply) instead of starting a new turn. It excludes <c>add_generation_prompt</c>, which is on by default.
+    /// </summary>
+    private static bool ContinuesFinalMessage(JsonElement request, IReadOnlyList<ChatMessage> messages)
+    {
+        if (!JsonFields.OptionalBool(request, "continue_final_message", false))
+        {
+            return false;
+        }
+        if (!JsonFields.IsAbsent(request, "add_generation_prompt", out _) && JsonFields.OptionalBool(request, "add_generation_prompt", true))
+        {
+            throw new RequestValidationException("continue_final_message",
+                "'continue_final_message' and 'add_generation_prompt' cannot both be true.");
+        }
+        return messages.Count > 0 && messages[^1].Content.Trim().Length > 0
+            ? true
+            : throw new RequestValidationException("continue_final_message", "'continue_final_message' needs a final message with content.");
+    }
+
+    /// <summary>
+    /// The rendered chat cut right after the final message's content, as transformers does: whatever the template
+    /// writes after it (end-of-turn tokens) is dropped, so generation continues that text.
+    /// </summary>
+    private static string OpenFinalMessage(string rendered, string finalContent)
+    {
+        var content = finalContent.Trim();
+        var at = rendered.LastIndexOf(content, StringComparison.Ordinal);
+        return at >= 0
+            ? rendered[..(at + content.Length)]
+            : throw new RequestValidationException("continue_final_message",
+                "The chat template did not write the final message's content, so it cannot be continued.");
     }
 
     /// <summary>

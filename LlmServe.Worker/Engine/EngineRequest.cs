@@ -31,7 +31,7 @@ internal sealed class EngineRequest
         Priority = request.Priority;
         ArrivalOrder = arrivalOrder;
         Random = Sampling.Seed is long seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
-        Detokenizer = new IncrementalDetokenizer(tokenizer);
+        Detokenizer = new IncrementalDetokenizer(tokenizer, Sampling.SkipSpecialTokens);
         Stops = new StopStringMatcher(Sampling.Stop, Sampling.IncludeStopStrInOutput);
         GrammarState = Sampling.Grammar?.Start ?? 0;
         GrammarActive = Sampling.Grammar is not null && Sampling.GrammarAfterToken is null;

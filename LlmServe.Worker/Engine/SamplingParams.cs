@@ -14,6 +14,9 @@ internal sealed record SamplingParams
     public IReadOnlyList<int> StopTokenIds { get; init; } = [];
     public bool IgnoreEos { get; init; }
 
+    /// <summary>vLLM's skip_special_tokens: control tokens (EOS aside) are left out of the text; false writes their text.</summary>
+    public bool SkipSpecialTokens { get; init; } = true;
+
     /// <summary>vLLM's include_stop_str_in_output: the stop string that ended the output is returned with it.</summary>
     public bool IncludeStopStrInOutput { get; init; }
 

@@ -21,6 +21,7 @@ internal sealed class ByteFallbackBpeTokenizer : ITokenizer
     private readonly Metaspace? _metaspace;
     private readonly byte[][] _bytes;
     private readonly bool[] _control;
+    private readonly Dictionary<int, string> _specialText = [];
 
     public ByteFallbackBpeTokenizer(string?[] tokens, BpeModel model, IReadOnlyList<AddedToken> addedTokens,
         Func<string, string>? normalize, Metaspace? metaspace, int? bos, int? eos, bool addBos)
@@ -38,6 +39,10 @@ internal sealed class ByteFallbackBpeTokenizer : ITokenizer
         foreach (var added in addedTokens)
         {
             _control[added.Id] = added.Special;
+            if (added.Special)
+            {
+                _specialText[added.Id] = added.Content;
+            }
             _bytes[added.Id] = added.Special ? [] : PieceBytes(added.Content, marker);
         }
     }
@@ -48,6 +53,8 @@ internal sealed class ByteFallbackBpeTokenizer : ITokenizer
     public bool AddBos { get; }
 
     public bool IsControl(int id) => (uint)id < (uint)_control.Length && _control[id];
+
+    public string? SpecialText(int id) => _specialText.GetValueOrDefault(id);
 
     public ReadOnlySpan<byte> TokenBytes(int id) => (uint)id < (uint)_bytes.Length ? _bytes[id] : [];
 

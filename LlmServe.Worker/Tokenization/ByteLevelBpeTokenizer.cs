@@ -17,6 +17,7 @@ internal sealed class ByteLevelBpeTokenizer : ITokenizer
     private readonly Func<string, string> _normalize;
     private readonly byte[][] _bytes;
     private readonly bool[] _control;
+    private readonly Dictionary<int, string> _specialText = [];
 
     /// <param name="tokens">Each id's vocabulary string (byte-level alphabet; added tokens as their text); null for gaps.</param>
     public ByteLevelBpeTokenizer(string?[] tokens, BpeModel model, IReadOnlyList<AddedToken> addedTokens, PreTokenizer preTokenizer,
@@ -38,6 +39,10 @@ internal sealed class ByteLevelBpeTokenizer : ITokenizer
         foreach (var added in addedTokens)
         {
             _control[added.Id] = added.Special;
+            if (added.Special)
+            {
+                _specialText[added.Id] = added.Content;
+            }
             _bytes[added.Id] = added.Special ? [] : ByteLevelAlphabet.Decode(added.Content);
         }
     }
@@ -48,6 +53,8 @@ internal sealed class ByteLevelBpeTokenizer : ITokenizer
     public bool AddBos { get; }
 
     public bool IsControl(int id) => (uint)id < (uint)_control.Length && _control[id];
+
+    public string? SpecialText(int id) => _specialText.GetValueOrDefault(id);
 
     public ReadOnlySpan<byte> TokenBytes(int id) => (uint)id < (uint)_bytes.Length ? _bytes[id] : [];
 

@@ -18,4 +18,10 @@ internal interface ITokenizer
 
     /// <summary>Whether the token is a control token (BOS, EOS, chat markers).</summary>
     bool IsControl(int id);
+
+    /// <summary>
+    /// A control token's own text (what <c>skip_special_tokens: false</c> renders); null for other tokens, and for
+    /// every token of a tokenizer that does not keep that text.
+    /// </summary>
+    string? SpecialText(int id) => null;
 }

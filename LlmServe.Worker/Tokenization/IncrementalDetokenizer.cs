@@ -6,13 +6,18 @@ namespace LlmServe.Worker.Tokenization;
 /// Turns a stream of token ids into text deltas without ever splitting a UTF-8 sequence: bytes of an incomplete
 /// character (a token may carry half of an emoji) wait until the rest arrives.
 /// </summary>
-internal sealed class IncrementalDetokenizer(ITokenizer tokenizer)
+/// <param name="skipSpecialTokens">False renders control tokens as their own text (vLLM's skip_special_tokens).</param>
+internal sealed class IncrementalDetokenizer(ITokenizer tokenizer, bool skipSpecialTokens = true)
 {
     private readonly List<byte> _pending = [];
 
     /// <summary>Adds a token and returns the text that became complete (possibly empty).</summary>
     public string Push(int id)
     {
+        if (!skipSpecialTokens && tokenizer.SpecialText(id) is { } special)
+        {
+            _pending.AddRange(Encoding.UTF8.GetBytes(special));
+        }
         _pending.AddRange(tokenizer.TokenBytes(id).ToArray());
         var complete = CompletePrefixLength(_pending);
         if (complete == 0)

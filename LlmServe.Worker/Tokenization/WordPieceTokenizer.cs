@@ -24,6 +24,7 @@ internal sealed class WordPieceTokenizer : ITokenizer
     private readonly AddedTokenSplitter _splitter;
     private readonly byte[][] _bytes;
     private readonly bool[] _control;
+    private readonly Dictionary<int, string> _specialText = [];
 
     public WordPieceTokenizer(string?[] tokens, BertBasicTokenizer basic, IReadOnlyList<AddedToken> addedTokens, string unkToken,
         int? cls, int? sep, string continuingSubwordPrefix = "##", int maxInputCharsPerWord = 100)
@@ -47,6 +48,10 @@ internal sealed class WordPieceTokenizer : ITokenizer
         foreach (var added in addedTokens)
         {
             _control[added.Id] = added.Special;
+            if (added.Special)
+            {
+                _specialText[added.Id] = added.Content;
+            }
         }
         _bytes = tokens.Select((t, i) => t is null || _control[i] ? [] : Encoding.UTF8.GetBytes(
             t.StartsWith(_prefix, StringComparison.Ordinal) ? t[_prefix.Length..] : " " + t)).ToArray();
@@ -68,6 +73,8 @@ internal sealed class WordPieceTokenizer : ITokenizer
     public bool AddBos => BosId is not null;
 
     public bool IsControl(int id) => (uint)id < (uint)_control.Length && _control[id];
+
+    public string? SpecialText(int id) => _specialText.GetValueOrDefault(id);
 
     public ReadOnlySpan<byte> TokenBytes(int id) => (uint)id < (uint)_bytes.Length ? _bytes[id] : [];
 

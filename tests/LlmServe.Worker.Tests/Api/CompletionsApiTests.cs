@@ -68,6 +68,20 @@ public sealed class CompletionsApiTests(WorkerFactory factory) : IClassFixture<W
     }
 
     [Fact]
+    public async Task Post_SkipSpecialTokensFalse_WritesControlTokensText()
+    {
+        var client = await factory.CreateReadyClientAsync();
+        // Only EOS (id 2, "</s>") may be sampled, and it does not end the output.
+        object Request(bool skip) => new { model = "stories", prompt = "Once", max_tokens = 3, ignore_eos = true, allowed_token_ids = new[] { 2 }, skip_special_tokens = skip };
+
+        var skipped = await PostAsync(client, Request(true));
+        var written = await PostAsync(client, Request(false));
+
+        Assert.Equal("", skipped.GetProperty("choices")[0].GetProperty("text").GetString());
+        Assert.Equal("</s></s></s>", written.GetProperty("choices")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Post_TruncatePromptTokens_KeepsTheLastTokens()
     {
         var client = await factory.CreateReadyClientAsync();

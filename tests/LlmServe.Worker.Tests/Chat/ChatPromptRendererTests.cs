@@ -154,4 +154,40 @@ public sealed class ChatPromptRendererTests
 
         Assert.Equal("chat_template_kwargs", ex.Param);
     }
+
+    [Fact]
+    public void Render_ContinueFinalMessage_LeavesTheAssistantTurnOpen()
+    {
+        var template = ChatFixtures.Load("Qwen-Qwen2.5-7B-Instruct.jinja");
+        var (root, messages) = Request("""
+            {"messages":[{"role":"user","content":"Name a color."},{"role":"assistant","content":"The color is"}],
+             "continue_final_message":true,"add_generation_prompt":false}
+            """);
+
+        var text = ChatPromptRenderer.Render(root, messages, template).Text;
+
+        Assert.EndsWith("<|im_start|>user\nName a color.<|im_end|>\n<|im_start|>assistant\nThe color is", text);
+    }
+
+    [Fact]
+    public void Render_AddGenerationPromptFalse_EndsAfterTheLastTurn()
+    {
+        var template = ChatFixtures.Load("Qwen-Qwen2.5-7B-Instruct.jinja");
+        var (root, messages) = Request("""{"messages":[{"role":"user","content":"Hi"}],"add_generation_prompt":false}""");
+
+        Assert.EndsWith("<|im_start|>user\nHi<|im_end|>\n", ChatPromptRenderer.Render(root, messages, template).Text);
+    }
+
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"Hi"}],"continue_final_message":true,"add_generation_prompt":true}""")]
+    [InlineData("""{"messages":[{"role":"user","content":""}],"continue_final_message":true}""")]
+    public void Render_ContinueFinalMessage_BadCombinations_AreValidationErrors(string json)
+    {
+        var (root, messages) = Request(json);
+
+        var ex = Assert.Throws<RequestValidationException>(() =>
+            ChatPromptRenderer.Render(root, messages, ChatFixtures.Load("Qwen-Qwen2.5-7B-Instruct.jinja")));
+
+        Assert.Equal("continue_final_message", ex.Param);
+    }
 }

@@ -48,4 +48,17 @@ public sealed class IncrementalDetokenizerTests
         Assert.Equal("", detokenizer.Push(0x90));
         Assert.Equal("🐶", detokenizer.Push(0xB6));
     }
+
+    [Theory]
+    [InlineData(true, "user\nhi\n")]
+    [InlineData(false, "<|im_start|>user\nhi<|im_end|>\n")]
+    public void SkipSpecialTokens_DecidesWhetherControlTokensAreWritten(bool skip, string expected)
+    {
+        var tokenizer = HfTokenizerLoader.Load(Fixtures.TokenizerFixtures.QwenJson.Value, null);
+        var detokenizer = new IncrementalDetokenizer(tokenizer, skip);
+
+        var text = string.Concat(tokenizer.Encode("<|im_start|>user\nhi<|im_end|>\n", addSpecial: false).Select(detokenizer.Push)) + detokenizer.Flush();
+
+        Assert.Equal(expected, text);
+    }
 }
