@@ -186,6 +186,11 @@ internal sealed partial class InferenceEngine : IDisposable
                 "The output constraint cannot be continued: no token of this model's vocabulary fits what it requires next.");
         }
         grammar?.Apply(rowLogits, request.GrammarState, Model.EosTokenIds);
+        if (request.Sampling.AllowedTokenIds is not null && !HasFiniteLogit(rowLogits))
+        {
+            // e.g. only stop ids allowed while min_tokens forbids them: fail this request rather than sample outside the set.
+            throw new InvalidOperationException("No token can be sampled: allowed_token_ids leaves none that min_tokens and the output constraint permit.");
+        }
         var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
         var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
         if (grammar is not null && !Model.EosTokenIds.Contains(token))
@@ -207,6 +212,18 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             _scheduler.Finish(request);
         }
+    }
+
+    private static bool HasFiniteLogit(ReadOnlySpan<float> logits)
+    {
+        foreach (var logit in logits)
+        {
+            if (float.IsFinite(logit))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void PublishLoad()

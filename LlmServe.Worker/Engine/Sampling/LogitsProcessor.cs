@@ -10,12 +10,19 @@ internal static class LogitsProcessor
     {
         if (p.AllowedTokenIds is { } allowed)
         {
-            for (var token = 0; token < logits.Length; token++)
+            // Keep the allowed logits, mask the whole row, put them back: one pass over the vocabulary, no lookups.
+            var kept = new List<(int Token, float Logit)>(allowed.Count);
+            foreach (var token in allowed)
             {
-                if (!allowed.Contains(token))
+                if ((uint)token < (uint)logits.Length)
                 {
-                    logits[token] = float.NegativeInfinity;
+                    kept.Add((token, logits[token]));
                 }
+            }
+            logits.Fill(float.NegativeInfinity);
+            foreach (var (token, logit) in kept)
+            {
+                logits[token] = logit;
             }
         }
         foreach (var (token, bias) in p.LogitBias)

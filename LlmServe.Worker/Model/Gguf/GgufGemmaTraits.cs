@@ -27,25 +27,28 @@ internal static class GgufGemmaTraits
         {
             "gemma2" => gemma with
             {
-                AttentionLogitSoftcap = file.Get($"{arch}.attn_logit_softcapping", 50.0),
-                FinalLogitSoftcap = file.Get($"{arch}.final_logit_softcapping", 30.0),
+                AttentionLogitSoftcap = Positive(file.Get($"{arch}.attn_logit_softcapping", 50.0)),
+                FinalLogitSoftcap = Positive(file.Get($"{arch}.final_logit_softcapping", 30.0)),
                 SlidingWindow = file.Get($"{arch}.attention.sliding_window", 4096),
                 SlidingLayers = EveryLayerBut(config.NumLayers, 2),
                 AttentionScale = LargestModelScale(config, layers: 46),
             },
             "gemma3" => gemma with
             {
-                FinalLogitSoftcap = file.Metadata.ContainsKey($"{arch}.final_logit_softcapping")
-                    ? file.Get($"{arch}.final_logit_softcapping", 0.0)
-                    : null,
+                FinalLogitSoftcap = Positive(file.Get($"{arch}.final_logit_softcapping", 0.0)),
                 SlidingWindow = file.Get($"{arch}.attention.sliding_window", 4096),
                 SlidingLayers = EveryLayerBut(config.NumLayers, 6),
                 LocalRopeTheta = 10000,
                 AttentionScale = LargestModelScale(config, layers: 62),
             },
             _ => gemma,
-        };
+        } is var traits && traits.SlidingWindow >= config.MaxPositionEmbeddings
+            ? traits with { SlidingWindow = null, SlidingLayers = null }   // a window as long as the context masks nothing
+            : traits;
     }
+
+    /// <summary>A soft-cap of 0 or less means none, as llama.cpp reads it.</summary>
+    internal static double? Positive(double cap) => cap > 0 ? cap : null;
 
     /// <summary>Every layer slides but each <paramref name="pattern"/>-th (indices pattern - 1, 2 pattern - 1, ...).</summary>
     private static bool[] EveryLayerBut(int layers, int pattern) => [.. Enumerable.Range(0, layers).Select(i => i % pattern < pattern - 1)];

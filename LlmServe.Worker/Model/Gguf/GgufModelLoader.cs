@@ -112,8 +112,9 @@ internal static class GgufModelLoader
             using var t = weights.Load(name, [info.ElementCount], ScalarType.Float64);
             return t.data<double>().ToArray();
         }
-        return new LongRopeScaling(Factors("rope_factors_short.weight"), Factors("rope_factors_long.weight"),
-            file.Get($"{arch}.rope.scaling.original_context_length", contextLength), file.Get($"{arch}.rope.scaling.attn_factor", 1.0));
+        var original = file.Get($"{arch}.rope.scaling.original_context_length", contextLength);
+        return new LongRopeScaling(Factors("rope_factors_short.weight"), Factors("rope_factors_long.weight"), original,
+            file.Get($"{arch}.rope.scaling.attn_factor", LongRopeScaling.DefaultAttentionFactor(contextLength, original)));
     }
 
     private static string? TokenText(string[] pieces, int? id) => id is int i && i < pieces.Length ? pieces[i] : null;

@@ -58,7 +58,9 @@ internal static class HfConfigReader
             // Gemma's configuration class ties them unless told otherwise; the others untie.
             TieWordEmbeddings = c.TryGetProperty("tie_word_embeddings", out var tie) ? tie.ValueKind == JsonValueKind.True : gemma,
         };
-        config = config with { SlidingWindow = ReadSlidingWindow(c, type), SlidingLayers = ReadSlidingLayers(c, type, config.NumLayers) };
+        // A window as long as the context (Phi-3.5's 262,144) never masks anything: no window at all.
+        var window = ReadSlidingWindow(c, type) is int w && w < config.MaxPositionEmbeddings ? w : (int?)null;
+        config = config with { SlidingWindow = window, SlidingLayers = window is null ? null : ReadSlidingLayers(c, type, config.NumLayers) };
         return gemma ? HfGemmaTraits.Apply(config, c) : config;
     }
 
@@ -83,7 +85,7 @@ internal static class HfConfigReader
             return [.. types.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String && t.GetString() == "sliding_attention")];
         }
         var pattern = OptionalInt(c, "sliding_window_pattern") ?? 6;
-        var firstSliding = OptionalInt(c, "max_window_layers") ?? 0;
+        var firstSliding = OptionalInt(c, "max_window_layers") ?? 28;   // transformers' Qwen2/Qwen3 default
         return type switch
         {
             "gemma2" => [.. Enumerable.Range(0, layers).Select(i => i % 2 == 0)],

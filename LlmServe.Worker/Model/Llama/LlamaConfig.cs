@@ -64,8 +64,14 @@ internal sealed record LlamaConfig
     /// <summary>The feed-forward gate's activation (GELU for Gemma).</summary>
     public FeedForwardActivation Activation { get; init; } = FeedForwardActivation.Silu;
 
-    /// <summary>Factor on the token embeddings (Gemma: sqrt(hidden), rounded to the model's dtype as transformers does).</summary>
+    /// <summary>Factor on the token embeddings (Gemma: sqrt(hidden)).</summary>
     public double? EmbeddingScale { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="EmbeddingScale"/> is first rounded to the model's dtype, as transformers does (Hugging Face
+    /// checkpoints); llama.cpp, the reference for GGUF files, multiplies by the exact float32 value.
+    /// </summary>
+    public bool RoundEmbeddingScale { get; init; }
 
     /// <summary>Factor on q.k; 1/sqrt(head dim) when null.</summary>
     public double? AttentionScale { get; init; }
@@ -135,6 +141,10 @@ internal sealed record LlamaConfig
         if (NumExperts < 0 || (NumExperts > 0 && (ExpertsPerToken <= 0 || ExpertsPerToken > NumExperts)))
         {
             throw new InvalidDataException($"{source}: {ExpertsPerToken} experts per token out of {NumExperts} is not a valid mixture of experts.");
+        }
+        if (AttentionLogitSoftcap <= 0 || FinalLogitSoftcap <= 0)
+        {
+            throw new InvalidDataException($"{source}: soft-caps must be positive.");
         }
         if (SlidingWindow <= 0 || (SlidingLayers is not null && SlidingLayers.Count != NumLayers))
         {

@@ -62,8 +62,8 @@ internal sealed class LlamaModel : IDisposable
         _localRopes = config.LocalRopeTheta is double localTheta
             ? CreateRopes(RotaryEmbedding.InverseFrequencies(config with { RopeTheta = localTheta, RopeScaling = null }, null), 1.0)
             : _ropes;
-        // Gemma scales embeddings by sqrt(hidden) rounded to the model's dtype, as transformers does.
-        _embeddingScale = config.EmbeddingScale is double scale ? RoundTo(scale, dtype).ToScalar() : null;
+        // Gemma scales embeddings by sqrt(hidden), rounded to the model's dtype where transformers is the reference.
+        _embeddingScale = config.EmbeddingScale is double scale ? (config.RoundEmbeddingScale ? RoundTo(scale, dtype) : scale).ToScalar() : null;
         _finalSoftcap = config.FinalLogitSoftcap?.ToScalar();
         _inverseFinalSoftcap = config.FinalLogitSoftcap is double cap ? (1.0 / cap).ToScalar() : null;
         if (Shards.Size == 1 && Vector256.IsHardwareAccelerated && config.IsPlainLlama

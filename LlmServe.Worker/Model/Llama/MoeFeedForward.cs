@@ -33,8 +33,10 @@ internal sealed class MoeFeedForward(Tensor router, Tensor gates, Tensor ups, Te
         }
         weights = weights.to_type(x.dtype);
         var output = torch.zeros_like(x);                                                   // (T, d)
-        var chosen = experts.flatten().data<long>().ToArray();                             // (T k), token-major
-        var slots = chosen.Select((e, i) => (Expert: (int)e, Slot: i)).GroupBy(p => p.Expert);
+        using var chosenOnHost = experts.flatten().cpu();                                   // (T k), token-major
+        var chosen = chosenOnHost.data<long>().ToArray();
+        // Experts in id order, as transformers sums them, so a token's sum does not depend on its batch-mates.
+        var slots = chosen.Select((e, i) => (Expert: (int)e, Slot: i)).GroupBy(p => p.Expert).OrderBy(g => g.Key);
         var flatWeights = weights.flatten();                                                // (T k)
         foreach (var group in slots)
         {

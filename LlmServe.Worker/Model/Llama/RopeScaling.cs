@@ -11,7 +11,7 @@ internal abstract record RopeScaling
     /// <param name="ropeTheta">The base theta those frequencies came from (YaRN needs it for its band edges).</param>
     public abstract void Apply(double[] inverseFrequencies, double ropeTheta);
 
-    /// <summary>Factor on cos and sin (so on q and k alike); 1 except for YaRN's attention temperature.</summary>
+    /// <summary>Factor on cos and sin (so on q and k alike): YaRN's and LongRoPE's attention factor, 1 for the others.</summary>
     public virtual double Magnitude => 1.0;
 
     /// <summary>The context the scaling is made for, given the checkpoint's own maximum (as vLLM derives it).</summary>

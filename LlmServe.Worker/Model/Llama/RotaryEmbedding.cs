@@ -17,7 +17,7 @@ internal sealed class RotaryEmbedding : IDisposable
 
     /// <param name="inverseFrequencies">One inverse frequency per rotated pair (D/2), scaling already applied.</param>
     /// <param name="device">Where the tables live (a tensor-parallel shard's device); the CPU when null.</param>
-    /// <param name="magnitude">Factor on cos and sin (YaRN's attention temperature; 1 otherwise).</param>
+    /// <param name="magnitude">Factor on cos and sin (YaRN's and LongRoPE's attention factor; 1 otherwise).</param>
     public RotaryEmbedding(double[] inverseFrequencies, int maxPositions, bool interleaved, ScalarType dtype, Device? device = null,
         double magnitude = 1.0)
     {
@@ -27,8 +27,9 @@ internal sealed class RotaryEmbedding : IDisposable
         // Positions from an array, not torch.arange: its implicitly converted bounds have the flaw HeldScalars describes.
         var positions = torch.tensor(Enumerable.Range(0, maxPositions).Select(p => (double)p).ToArray());           // (maxPos)
         var angles = torch.outer(positions, inv);                                                                   // (maxPos, D/2)
-        _cos = angles.cos().mul_(magnitude).to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
-        _sin = angles.sin().mul_(magnitude).to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
+        using var scale = magnitude.ToScalar();   // held: see HeldScalars
+        _cos = angles.cos().mul_(scale).to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
+        _sin = angles.sin().mul_(scale).to_type(dtype).to(device ?? CPU).DetachFromDisposeScope();
     }
 
     public Tensor Cos => _cos;

@@ -16,7 +16,8 @@ public sealed class HfConfigReaderTests : IDisposable
     /// <summary>A config of <paramref name="type"/> with 8 layers of 4 heads of 16, plus <paramref name="extra"/> keys.</summary>
     private LlamaConfig Read(string type, string extra) => ReadConfig($$"""
         {"model_type": "{{type}}", "vocab_size": 512, "hidden_size": 64, "intermediate_size": 128,
-         "num_hidden_layers": 8, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16 {{extra}}}
+         "num_hidden_layers": 8, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+         "max_position_embeddings": 32768 {{extra}}}
         """);
 
     private LlamaConfig ReadConfig(string json)
@@ -70,6 +71,7 @@ public sealed class HfConfigReaderTests : IDisposable
     [InlineData("mistral", """, "sliding_window": null""", null, 0)]
     [InlineData("qwen2", """, "sliding_window": 4096, "use_sliding_window": false""", null, 0)]
     [InlineData("qwen2", """, "sliding_window": 4096, "use_sliding_window": true, "max_window_layers": 6""", 4096, 6)]
+    [InlineData("phi3", """, "sliding_window": 262144""", null, 0)]   // as long as the context: no window
     public void SlidingWindow_AsTransformersAppliesIt(string type, string extra, int? window, int firstSliding)
     {
         var config = Read(type, extra);
@@ -122,7 +124,11 @@ public sealed class HfConfigReaderTests : IDisposable
     public void LongRope_Phi3Layout_FactorsOriginalAndDefaultAttentionFactor()
     {
         var factors = string.Join(", ", Enumerable.Repeat("1.0", 8));
-        var config = Read("phi3", $$""", "max_position_embeddings": 131072, "original_max_position_embeddings": 4096, "rope_scaling": {"type": "longrope", "short_factor": [{{factors}}], "long_factor": [{{factors}}]}""");
+        var config = ReadConfig($$$"""
+            {"model_type": "phi3", "vocab_size": 512, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+             "num_attention_heads": 4, "max_position_embeddings": 131072, "original_max_position_embeddings": 4096,
+             "rope_scaling": {"type": "longrope", "short_factor": [{{{factors}}}], "long_factor": [{{{factors}}}]}}
+            """);
 
         var longRope = Assert.IsType<LongRopeScaling>(config.RopeScaling);
         Assert.Equal(4096, longRope.OriginalMaxPositionEmbeddings);
