@@ -42,8 +42,9 @@ internal static class ChatCompletionsApi
             sampling = tools.ForcedConstraint() is { } forced
                 ? ConstraintReader.Read(root) is null ? ConstraintReader.Apply(sampling, new(forced, "tools"), engine)
                     : throw new RequestValidationException("response_format", "'response_format' cannot be combined with a required or named 'tool_choice'.")
-                : ConstraintReader.Apply(sampling, ConstraintReader.Read(root), engine)
-                    with { GrammarAfterToken = ReasoningGate.EndToken(host.ReasoningParser, model.Tokenizer, prompt) };
+                : ConstraintReader.Apply(sampling, ConstraintReader.Read(root), engine);
+            var (afterToken, openToken) = ReasoningGate.For(host.ReasoningParser, model.Tokenizer, prompt);
+            sampling = sampling with { GrammarAfterToken = afterToken, ThoughtOpenToken = openToken };
 
             object Chunk(string id, long created, int index, object delta, IReadOnlyList<TokenLogprobs> logprobs, string? finish) => new
             {

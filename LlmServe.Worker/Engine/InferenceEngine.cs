@@ -179,6 +179,11 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             Sampling.LogitsProcessor.Apply(rowLogits, request.Sampling, request.Prompt, request.Output, Model.EosTokenIds);
         }
+        if (!request.GrammarActive && request.Output.Count == 0 && request.Sampling is { ThoughtOpenToken: int open, Grammar: { } answer })
+        {
+            SampleFirstOfOptionalThought(request, rowLogits, raw, answer, open);
+            return;
+        }
         var grammar = request.GrammarActive ? request.Sampling.Grammar : null;
         if (grammar is not null && grammar.IsStuck(request.GrammarState))
         {
@@ -205,6 +210,38 @@ internal sealed partial class InferenceEngine : IDisposable
         if (!finished && grammar is not null && grammar.MustEnd(request.GrammarState))
         {
             // The output is complete and nothing may follow: end it as if EOS had been sampled.
+            _emitter.Complete(request);
+            finished = true;
+        }
+        if (finished)
+        {
+            _scheduler.Finish(request);
+        }
+    }
+
+    /// <summary>
+    /// The first token when the model may open a thought: the answer's grammar or the opening tag. The tag leaves the
+    /// grammar waiting for the end of the thought; anything else begins the constrained answer.
+    /// </summary>
+    private void SampleFirstOfOptionalThought(EngineRequest request, Span<float> rowLogits, float[]? raw,
+        StructuredOutput.TokenMasker answer, int open)
+    {
+        var openLogit = (uint)open < (uint)rowLogits.Length ? rowLogits[open] : float.NegativeInfinity;
+        answer.Apply(rowLogits, answer.Start, Model.EosTokenIds);
+        if ((uint)open < (uint)rowLogits.Length)
+        {
+            rowLogits[open] = openLogit;
+        }
+        var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
+        if (token != open)
+        {
+            request.GrammarActive = true;
+            request.GrammarState = Model.EosTokenIds.Contains(token) ? answer.Start : answer.Advance(answer.Start, Model.Tokenizer, token);
+        }
+        var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
+        var finished = _emitter.Emit(request, token, logprobs);
+        if (!finished && request.GrammarActive && answer.MustEnd(request.GrammarState))
+        {
             _emitter.Complete(request);
             finished = true;
         }

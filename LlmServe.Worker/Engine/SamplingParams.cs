@@ -53,6 +53,13 @@ internal sealed record SamplingParams
     /// </summary>
     public int? GrammarAfterToken { get; init; }
 
+    /// <summary>
+    /// With <see cref="GrammarAfterToken"/>: a token that may open a thought as the output's first token (Qwen3's
+    /// &lt;think&gt;, when the prompt leaves the choice to the model). The first token is then drawn from the grammar's
+    /// tokens and this one; any other first token starts the constrained answer at once.
+    /// </summary>
+    public int? ThoughtOpenToken { get; init; }
+
     public bool NeedsLogitProcessing =>
         MinTokens > 0 || RepetitionPenalty != 1.0 || PresencePenalty != 0 || FrequencyPenalty != 0 || LogitBias.Count > 0
         || AllowedTokenIds is not null;

@@ -9,25 +9,31 @@ namespace LlmServe.Worker.Chat.Reasoning;
 internal static class ReasoningGate
 {
     /// <summary>
-    /// The token after which the answer begins, or null when the constraint should bind from the first token: no
-    /// parser, tags that are not single tokens of this vocabulary, a prompt that already closed the thought (Qwen3's
-    /// <c>enable_thinking: false</c> writes an empty one), or a parser that needs an opening tag the prompt lacks
-    /// (Qwen3 then has no thought to keep free; DeepSeek R1 templates open the thought in the prompt).
+    /// How a constraint waits for the answer: the end-of-thought token it binds after, and the token that may open a
+    /// thought as the first output token; (null, null) binds from the first token. No parser, tags that are not single
+    /// tokens of this vocabulary, or a prompt that already closed the thought (Qwen3's <c>enable_thinking: false</c>
+    /// writes an empty one) bind at once; a thought the prompt opened (DeepSeek R1's templates) waits for its end; a
+    /// prompt that leaves the choice to the model lets its first token open a thought (Qwen3's default thinking mode)
+    /// or start the constrained answer.
     /// </summary>
-    public static int? EndToken(ReasoningParser? parser, ITokenizer tokenizer, IReadOnlyList<int> prompt)
+    public static (int? AfterToken, int? OpenToken) For(ReasoningParser? parser, ITokenizer tokenizer, IReadOnlyList<int> prompt)
     {
         if (parser is null || SingleToken(tokenizer, parser.End) is not int end)
         {
-            return null;
+            return (null, null);
         }
         var start = SingleToken(tokenizer, parser.Start);
         var lastStart = start is int s ? LastIndexOf(prompt, s) : -1;
         var lastEnd = LastIndexOf(prompt, end);
-        if (lastEnd > lastStart || (lastStart < 0 && !parser.ThinksWithoutStart))
+        if (lastEnd > lastStart)
         {
-            return null;
+            return (null, null);
         }
-        return end;
+        if (lastStart >= 0 || parser.ThinksWithoutStart)
+        {
+            return (end, null);
+        }
+        return start is int open ? (end, open) : (null, null);
     }
 
     private static int? SingleToken(ITokenizer tokenizer, string text) =>

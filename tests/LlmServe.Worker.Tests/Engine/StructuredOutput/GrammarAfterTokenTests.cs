@@ -43,6 +43,29 @@ public sealed class GrammarAfterTokenTests
         Assert.Equal(free, gated);
     }
 
+    /// <summary>
+    /// A first token that may open a thought: when greedy picks it, the output stays free until the end token; when
+    /// the grammar's tokens outscore it, the answer is constrained from the first token.
+    /// </summary>
+    [Fact]
+    public async Task OptionalThought_OpenedByTheFirstToken_OrSkipped()
+    {
+        using var engine = TestEngines.Create();
+        var tokenizer = engine.Model.Tokenizer;
+        var ct = TestContext.Current.CancellationToken;
+        var (prompt, free, grammar) = await SetUpAsync(engine, ct);
+        var unlikely = Enumerable.Range(3, 100).First(t => !free.Contains(t));
+
+        var opened = await TestEngines.CollectAsync(engine.Submit("opened", prompt,
+            Greedy with { Grammar = grammar, GrammarAfterToken = free[2], ThoughtOpenToken = free[0] }, ct), ct);
+        var skipped = await TestEngines.CollectAsync(engine.Submit("skipped", prompt,
+            Greedy with { Grammar = grammar, GrammarAfterToken = free[2], ThoughtOpenToken = unlikely }, ct), ct);
+
+        Assert.Equal(free[..3], opened[..3]);
+        Assert.Matches("^[xyz]{3}$", tokenizer.Decode(opened.Skip(3).ToList()));
+        Assert.Matches("^[xyz]{3}$", tokenizer.Decode(skipped));
+    }
+
     /// <summary>The prompt, its free greedy continuation, and a constraint that continuation does not meet.</summary>
     private static async Task<(IReadOnlyList<int> Prompt, List<int> Free, TokenMasker Grammar)> SetUpAsync(InferenceEngine engine, CancellationToken ct)
     {
