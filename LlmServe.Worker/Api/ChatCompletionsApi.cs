@@ -52,6 +52,9 @@ internal static class ChatCompletionsApi
                 choices = new[] { new { index, delta, logprobs = LogprobsFormatter.Chat(logprobs, model.Tokenizer), finish_reason = finish } },
             };
 
+            // Log-probabilities of tokens whose text is held back (a possible tag) go out with the next chunk sent.
+            var heldLogprobs = new Dictionary<int, List<TokenLogprobs>>();
+
             IEnumerable<object> Chunks(string id, long created, int index, string text, string? finish, bool first, IReadOnlyList<TokenLogprobs> logprobs)
             {
                 if (first)
@@ -62,9 +65,20 @@ internal static class ChatCompletionsApi
                 {
                     return ContentChunks(id, created, index, text, finish, logprobs);
                 }
-                // The thought streams as reasoning deltas, the rest as content; text that may be a tag waits (with its
-                // logprobs, which are not sent: the tag is not part of either).
+                // The thought streams as reasoning deltas, the rest as content; text that may be a tag waits.
                 var (thought, answer) = reasoning.Push(index, text, finish is not null);
+                if (heldLogprobs.Remove(index, out var held))
+                {
+                    logprobs = [.. held, .. logprobs];
+                }
+                if (thought.Length == 0 && answer.Length == 0 && finish is null)
+                {
+                    if (logprobs.Count > 0)
+                    {
+                        heldLogprobs[index] = [.. logprobs];
+                    }
+                    return [];
+                }
                 IEnumerable<object> content = answer.Length > 0 || finish is not null
                     ? ContentChunks(id, created, index, answer, finish, thought.Length > 0 ? [] : logprobs)
                     : [];

@@ -59,6 +59,30 @@ public sealed class ReasoningApiTests(ReasoningWorkerFactory factory) : IClassFi
         Assert.DoesNotContain("think", Joined("content"), StringComparison.Ordinal);
     }
 
+    /// <summary>Tokens held back while they might be a tag still get their log-probabilities, with the next chunk.</summary>
+    [Fact]
+    public async Task Chat_StreamedLogprobs_CoverEveryTokenAsTheWholeResponseDoes()
+    {
+        var client = await WorkerFactory.WaitUntilHealthyAsync(factory.CreateClient());
+        var ct = TestContext.Current.CancellationToken;
+        StringContent Request(bool stream) => new($$"""
+            {"model":"stories","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":60,"temperature":0,
+             "structured_outputs":{"regex":"{{Shape}}"},"logprobs":true,"stream":{{(stream ? "true" : "false")}}}
+            """, Encoding.UTF8, "application/json");
+
+        var whole = await client.PostAsync("/v1/chat/completions", Request(false), ct);
+        var streamed = await client.PostAsync("/v1/chat/completions", Request(true), ct);
+
+        var body = await whole.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var expected = body.GetProperty("choices")[0].GetProperty("logprobs").GetProperty("content").GetArrayLength();
+        Assert.Equal(body.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), expected);
+        var counted = (await streamed.Content.ReadAsStringAsync(ct)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e["data: ".Length..]).Where(e => e != "[DONE]")
+            .Select(e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0])
+            .Sum(c => c.TryGetProperty("logprobs", out var l) && l.ValueKind == JsonValueKind.Object ? l.GetProperty("content").GetArrayLength() : 0);
+        Assert.Equal(expected, counted);
+    }
+
     [Fact]
     public async Task Chat_IncludeReasoningFalse_DropsTheThoughtButNotTheAnswer()
     {
