@@ -9,10 +9,10 @@ namespace LlmServe.Worker.Model.Gguf;
 /// <summary>Builds a <see cref="LoadedModel"/> from a GGUF file of a Llama-family architecture.</summary>
 internal static class GgufModelLoader
 {
-    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3", "qwen3moe"];
+    private static readonly string[] SupportedArchitectures = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3", "qwen3moe", "granite"];
 
     /// <summary>llama.cpp's converter permutes q/k of these into adjacent-pair RoPE; the others keep rotate-half.</summary>
-    private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral"];
+    private static readonly string[] InterleavedRopeArchitectures = ["llama", "mistral", "granite"];
 
     public static LoadedModel Load(string path, ScalarType dtype, int tensorParallelSize = 1, IProgress<LayerProgress>? progress = null,
         int maxModelLen = 0)
@@ -60,6 +60,16 @@ internal static class GgufModelLoader
             TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"),
         };
         config = GgufGemmaTraits.Apply(config, file).ForServedContext(maxModelLen);
+        if (arch == "granite")
+        {
+            // llama.cpp's keys for Granite's multipliers; 0 or absent means none.
+            double? Key(string name) => file.Get($"{arch}.{name}", 0.0) is var v && v != 0 ? v : null;
+            config = config with
+            {
+                EmbeddingScale = Key("embedding_scale"), AttentionScale = Key("attention.scale"),
+                ResidualScale = Key("residual_scale"), LogitScale = Key("logit_scale"),
+            };
+        }
         var network = new LlamaModel(config, new GgufWeightSource(file), dtype, tensorParallelSize, progress);
         file.TryGet<string>("tokenizer.chat_template", out var source);
         var template = ChatTemplateLoader.Parse(source, $"'{file.Path}' (tokenizer.chat_template)");

@@ -6,7 +6,7 @@ namespace LlmServe.Worker.Model.HuggingFace;
 /// <summary>Reads a Hugging Face <c>config.json</c> of a Llama-family model into a <see cref="LlamaConfig"/>.</summary>
 internal static class HfConfigReader
 {
-    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3_text", "mixtral", "qwen3_moe"];
+    private static readonly string[] SupportedTypes = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3_text", "mixtral", "qwen3_moe", "granite"];
 
     public static LlamaConfig Read(string path)
     {
@@ -61,8 +61,17 @@ internal static class HfConfigReader
         // A window as long as the context (Phi-3.5's 262,144) never masks anything: no window at all.
         var window = ReadSlidingWindow(c, type) is int w && w < config.MaxPositionEmbeddings ? w : (int?)null;
         config = config with { SlidingWindow = window, SlidingLayers = window is null ? null : ReadSlidingLayers(c, type, config.NumLayers) };
-        return gemma ? HfGemmaTraits.Apply(config, c) : config;
+        return gemma ? HfGemmaTraits.Apply(config, c) : type == "granite" ? Granite(config, c) : config;
     }
+
+    /// <summary>Granite's multipliers on the embeddings, attention scores and residual branches, and divisor of the logits.</summary>
+    private static LlamaConfig Granite(LlamaConfig config, JsonElement c) => config with
+    {
+        EmbeddingScale = OptionalDouble(c, "embedding_multiplier"),
+        AttentionScale = OptionalDouble(c, "attention_multiplier"),
+        ResidualScale = OptionalDouble(c, "residual_multiplier"),
+        LogitScale = OptionalDouble(c, "logits_scaling"),
+    };
 
     /// <summary>The window when the checkpoint's attention slides (transformers applies it; llama.cpp may not).</summary>
     private static int? ReadSlidingWindow(JsonElement c, string type)

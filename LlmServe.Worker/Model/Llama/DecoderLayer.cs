@@ -1,4 +1,5 @@
 using LlmServe.Worker.Model.Llama.TensorParallel;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
@@ -9,9 +10,12 @@ namespace LlmServe.Worker.Model.Llama;
 /// (one shard when the model is not sharded) whose partial outputs the group sums.
 /// </summary>
 internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention, RmsNorm ffnNorm, IFeedForward[] ffn, ShardGroup shards,
-    RmsNorm? postAttentionNorm = null, RmsNorm? postFfnNorm = null)
+    RmsNorm? postAttentionNorm = null, RmsNorm? postFfnNorm = null, double? residualScale = null)
     : IDisposable
 {
+    // alpha of the residual adds: 1, or Granite's residual_multiplier (held: see HeldScalars).
+    private readonly Scalar _residual = residualScale is double r ? r.ToScalar() : HeldScalars.One;
+
     /// <summary>Whether the branches are normed on the way out too (only the general path runs such layers).</summary>
     public bool HasSandwichNorms => postAttentionNorm is not null || postFfnNorm is not null;
 
@@ -32,9 +36,9 @@ internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention,
     {
         var attended = shards.AllReduce(attentionNorm.Forward(x), (s, xs) =>
             attention[s].Forward(xs, batches[s], ropes[s], cache.Keys(layer, s), cache.Values(layer, s))); // (N, d)
-        var h = x.add(postAttentionNorm?.Forward(attended) ?? attended, HeldScalars.One);                    // (N, d)
+        var h = x.add(postAttentionNorm?.Forward(attended) ?? attended, _residual);                          // (N, d)
         var fed = shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs));                      // (N, d)
-        return h.add(postFfnNorm?.Forward(fed) ?? fed, HeldScalars.One);                                     // (N, d)
+        return h.add(postFfnNorm?.Forward(fed) ?? fed, _residual);                                           // (N, d)
     }
 
     public void Dispose()
@@ -47,6 +51,10 @@ internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention,
         ffnNorm.Dispose();
         postAttentionNorm?.Dispose();
         postFfnNorm?.Dispose();
+        if (!ReferenceEquals(_residual, HeldScalars.One))
+        {
+            _residual.Dispose();
+        }
         foreach (var f in ffn)
         {
             f.Dispose();

@@ -57,7 +57,7 @@ internal static class DecoderLayerLoader
         using var postFfnNorm = Norm(weights.Contains(p + "post_ffw_norm.weight"), "post_ffw_norm.weight", d);
         RmsNorm? OnPrimary(Tensor? w) => w is null ? null : new RmsNorm(Replicate(w, primary), config.RmsNormEps);
         return new DecoderLayer(OnPrimary(attentionNorm)!, attention, OnPrimary(ffnNorm)!, ffn, shards,
-            OnPrimary(postAttentionNorm), OnPrimary(postFfnNorm));
+            OnPrimary(postAttentionNorm), OnPrimary(postFfnNorm), config.ResidualScale);
     }
 
     /// <summary>

@@ -82,6 +82,12 @@ internal sealed record LlamaConfig
     /// <summary>Final logits soft-capped the same way (Gemma 2).</summary>
     public double? FinalLogitSoftcap { get; init; }
 
+    /// <summary>Factor on each block's attention and FFN outputs before they join the residual (Granite's residual_multiplier).</summary>
+    public double? ResidualScale { get; init; }
+
+    /// <summary>Divisor of the final logits (Granite's logits_scaling).</summary>
+    public double? LogitScale { get; init; }
+
     /// <summary>Sliding-window size of the layers <see cref="IsSliding"/> names; no layer slides when null.</summary>
     public int? SlidingWindow { get; init; }
 
@@ -125,6 +131,7 @@ internal sealed record LlamaConfig
     /// </summary>
     public bool IsPlainLlama => NumExperts == 0 && Activation == FeedForwardActivation.Silu && EmbeddingScale is null && AttentionScale is null
         && AttentionLogitSoftcap is null && FinalLogitSoftcap is null && SlidingWindow is null && LocalRopeTheta is null
+        && ResidualScale is null && LogitScale is null
         && !NormInFloat32 && !NormWeightOffset;
 
     public void Validate(string source)
@@ -142,9 +149,9 @@ internal sealed record LlamaConfig
         {
             throw new InvalidDataException($"{source}: {ExpertsPerToken} experts per token out of {NumExperts} is not a valid mixture of experts.");
         }
-        if (AttentionLogitSoftcap <= 0 || FinalLogitSoftcap <= 0)
+        if (AttentionLogitSoftcap <= 0 || FinalLogitSoftcap <= 0 || LogitScale <= 0)
         {
-            throw new InvalidDataException($"{source}: soft-caps must be positive.");
+            throw new InvalidDataException($"{source}: soft-caps and the logit scale must be positive.");
         }
         if (SlidingWindow <= 0 || (SlidingLayers is not null && SlidingLayers.Count != NumLayers))
         {

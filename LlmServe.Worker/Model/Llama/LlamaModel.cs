@@ -22,6 +22,7 @@ internal sealed class LlamaModel : IDisposable
     private readonly Scalar? _embeddingScale;  // held: see HeldScalars
     private readonly Scalar? _finalSoftcap;
     private readonly Scalar? _inverseFinalSoftcap;
+    private readonly Scalar? _inverseLogitScale;
     private readonly FusedDecode? _fusedDecode;
 
     /// <param name="tensorParallelSize">
@@ -66,6 +67,7 @@ internal sealed class LlamaModel : IDisposable
         _embeddingScale = config.EmbeddingScale is double scale ? (config.RoundEmbeddingScale ? RoundTo(scale, dtype) : scale).ToScalar() : null;
         _finalSoftcap = config.FinalLogitSoftcap?.ToScalar();
         _inverseFinalSoftcap = config.FinalLogitSoftcap is double cap ? (1.0 / cap).ToScalar() : null;
+        _inverseLogitScale = config.LogitScale is double divisor ? (1.0 / divisor).ToScalar() : null;
         if (Shards.Size == 1 && Vector256.IsHardwareAccelerated && config.IsPlainLlama
             && FusedDecodeWeights.TryCapture(config, _embedding, _layers, _norm, _lmHead, _ropes[0]) is { } fused)
         {
@@ -142,6 +144,10 @@ internal sealed class LlamaModel : IDisposable
             }
             var rows = _norm.Forward(x.index_select(0, batches[0].SampleIndices));     // (M, d)
             var logits = DecodeLinear.Forward(rows, _lmHead).to_type(ScalarType.Float32); // (M, V)
+            if (_inverseLogitScale is not null)
+            {
+                logits.mul_(_inverseLogitScale);                                       // Granite: logits / logits_scaling
+            }
             if (_finalSoftcap is not null)
             {
                 logits.mul_(_inverseFinalSoftcap!).tanh_().mul_(_finalSoftcap);   // cap * tanh(logits / cap)
@@ -189,5 +195,6 @@ internal sealed class LlamaModel : IDisposable
         _embeddingScale?.Dispose();
         _finalSoftcap?.Dispose();
         _inverseFinalSoftcap?.Dispose();
+        _inverseLogitScale?.Dispose();
     }
 }

@@ -7,12 +7,13 @@ namespace LlmServe.Worker.Tests.Oracle;
 /// Llama 3 (rope_freqs per-pair divisors), Qwen2 (q/k/v biases, NEOX RoPE, tied embeddings) and Qwen3
 /// (per-head q/k norms, head_dim independent of hidden size), Phi-3 (fused q/k/v and gate/up, optionally RoPE on
 /// part of each head), Gemma 1/2/3 (GeGLU, scaled embeddings, sandwich norms, soft-capping, sliding windows, Gemma 3's
-/// local RoPE base), and RoPE scaling read from GGUF metadata (linear on Llama, YaRN on Qwen2).
+/// local RoPE base), Granite (embedding, attention, residual and logit scalars), Mixtral and Qwen3-MoE (mixtures of
+/// experts), and RoPE scaling read from GGUF metadata (linear on Llama, YaRN on Qwen2).
 /// </summary>
 [Trait(OracleTraits.Requires, OracleTraits.LoaderMerge)]
 public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture files) : IClassFixture<RandomCheckpointFixture>
 {
-    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3", "phi3-longrope", "phi3-longrope-short", "mixtral", "qwen3moe"];
+    public static TheoryData<string> Architectures => ["llama3", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3", "phi3-longrope", "phi3-longrope-short", "mixtral", "qwen3moe", "granite"];
 
     [Theory]
     [MemberData(nameof(Architectures))]
@@ -36,14 +37,15 @@ public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture file
     public void RopeScaling_ChangesLlamaCppLogits(string name) =>
         AssertFeatureMatters(name, "unscaled", OracleSpecs.Get(name) with { RopeScaling = null });
 
-    /// <summary>Likewise each Gemma feature the specs switch on: without it llama.cpp computes something else.</summary>
+    /// <summary>Likewise each Gemma feature and Granite's scalars: without them llama.cpp computes something else.</summary>
     [Theory]
     [InlineData("gemma2", "no-window")]
     [InlineData("gemma2", "no-attention-cap")]
     [InlineData("gemma2", "no-logit-cap")]
     [InlineData("gemma3", "no-window")]
     [InlineData("gemma3", "unscaled")]
-    public void GemmaFeature_ChangesLlamaCppLogits(string name, string without)
+    [InlineData("granite", "plain")]
+    public void FamilyFeature_ChangesLlamaCppLogits(string name, string without)
     {
         var spec = OracleSpecs.Get(name);
         AssertFeatureMatters(name, without, without switch
@@ -51,6 +53,7 @@ public sealed class ExtendedArchitectureOracleTests(RandomCheckpointFixture file
             "no-window" => spec with { SlidingWindow = 4096 },
             "no-attention-cap" => spec with { AttentionLogitSoftcap = 1e6 },
             "no-logit-cap" => spec with { FinalLogitSoftcap = 1e6 },
+            "plain" => spec with { Granite = new GraniteSpec(1, 1 / Math.Sqrt(32), 1, 1) },
             _ => spec with { RopeScaling = null },
         });
     }

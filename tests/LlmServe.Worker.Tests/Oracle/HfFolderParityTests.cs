@@ -15,7 +15,7 @@ public sealed class HfFolderParityTests(RandomCheckpointFixture files) : IClassF
     /// <summary>Same numbers, different RoPE pairing and summation order: only float32 rounding may differ.</summary>
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Architectures => ["llama", "llama3", "mistral", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3", "phi3-longrope", "phi3-longrope-short", "mixtral", "qwen3moe"];
+    public static TheoryData<string> Architectures => ["llama", "llama3", "mistral", "qwen2", "qwen3", "llama-linear", "qwen2-yarn", "phi3", "phi3-partial", "gemma", "gemma2", "gemma3", "phi3-longrope", "phi3-longrope-short", "mixtral", "qwen3moe", "granite"];
 
     [Theory]
     [MemberData(nameof(Architectures))]

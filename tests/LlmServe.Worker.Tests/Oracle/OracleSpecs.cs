@@ -64,6 +64,13 @@ internal static class OracleSpecs
         {
             Architecture = CheckpointArchitecture.Phi3, MaxPositionEmbeddings = 4096, RopeScaling = RopeScalingSpec.LongRope(1024),
         },
+        // Granite 3's scalars, except a logit divisor of 2 and an attention multiplier near 1/sqrt(32), so the
+        // random model's scores and logits stay in the range where the comparison is meaningful.
+        "granite" => Base with
+        {
+            Architecture = CheckpointArchitecture.Granite,
+            Granite = new GraniteSpec(EmbeddingMultiplier: 12, AttentionMultiplier: 0.2, ResidualMultiplier: 0.22, LogitsScaling: 2),
+        },
         // Four experts of 128 channels, two per token.
         "mixtral" => Base with { Architecture = CheckpointArchitecture.Mixtral, IntermediateSize = 128 },
         "qwen3moe" => Base with { Architecture = CheckpointArchitecture.Qwen3Moe, HeadDim = 48, IntermediateSize = 128 },

@@ -11,7 +11,7 @@ internal static class RandomCommand
 {
     public static Command Create()
     {
-        var arch = new Option<CheckpointArchitecture>("--arch") { Description = "llama, llama3, mistral, qwen2, qwen3, phi3, gemma, gemma2, gemma3, mixtral or qwen3moe", DefaultValueFactory = _ => CheckpointArchitecture.Llama };
+        var arch = new Option<CheckpointArchitecture>("--arch") { Description = "llama, llama3, mistral, qwen2, qwen3, phi3, gemma, gemma2, gemma3, granite, mixtral or qwen3moe", DefaultValueFactory = _ => CheckpointArchitecture.Llama };
         var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 64 };
         var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 2 };
         var heads = new Option<int>("--heads") { DefaultValueFactory = _ => 4 };

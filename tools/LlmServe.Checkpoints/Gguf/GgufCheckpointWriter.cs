@@ -83,6 +83,12 @@ public static class GgufCheckpointWriter
             case CheckpointArchitecture.Gemma3:
                 w.AddUInt32($"{arch}.attention.sliding_window", (uint)spec.SlidingWindow);
                 break;
+            case CheckpointArchitecture.Granite:
+                w.AddFloat32($"{arch}.embedding_scale", (float)spec.Granite.EmbeddingMultiplier);
+                w.AddFloat32($"{arch}.attention.scale", (float)spec.Granite.AttentionMultiplier);
+                w.AddFloat32($"{arch}.residual_scale", (float)spec.Granite.ResidualMultiplier);
+                w.AddFloat32($"{arch}.logit_scale", (float)spec.Granite.LogitsScaling);
+                break;
         }
         AddTokenizer(w, vocabulary);
 

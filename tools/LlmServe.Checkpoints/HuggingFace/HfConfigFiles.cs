@@ -48,6 +48,13 @@ internal static class HfConfigFiles
             case CheckpointArchitecture.Gemma or CheckpointArchitecture.Gemma2 or CheckpointArchitecture.Gemma3:
                 AddGemma(config, spec);
                 break;
+            case CheckpointArchitecture.Granite:
+                config["embedding_multiplier"] = spec.Granite.EmbeddingMultiplier;
+                config["attention_multiplier"] = spec.Granite.AttentionMultiplier;
+                config["residual_multiplier"] = spec.Granite.ResidualMultiplier;
+                config["logits_scaling"] = spec.Granite.LogitsScaling;
+                config["mlp_bias"] = false;
+                break;
             case CheckpointArchitecture.Mixtral:
                 config["num_local_experts"] = spec.Experts;
                 config["num_experts_per_tok"] = spec.ExpertsPerToken;

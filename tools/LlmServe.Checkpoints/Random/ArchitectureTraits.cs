@@ -40,6 +40,7 @@ public sealed record ArchitectureTraits(
             Gemma: true, SandwichNorms: true),
         CheckpointArchitecture.Gemma3 => new("gemma3_text", "Gemma3ForCausalLM", "gemma3", false, false, true, false, true, 1e6, 1e-6,
             Gemma: true, SandwichNorms: true),
+        CheckpointArchitecture.Granite => new("granite", "GraniteForCausalLM", "granite", true, false, false, false, true, 10000, 1e-5),
         CheckpointArchitecture.Mixtral => new("mixtral", "MixtralForCausalLM", "llama", true, false, false, false, false, 1e6, 1e-5,
             Experts: true),
         CheckpointArchitecture.Qwen3Moe => new("qwen3_moe", "Qwen3MoeForCausalLM", "qwen3moe", false, false, true, false, false, 1e6, 1e-6,

@@ -33,6 +33,12 @@ public enum CheckpointArchitecture
     /// <summary>Mixtral: Mistral attention over a sparse mixture of SwiGLU experts (GGUF arch "llama" with stacked experts).</summary>
     Mixtral,
 
+    /// <summary>
+    /// Granite (IBM Granite 3): Llama with multipliers on the embeddings, attention scores and residual branches, and
+    /// a divisor of the logits (see <see cref="GraniteSpec"/>).
+    /// </summary>
+    Granite,
+
     /// <summary>Qwen3-MoE: Qwen3 attention (q/k norms, NEOX RoPE) over a sparse mixture of experts.</summary>
     Qwen3Moe,
 }

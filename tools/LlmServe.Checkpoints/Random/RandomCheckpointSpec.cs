@@ -37,6 +37,9 @@ public sealed record RandomCheckpointSpec
     /// <summary>Experts each token is routed to.</summary>
     public int ExpertsPerToken { get; init; } = 2;
 
+    /// <summary>Used by <see cref="CheckpointArchitecture.Granite"/> only.</summary>
+    public GraniteSpec Granite { get; init; } = new();
+
     /// <summary>Sliding window of Gemma 2/3's sliding layers (their configs' sliding_window).</summary>
     public int SlidingWindow { get; init; } = 4096;
 
