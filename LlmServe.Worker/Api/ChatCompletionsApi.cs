@@ -29,7 +29,7 @@ internal static class ChatCompletionsApi
                 return;
             }
             var model = engine.Model;
-            settings.CheckVocabulary(model.Tokenizer.VocabSize);
+            settings.CheckVocabulary(model.Tokenizer.VocabSize, model.EosTokenIds);
             var tools = new ChatToolCalls(ToolRequest.Parse(root), ToolCallFormats.Detect(model.ChatTemplate));
             var reasoning = ChatReasoning.For(root, host.ReasoningParser);
             using var rewritten = ToolPromptFallback.Rewrite(root, tools.Request, model.ChatTemplate);

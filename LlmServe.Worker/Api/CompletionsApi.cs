@@ -24,7 +24,7 @@ internal static class CompletionsApi
             return;
         }
         var model = engine.Model;
-        settings.CheckVocabulary(model.Tokenizer.VocabSize);
+        settings.CheckVocabulary(model.Tokenizer.VocabSize, model.EosTokenIds);
         var prompts = ReadPrompts(root, model.Tokenizer).Select(settings.Truncate).ToList();
         var echo = JsonFields.OptionalBool(root, "echo", false);
         var limited = settings with { MaxTokens = settings.MaxTokens ?? 16 }; // OpenAI's completions default

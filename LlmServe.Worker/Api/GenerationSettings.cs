@@ -58,12 +58,25 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
     public IReadOnlyList<int> Truncate(IReadOnlyList<int> prompt) =>
         TruncatePromptTokens is int keep && prompt.Count > keep ? prompt.Skip(prompt.Count - keep).ToList() : prompt;
 
-    /// <summary>Token ids the request names must exist in this model's vocabulary.</summary>
-    public void CheckVocabulary(int vocabSize)
+    /// <summary>
+    /// Token ids the request names must exist in this model's vocabulary, and <c>allowed_token_ids</c> must leave a
+    /// token that <c>min_tokens</c> lets through (one that neither ends the output nor is a stop id).
+    /// </summary>
+    public void CheckVocabulary(int vocabSize, IReadOnlyList<int> eosIds)
     {
-        if (Sampling.AllowedTokenIds?.Where(id => id < 0 || id >= vocabSize).Select(id => (int?)id).FirstOrDefault() is int bad)
+        if (Sampling.AllowedTokenIds is not { } allowed)
+        {
+            return;
+        }
+        if (allowed.Where(id => id < 0 || id >= vocabSize).Select(id => (int?)id).FirstOrDefault() is int bad)
         {
             throw new RequestValidationException("allowed_token_ids", $"Token id {bad} is outside the vocabulary (0-{vocabSize - 1}).");
+        }
+        var ending = Sampling.StopTokenIds.Concat(Sampling.IgnoreEos ? [] : eosIds).ToHashSet();
+        if (Sampling.MinTokens > 0 && allowed.All(ending.Contains))
+        {
+            throw new RequestValidationException("allowed_token_ids",
+                "'allowed_token_ids' holds only tokens that end the output, which 'min_tokens' forbids.");
         }
     }
 

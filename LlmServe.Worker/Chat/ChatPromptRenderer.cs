@@ -22,16 +22,20 @@ internal static class ChatPromptRenderer
     public static ChatPrompt Render(JsonElement request, IReadOnlyList<ChatMessage> messages, ChatTemplate? template,
         string? bosToken = null, string? eosToken = null, TimeProvider? clock = null, bool includeTools = true)
     {
+        // Checked whether or not a template uses them, so a request is valid or not whatever the model.
+        var continueFinal = ContinuesFinalMessage(request, messages);
+        var addGenerationPrompt = !continueFinal && JsonFields.OptionalBool(request, "add_generation_prompt", true);
+        var kwargs = new Dictionary<string, object?>();
+        AddTemplateKwargs(request, kwargs);
         if (template is null)
         {
             return new ChatPrompt(string.Join("\n", messages.Where(m => m.Content.Length > 0).Select(m => m.Content)), false, false);
         }
-        var continueFinal = ContinuesFinalMessage(request, messages);
         var variables = new Dictionary<string, object?>
         {
             ["messages"] = TemplateMessages(request.GetProperty("messages"), messages),
             ["tools"] = includeTools ? Tools(request) : null,
-            ["add_generation_prompt"] = !continueFinal && JsonFields.OptionalBool(request, "add_generation_prompt", true),
+            ["add_generation_prompt"] = addGenerationPrompt,
         };
         if (bosToken is not null)
         {
@@ -41,7 +45,10 @@ internal static class ChatPromptRenderer
         {
             variables["eos_token"] = eosToken;
         }
-        AddTemplateKwargs(request, variables);
+        foreach (var (key, value) in kwargs)
+        {
+            variables[key] = value;
+        }
         var text = template.Render(variables, clock);
         if (continueFinal)
         {

@@ -129,6 +129,9 @@ public sealed class ChatCompletionsApiTests(WorkerFactory factory) : IClassFixtu
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"n":0}""", "n")]
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"enum":[]}}}}""", "response_format")]
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"structured_outputs":{"regex":"(("}}""", "structured_outputs.regex")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"chat_template_kwargs":"x"}""", "chat_template_kwargs")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"add_generation_prompt":"x"}""", "add_generation_prompt")]
+    [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"continue_final_message":"x"}""", "continue_final_message")]
     [InlineData("""{"model":"stories","messages":[{"role":"user","content":"hi"}],"guided_json":{"anyOf":[]}}""", "guided_json")]
     public async Task Post_BadInput_Returns400WithOpenAiError(string json, string? param)
     {

@@ -95,7 +95,8 @@ public sealed class CompletionsApiTests(WorkerFactory factory) : IClassFixture<W
     [InlineData("[512]")]
     [InlineData("[-1]")]
     [InlineData("[]")]
-    public async Task Post_AllowedTokenIdsOutsideTheVocabularyOrEmpty_Returns400(string ids)
+    [InlineData("[2],\"min_tokens\":3")]   // only EOS allowed, which min_tokens forbids
+    public async Task Post_AllowedTokenIdsOutsideTheVocabularyEmptyOrUnusable_Returns400(string ids)
     {
         var client = await factory.CreateReadyClientAsync();
 
