@@ -197,7 +197,6 @@ internal sealed partial class InferenceEngine : IDisposable
             throw new InvalidOperationException("No token can be sampled: allowed_token_ids leaves none that min_tokens and the output constraint permit.");
         }
         var token = Sampling.Sampler.Sample(rowLogits, request.Sampling, request.Random);
-        var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
         if (grammar is not null && !Model.EosTokenIds.Contains(token))
         {
             request.GrammarState = grammar.Advance(request.GrammarState, Model.Tokenizer, token);
@@ -206,8 +205,15 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             request.GrammarActive = true;   // the thought ended: the answer is constrained from the next token on
         }
+        Emit(request, token, raw, grammar);
+    }
+
+    /// <summary>Emits a sampled token and finishes the request when it is done, or when <paramref name="binding"/> allows nothing more.</summary>
+    private void Emit(EngineRequest request, int token, float[]? raw, StructuredOutput.TokenMasker? binding)
+    {
+        var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
         var finished = _emitter.Emit(request, token, logprobs);
-        if (!finished && grammar is not null && grammar.MustEnd(request.GrammarState))
+        if (!finished && binding is not null && binding.MustEnd(request.GrammarState))
         {
             // The output is complete and nothing may follow: end it as if EOS had been sampled.
             _emitter.Complete(request);
@@ -238,17 +244,7 @@ internal sealed partial class InferenceEngine : IDisposable
             request.GrammarActive = true;
             request.GrammarState = Model.EosTokenIds.Contains(token) ? answer.Start : answer.Advance(answer.Start, Model.Tokenizer, token);
         }
-        var logprobs = raw is null ? null : Sampling.LogprobCalculator.Compute(raw, token, request.Sampling.Logprobs!.Value);
-        var finished = _emitter.Emit(request, token, logprobs);
-        if (!finished && request.GrammarActive && answer.MustEnd(request.GrammarState))
-        {
-            _emitter.Complete(request);
-            finished = true;
-        }
-        if (finished)
-        {
-            _scheduler.Finish(request);
-        }
+        Emit(request, token, raw, request.GrammarActive ? answer : null);
     }
 
     private static bool HasFiniteLogit(ReadOnlySpan<float> logits)
