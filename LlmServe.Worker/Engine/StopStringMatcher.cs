@@ -48,20 +48,5 @@ internal sealed class StopStringMatcher(IReadOnlyList<string> stops, bool includ
         return rest;
     }
 
-    private int LongestSuffixThatPrefixesAStop()
-    {
-        var best = 0;
-        foreach (var stop in stops)
-        {
-            for (var len = Math.Min(stop.Length - 1, _held.Length); len > best; len--)
-            {
-                if (string.CompareOrdinal(_held, _held.Length - len, stop, 0, len) == 0)
-                {
-                    best = len;
-                    break;
-                }
-            }
-        }
-        return best;
-    }
+    private int LongestSuffixThatPrefixesAStop() => stops.Max(stop => PartialMatch.SuffixStartingMarker(_held, stop));
 }

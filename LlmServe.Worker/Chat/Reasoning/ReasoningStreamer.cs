@@ -51,21 +51,8 @@ internal sealed class ReasoningStreamer(ReasoningParser parser)
             _phase = Phase.Answering;
             return (pending[..end], pending[(end + parser.End.Length)..]);
         }
-        var keep = final ? 0 : EndTagPrefixAtEnd(pending);
+        var keep = final ? 0 : Engine.PartialMatch.SuffixStartingMarker(pending, parser.End);
         _held = pending[^keep..];
         return (pending[..^keep], "");
-    }
-
-    /// <summary>Characters at the end of <paramref name="text"/> that could be the beginning of the end tag.</summary>
-    private int EndTagPrefixAtEnd(string text)
-    {
-        for (var n = Math.Min(parser.End.Length - 1, text.Length); n > 0; n--)
-        {
-            if (parser.End.StartsWith(text[^n..], StringComparison.Ordinal))
-            {
-                return n;
-            }
-        }
-        return 0;
     }
 }

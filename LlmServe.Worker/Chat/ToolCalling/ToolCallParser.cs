@@ -49,14 +49,8 @@ internal static class ToolCallParser
     {
         if (format == ToolCallFormat.Hermes)
         {
-            for (var i = Math.Max(0, text.Length - HermesOpen.Length + 1); i < text.Length; i++)
-            {
-                if (HermesOpen.AsSpan().StartsWith(text.AsSpan(i)))
-                {
-                    return i;
-                }
-            }
-            return -1;
+            var pending = Engine.PartialMatch.SuffixStartingMarker(text, HermesOpen);
+            return pending > 0 ? text.Length - pending : -1;
         }
         var trimmed = text.TrimStart();
         return trimmed.Length == 0 || PythonTag.StartsWith(trimmed, StringComparison.Ordinal) ? text.Length - trimmed.Length : -1;
