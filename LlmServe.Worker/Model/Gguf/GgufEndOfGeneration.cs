@@ -26,9 +26,9 @@ internal static class GgufEndOfGeneration
         }
         foreach (var key in new[] { "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id" })
         {
-            if (file.Get(key, uint.MaxValue) is var id && id < (uint)pieces.Length)
+            if (GgufTokenizerLoader.OptionalId(file, key, pieces.Length) is int id)
             {
-                ids.Add((int)id);
+                ids.Add(id);
             }
         }
         for (var i = 0; i < pieces.Length; i++)

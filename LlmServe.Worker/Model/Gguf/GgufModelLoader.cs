@@ -29,16 +29,17 @@ internal static class GgufModelLoader
         var contextLength = file.Get($"{arch}.context_length", 2048);
         var scaling = ReadLongRope(file, arch, contextLength) ?? ReadRopeScaling(file, arch, contextLength);
         var headDim = file.Get($"{arch}.attention.key_length", hidden / heads);
+        var experts = file.Get($"{arch}.expert_count", 0);
         var config = new LlamaConfig
         {
             Architecture = arch,
             VocabSize = tokenizer.VocabSize,
             HiddenSize = hidden,
             // A mixture of experts' FFN width is one expert's.
-            IntermediateSize = file.Get($"{arch}.expert_count", 0) > 0 && file.Metadata.ContainsKey($"{arch}.expert_feed_forward_length")
+            IntermediateSize = experts > 0 && file.Metadata.ContainsKey($"{arch}.expert_feed_forward_length")
                 ? file.Get($"{arch}.expert_feed_forward_length", 0)
                 : Required<int>(file, $"{arch}.feed_forward_length"),
-            NumExperts = file.Get($"{arch}.expert_count", 0),
+            NumExperts = experts,
             ExpertsPerToken = file.Get($"{arch}.expert_used_count", 0),
             NormalizeTopKExperts = file.Get($"{arch}.expert_weights_norm", true),
             NumLayers = Required<int>(file, $"{arch}.block_count"),

@@ -63,7 +63,7 @@ internal static class GgufTokenizerLoader
     }
 
     /// <summary>Ids out of range (GGUF writes 0xFFFFFFFF for "unset") count as absent.</summary>
-    private static int? OptionalId(GgufFile file, string key, int vocab)
+    internal static int? OptionalId(GgufFile file, string key, int vocab)
     {
         var value = file.Get(key, uint.MaxValue);
         return value < vocab ? (int)value : null;
