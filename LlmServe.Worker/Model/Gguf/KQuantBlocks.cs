@@ -59,32 +59,17 @@ internal static class KQuantBlocks
     }
 
     /// <summary>Q4_K: d, dmin, 8 6-bit scale/min pairs in 12 bytes, qs[128] 4-bit values: x = d·sc·q - dmin·mn.</summary>
-    public static void Q4_K(ReadOnlySpan<byte> block, Span<float> y)
-    {
-        float d = F16(block, 0), dmin = F16(block, 2);
-        var packed = block.Slice(4, 12);
-        var qs = block.Slice(16, 128);
-        for (var quarter = 0; quarter < 4; quarter++)
-        {
-            var q = qs.Slice(32 * quarter, 32);
-            var (lowScale, lowMin) = ScaleMin(packed, 2 * quarter);
-            var (highScale, highMin) = ScaleMin(packed, 2 * quarter + 1);
-            var o = 64 * quarter;
-            for (var l = 0; l < 32; l++)
-            {
-                y[o + l] = d * lowScale * (q[l] & 0xF) - dmin * lowMin;
-                y[o + 32 + l] = d * highScale * (q[l] >> 4) - dmin * highMin;
-            }
-        }
-    }
+    public static void Q4_K(ReadOnlySpan<byte> block, Span<float> y) => ScaledNibbles(block, y, qh: [], qsOffset: 16);
 
     /// <summary>Q5_K: Q4_K's layout with qh[32] after the scales, bit 2i (low nibble) and 2i + 1 (high) of each byte a fifth bit.</summary>
-    public static void Q5_K(ReadOnlySpan<byte> block, Span<float> y)
+    public static void Q5_K(ReadOnlySpan<byte> block, Span<float> y) => ScaledNibbles(block, y, block.Slice(16, 32), qsOffset: 48);
+
+    /// <summary>Q4_K and Q5_K: nibbles at <paramref name="qsOffset"/>, each with its fifth bit from <paramref name="qh"/> when there is one.</summary>
+    private static void ScaledNibbles(ReadOnlySpan<byte> block, Span<float> y, ReadOnlySpan<byte> qh, int qsOffset)
     {
         float d = F16(block, 0), dmin = F16(block, 2);
         var packed = block.Slice(4, 12);
-        var qh = block.Slice(16, 32);
-        var qs = block.Slice(48, 128);
+        var qs = block.Slice(qsOffset, 128);
         for (var quarter = 0; quarter < 4; quarter++)
         {
             var q = qs.Slice(32 * quarter, 32);
@@ -93,8 +78,14 @@ internal static class KQuantBlocks
             int lowBit = 1 << (2 * quarter), highBit = lowBit << 1, o = 64 * quarter;
             for (var l = 0; l < 32; l++)
             {
-                y[o + l] = d * lowScale * ((q[l] & 0xF) + ((qh[l] & lowBit) != 0 ? 16 : 0)) - dmin * lowMin;
-                y[o + 32 + l] = d * highScale * ((q[l] >> 4) + ((qh[l] & highBit) != 0 ? 16 : 0)) - dmin * highMin;
+                int low = q[l] & 0xF, high = q[l] >> 4;
+                if (!qh.IsEmpty)
+                {
+                    low += (qh[l] & lowBit) != 0 ? 16 : 0;
+                    high += (qh[l] & highBit) != 0 ? 16 : 0;
+                }
+                y[o + l] = d * lowScale * low - dmin * lowMin;
+                y[o + 32 + l] = d * highScale * high - dmin * highMin;
             }
         }
     }
