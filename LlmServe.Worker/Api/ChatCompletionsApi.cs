@@ -55,7 +55,9 @@ internal static class ChatCompletionsApi
             // Log-probabilities of tokens whose text is held back (a possible tag) go out with the next chunk sent.
             var heldLogprobs = new Dictionary<int, List<TokenLogprobs>>();
 
-            IEnumerable<object> Chunks(string id, long created, int index, string text, string? finish, bool first, IReadOnlyList<TokenLogprobs> logprobs)
+            // Streams carry no prompt log-probabilities (refused with stream, as vLLM does).
+            IEnumerable<object> Chunks(string id, long created, int index, string text, string? finish, bool first, IReadOnlyList<TokenLogprobs> logprobs,
+                IReadOnlyList<TokenLogprobs?>? promptLogprobs)
             {
                 if (first)
                 {
@@ -110,7 +112,7 @@ internal static class ChatCompletionsApi
             }
 
             await GenerationResponder.RespondAsync(context, engine, "chatcmpl", [prompt], settings, sampling, Chunks,
-                (index, text, finish, logprobs) =>
+                (index, text, finish, logprobs, _) =>
                 {
                     var (thought, answer) = reasoning.Split(text);
                     var parsed = answer is null ? new ParsedOutput(null, []) : tools.Parse(answer);
@@ -132,7 +134,11 @@ internal static class ChatCompletionsApi
                         finish_reason = parsed.Calls.Count > 0 ? "tool_calls" : finish,
                     };
                 },
-                (id, created, choices, usage) => new { id, @object = "chat.completion", created, model = settings.Model, choices, usage },
+                (id, created, choices, usage, promptLogprobs) => new
+                {
+                    id, @object = "chat.completion", created, model = settings.Model, choices, usage,
+                    prompt_logprobs = promptLogprobs is null ? null : LogprobsFormatter.Prompt(promptLogprobs, model.Tokenizer, sampling.PromptLogprobs ?? 0),
+                },
                 "chat.completion.chunk");
         }
         catch (ChatTemplateException ex)

@@ -48,7 +48,7 @@ internal static class EngineApi
             await OpenAiError.BadRequest("'tokens' must be an array of token ids within the vocabulary.", "tokens").ExecuteAsync(context);
             return;
         }
-        var text = engine.Model.Tokenizer.Decode(t.EnumerateArray().Select(e => e.GetInt32()));
+        var text = engine.Model.Tokenizer.DecodeText(t.EnumerateArray().Select(e => e.GetInt32()));
         await context.Response.WriteAsJsonAsync(new { prompt = text });
     });
 }

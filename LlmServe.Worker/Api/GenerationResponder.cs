@@ -15,16 +15,18 @@ internal static class GenerationResponder
 {
     /// <summary>
     /// The streamed chunks for one event of choice <paramref name="index"/> (usually one; none or several when the
-    /// caller reshapes the text, as tool calls do); the flavour (chat or completion) is the caller's.
+    /// caller reshapes the text, as tool calls do); the flavour (chat or completion) is the caller's. The choice's first
+    /// event from the engine carries <paramref name="promptLogprobs"/> when the request asked for them.
     /// </summary>
     internal delegate IEnumerable<object> ChunkFactory(string id, long created, int index, string text, string? finishReason, bool first,
-        IReadOnlyList<TokenLogprobs> logprobs);
+        IReadOnlyList<TokenLogprobs> logprobs, IReadOnlyList<TokenLogprobs?>? promptLogprobs);
 
     /// <summary>One finished choice of a non-streaming body.</summary>
-    internal delegate object ChoiceFactory(int index, string text, string finishReason, IReadOnlyList<TokenLogprobs> logprobs);
+    internal delegate object ChoiceFactory(int index, string text, string finishReason, IReadOnlyList<TokenLogprobs> logprobs,
+        IReadOnlyList<TokenLogprobs?>? promptLogprobs);
 
-    /// <summary>The final non-streaming body.</summary>
-    internal delegate object BodyFactory(string id, long created, object[] choices, object usage);
+    /// <summary>The final non-streaming body; <paramref name="promptLogprobs"/> are the first choice's, when asked for.</summary>
+    internal delegate object BodyFactory(string id, long created, object[] choices, object usage, IReadOnlyList<TokenLogprobs?>? promptLogprobs);
 
     public static async Task RespondAsync(HttpContext context, InferenceEngine engine, string idPrefix,
         IReadOnlyList<IReadOnlyList<int>> prompts, GenerationSettings settings, SamplingParams sampling,
@@ -64,8 +66,9 @@ internal static class GenerationResponder
         if (!settings.Stream)
         {
             var results = await Task.WhenAll(requests.Select(r => CollectAsync(r, context.RequestAborted)));
-            var choices = results.Select((r, i) => choice(i, r.Text, (r.Last.Finish ?? FinishReason.Abort).ToWire(), r.Logprobs)).ToArray();
-            await context.Response.WriteAsJsonAsync(body(id, created, choices, Usage(promptTokens, results.Sum(r => r.Last.CompletionTokens))));
+            var choices = results.Select((r, i) => choice(i, r.Text, (r.Last.Finish ?? FinishReason.Abort).ToWire(), r.Logprobs, r.PromptLogprobs)).ToArray();
+            await context.Response.WriteAsJsonAsync(body(id, created, choices, Usage(promptTokens, results.Sum(r => r.Last.CompletionTokens)),
+                results[0].PromptLogprobs));
             return;
         }
 
@@ -75,7 +78,7 @@ internal static class GenerationResponder
         context.Response.Headers["X-Accel-Buffering"] = "no";
         for (var i = 0; i < requests.Count; i++)
         {
-            foreach (var first in chunk(id, created, i, "", null, true, []))
+            foreach (var first in chunk(id, created, i, "", null, true, [], null))
             {
                 await WriteEventAsync(context, first);
             }
@@ -87,10 +90,10 @@ internal static class GenerationResponder
             {
                 completionTokens += e.CompletionTokens;
             }
-            if (e.Text.Length > 0 || e.Finish is not null || e.Logprobs is not null)
+            if (e.Text.Length > 0 || e.Finish is not null || e.Logprobs is not null || e.PromptLogprobs is not null)
             {
                 IReadOnlyList<TokenLogprobs> logprobs = e.Logprobs is { } lp ? [lp] : [];
-                foreach (var c in chunk(id, created, index, e.Text, e.Finish?.ToWire(), false, logprobs))
+                foreach (var c in chunk(id, created, index, e.Text, e.Finish?.ToWire(), false, logprobs, e.PromptLogprobs))
                 {
                     await WriteEventAsync(context, c);
                 }
@@ -108,10 +111,12 @@ internal static class GenerationResponder
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
-    private static async Task<(string Text, GenerationEvent Last, List<TokenLogprobs> Logprobs)> CollectAsync(GenerationRequest request, CancellationToken ct)
+    private static async Task<(string Text, GenerationEvent Last, List<TokenLogprobs> Logprobs, IReadOnlyList<TokenLogprobs?>? PromptLogprobs)> CollectAsync(
+        GenerationRequest request, CancellationToken ct)
     {
         var text = new System.Text.StringBuilder();
         var logprobs = new List<TokenLogprobs>();
+        IReadOnlyList<TokenLogprobs?>? promptLogprobs = null;
         GenerationEvent last = default;
         await foreach (var e in request.Output.Reader.ReadAllAsync(ct))
         {
@@ -120,9 +125,10 @@ internal static class GenerationResponder
             {
                 logprobs.Add(lp);
             }
+            promptLogprobs ??= e.PromptLogprobs;
             last = e;
         }
-        return (text.ToString(), last, logprobs);
+        return (text.ToString(), last, logprobs, promptLogprobs);
     }
 
     /// <summary>Events of every choice in arrival order, tagged with the choice index.</summary>

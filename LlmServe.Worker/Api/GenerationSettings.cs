@@ -11,8 +11,9 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
     {
         var model = JsonFields.RequiredString(root, "model");
         var n = JsonFields.OptionalInt(root, "n", 1, 16) ?? 1;
+        // Completions accept max_tokens 0 with echo (scoring a prompt); the caller checks the pairing.
         var maxTokens = (chat ? JsonFields.OptionalInt(root, "max_completion_tokens", 1) : null)
-            ?? JsonFields.OptionalInt(root, "max_tokens", 1);
+            ?? JsonFields.OptionalInt(root, "max_tokens", chat ? 1 : 0);
         var includeUsage = false;
         if (!JsonFields.IsAbsent(root, "stream_options", out var streamOptions))
         {
@@ -45,12 +46,18 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             FrequencyPenalty = JsonFields.OptionalNumber(root, "frequency_penalty", -2, 2) ?? 0,
             LogitBias = ReadLogitBias(root),
             Logprobs = ReadLogprobs(root, chat),
+            PromptLogprobs = JsonFields.OptionalInt(root, "prompt_logprobs", 0, 20),
         };
+        var stream = JsonFields.OptionalBool(root, "stream", false);
+        if (stream && sampling.PromptLogprobs is not null)
+        {
+            throw new RequestValidationException("prompt_logprobs", "'prompt_logprobs' is not available with 'stream': true.");
+        }
         if (maxTokens is int max && sampling.MinTokens > max)
         {
             throw new RequestValidationException("min_tokens", "'min_tokens' must not exceed 'max_tokens'.");
         }
-        return new GenerationSettings(model, JsonFields.OptionalBool(root, "stream", false), includeUsage, maxTokens, sampling,
+        return new GenerationSettings(model, stream, includeUsage, maxTokens, sampling,
             JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0, n, JsonFields.OptionalInt(root, "truncate_prompt_tokens", 1));
     }
 

@@ -35,7 +35,30 @@ internal sealed class EngineRequest
         Stops = new StopStringMatcher(Sampling.Stop, Sampling.IncludeStopStrInOutput);
         GrammarState = Sampling.Grammar?.Start ?? 0;
         GrammarActive = Sampling.Grammar is not null && Sampling.GrammarAfterToken is null;
+        PromptLogprobs = Sampling.PromptLogprobs is null ? null : [null];
     }
+
+    /// <summary>
+    /// Log-probabilities of the prompt's tokens found so far, one entry per position (the first is null: nothing
+    /// precedes it); null when the request did not ask for them.
+    /// </summary>
+    public List<Sampling.TokenLogprobs?>? PromptLogprobs { get; }
+
+    /// <summary>The prompt's log-probabilities for the request's first event, then null (each event carries them once).</summary>
+    public IReadOnlyList<Sampling.TokenLogprobs?>? TakePromptLogprobs()
+    {
+        if (_promptLogprobsTaken || PromptLogprobs is null)
+        {
+            return null;
+        }
+        _promptLogprobsTaken = true;
+        return PromptLogprobs;
+    }
+
+    private bool _promptLogprobsTaken;
+
+    /// <summary>Whether the next forward must return logits for every new prompt position, not just the last.</summary>
+    public bool NeedsPromptLogits => PromptLogprobs is not null && PromptLogprobs.Count < Prompt.Length;
 
     /// <summary>The constraint automaton's state after the output so far (from where it started to bind).</summary>
     public int GrammarState { get; set; }

@@ -133,6 +133,11 @@ internal sealed partial class InferenceEngine : IDisposable
         using var scope = NewDisposeScope();
         var tokens = new List<long>();
         var slices = new List<SequenceSlice>(scheduled.Count);
+        // Rows of the returned logits: one per sampling request, plus every new prompt position of a request that
+        // wants its prompt's log-probabilities (its sampling row, when it samples, is the last of them).
+        var promptRows = new List<(EngineRequest Request, int FirstPosition, int FirstRow, int Count)>();
+        var samplers = new List<(EngineRequest Request, int Row)>();
+        var rows = 0;
         foreach (var s in scheduled)
         {
             var r = s.Request;
@@ -140,24 +145,42 @@ internal sealed partial class InferenceEngine : IDisposable
             {
                 tokens.Add(r.TokenAt(p));
             }
-            slices.Add(new SequenceSlice(_kv.ContextSlots(r, r.NumComputedTokens + s.NumTokens), s.NumTokens, s.Samples));
+            var allLogits = r.NeedsPromptLogits;
+            slices.Add(new SequenceSlice(_kv.ContextSlots(r, r.NumComputedTokens + s.NumTokens), s.NumTokens, s.Samples, allLogits));
+            if (allLogits)
+            {
+                promptRows.Add((r, r.NumComputedTokens, rows, s.NumTokens));
+            }
+            rows += allLogits ? s.NumTokens : s.Samples ? 1 : 0;
+            if (s.Samples)
+            {
+                samplers.Add((r, rows - 1));
+            }
         }
         using var batch = AttentionBatchBuilder.Build(slices);
-        var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (M, V)
-        var samplers = scheduled.Where(s => s.Samples).Select(s => s.Request).ToList();
+        var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (rows, V)
         _scheduler.Advance(scheduled);
         _metrics.RecordStep(tokens.Count);
-        if (samplers.Count == 0)
+        if (rows == 0)
         {
             return;   // only prefill chunks ran: nothing to sample yet
         }
         var vocab = (int)logits.shape[1];
         var all = logits.data<float>().ToArray();
-        for (var row = 0; row < samplers.Count; row++)
+        foreach (var (request, firstPosition, firstRow, count) in promptRows)
         {
-            var request = samplers[row];
+            RecordPromptLogprobs(request, firstPosition, all.AsSpan(firstRow * vocab, count * vocab), vocab);
+        }
+        foreach (var (request, row) in samplers)
+        {
             try
             {
+                if (request.Sampling.MaxTokens == 0)
+                {
+                    _emitter.Complete(request, FinishReason.Length);   // the prompt was all it asked for
+                    _scheduler.Finish(request);
+                    continue;
+                }
                 SampleNext(request, all.AsSpan(row * vocab, vocab));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -166,6 +189,24 @@ internal sealed partial class InferenceEngine : IDisposable
                 LogRequestFailed(ex, request.Id);
                 request.Source.Output.Writer.TryComplete(ex);
                 _scheduler.Finish(request);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the log-probabilities of the prompt tokens that follow positions firstPosition.. from their rows of
+    /// logits (count, V), skipping positions already recorded (a preempted request recomputes its prompt).
+    /// </summary>
+    private static void RecordPromptLogprobs(EngineRequest request, int firstPosition, ReadOnlySpan<float> rows, int vocab)
+    {
+        var found = request.PromptLogprobs!;
+        var top = request.Sampling.PromptLogprobs!.Value;
+        for (var j = 0; j < rows.Length / vocab; j++)
+        {
+            var next = firstPosition + j + 1;   // the row at position p predicts the token at p + 1
+            if (next == found.Count && next < request.Prompt.Length)
+            {
+                found.Add(Sampling.LogprobCalculator.Compute(rows.Slice(j * vocab, vocab), request.Prompt[next], top));
             }
         }
     }

@@ -44,6 +44,13 @@ internal sealed record SamplingParams
     /// <summary>Number of top alternatives to report with each token's log-probability; null when not asked for.</summary>
     public int? Logprobs { get; init; }
 
+    /// <summary>
+    /// vLLM's prompt_logprobs: the log-probability of every prompt token after the first, with this many top
+    /// alternatives per position; null when not asked for. Such a request computes its whole prompt (no prefix-cache
+    /// hits), since a cached block has no logits.
+    /// </summary>
+    public int? PromptLogprobs { get; init; }
+
     /// <summary>The compiled constraint the output must match (structured outputs, tool calls); null when free.</summary>
     public StructuredOutput.TokenMasker? Grammar { get; init; }
 

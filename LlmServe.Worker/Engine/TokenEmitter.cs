@@ -41,7 +41,7 @@ internal sealed class TokenEmitter(LoadedModel model, WorkerMetrics metrics)
             text += Flush(request, ref finish);
         }
         var writer = request.Source.Output.Writer;
-        writer.TryWrite(new GenerationEvent(text, token, finish, request.Prompt.Length, generated, logprobs));
+        writer.TryWrite(new GenerationEvent(text, token, finish, request.Prompt.Length, generated, logprobs, request.TakePromptLogprobs()));
         if (finish is null)
         {
             return false;
@@ -51,15 +51,18 @@ internal sealed class TokenEmitter(LoadedModel model, WorkerMetrics metrics)
         return true;
     }
 
-    /// <summary>Ends a request that may not continue (its constraint is complete), releasing held-back text.</summary>
-    public void Complete(EngineRequest request)
+    /// <summary>
+    /// Ends a request that may not continue, releasing held-back text: its constraint is complete (stop), or it asked
+    /// for no tokens at all (length: <c>max_tokens: 0</c> with <c>echo</c>, to score a prompt).
+    /// </summary>
+    public void Complete(EngineRequest request, FinishReason reason = FinishReason.Stop)
     {
-        FinishReason? finish = FinishReason.Stop;
+        FinishReason? finish = reason;
         var text = Flush(request, ref finish);
         var writer = request.Source.Output.Writer;
-        writer.TryWrite(new GenerationEvent(text, null, finish, request.Prompt.Length, request.Output.Count));
+        writer.TryWrite(new GenerationEvent(text, null, finish, request.Prompt.Length, request.Output.Count, PromptLogprobs: request.TakePromptLogprobs()));
         writer.TryComplete();
-        metrics.RecordRequest(request.Prompt.Length, request.Output.Count, FinishReason.Stop, Stopwatch.GetElapsedTime(request.Source.EnqueuedAt));
+        metrics.RecordRequest(request.Prompt.Length, request.Output.Count, finish ?? reason, Stopwatch.GetElapsedTime(request.Source.EnqueuedAt));
     }
 
     public void Abort(EngineRequest request)

@@ -11,7 +11,8 @@ namespace LlmServe.Worker.Tokenization;
 /// Merge ranks, not piece scores, decide the order here, which is what Hugging Face does with these files; the
 /// GGUF path (<see cref="SentencePieceBpeTokenizer"/>) uses scores as llama.cpp and sentencepiece do. Decoding
 /// keeps the "▁" of the first word as a space (Hugging Face's Strip decoder drops it from a whole-text decode, but
-/// generated tokens continue a prompt, where that space is real). Special added tokens decode to nothing.
+/// generated tokens continue a prompt, where that space is real; a whole-text decode drops it as the file's decoder says).
+/// Special added tokens decode to nothing.
 /// </remarks>
 internal sealed class ByteFallbackBpeTokenizer : ITokenizer
 {
@@ -24,8 +25,9 @@ internal sealed class ByteFallbackBpeTokenizer : ITokenizer
     private readonly Dictionary<int, string> _specialText = [];
 
     public ByteFallbackBpeTokenizer(string?[] tokens, BpeModel model, IReadOnlyList<AddedToken> addedTokens,
-        Func<string, string>? normalize, Metaspace? metaspace, int? bos, int? eos, bool addBos)
+        Func<string, string>? normalize, Metaspace? metaspace, int? bos, int? eos, bool addBos, bool decodeDropsLeadingSpace = false)
     {
+        DecodeDropsLeadingSpace = decodeDropsLeadingSpace;
         _model = model;
         _splitter = new AddedTokenSplitter(addedTokens);
         _normalize = normalize ?? (static s => s);
@@ -51,6 +53,7 @@ internal sealed class ByteFallbackBpeTokenizer : ITokenizer
     public int? BosId { get; }
     public int? EosId { get; }
     public bool AddBos { get; }
+    public bool DecodeDropsLeadingSpace { get; }
 
     public bool IsControl(int id) => (uint)id < (uint)_control.Length && _control[id];
 

@@ -63,6 +63,18 @@ internal static class HfPipelineReader
         HfTokenizerJson.Any(root, "pre_tokenizer", IsType("Metaspace")) || HfTokenizerJson.Any(root, "decoder", IsType("Metaspace"))
         || HfTokenizerJson.Any(root, "normalizer", n => (HfTokenizerJson.String(n, "content") ?? HfTokenizerJson.String(n, "prepend")) == "\u2581");
 
+    /// <summary>
+    /// Whether the decoder drops a whole text's first space: a Strip decoder of " " from the start (Llama 2, Mistral)
+    /// or a Metaspace decoder that prepends one (its <c>prepend_scheme</c>, or the older <c>add_prefix_space</c>).
+    /// </summary>
+    public static bool DecoderDropsLeadingSpace(JsonElement root) =>
+        HfTokenizerJson.Any(root, "decoder", d => HfTokenizerJson.String(d, "type") switch
+        {
+            "Strip" => HfTokenizerJson.String(d, "content") == " " && d.TryGetProperty("start", out var start) && start.TryGetInt32(out var n) && n > 0,
+            "Metaspace" => HfTokenizerJson.String(d, "prepend_scheme") is { } scheme ? scheme != "never" : HfTokenizerJson.Flag(d, "add_prefix_space", true),
+            _ => false,
+        });
+
     private static Func<JsonElement, bool> IsType(string type) => e => HfTokenizerJson.String(e, "type") == type;
 
     /// <summary>The byte-level pre-tokenizer's splits; the byte mapping itself is done by the tokenizer.</summary>

@@ -50,7 +50,7 @@ internal static class HfTokenizerLoader
         var (tokens, bpe, added) = ReadBpe(root, model, path);
         var (bos, eos, addBos) = SpecialIds(root, config, tokens);
         return new ByteFallbackBpeTokenizer(tokens, bpe, added, HfPipelineReader.ReadNormalizer(root, path),
-            HfPipelineReader.ReadMetaspace(root, path), bos, eos, addBos);
+            HfPipelineReader.ReadMetaspace(root, path), bos, eos, addBos, HfPipelineReader.DecoderDropsLeadingSpace(root));
     }
 
     private static (string?[] Tokens, BpeModel Model, List<AddedToken> Added) ReadBpe(JsonElement root, JsonElement model, string path)

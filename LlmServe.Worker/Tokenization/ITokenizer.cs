@@ -24,4 +24,11 @@ internal interface ITokenizer
     /// every token of a tokenizer that does not keep that text.
     /// </summary>
     string? SpecialText(int id) => null;
+
+    /// <summary>
+    /// Whether a whole-text decode drops one leading space: SentencePiece's dummy prefix, which Hugging Face's Strip
+    /// or Metaspace decoder removes so that a decoded prompt reads as it was written. Generated text keeps it: there
+    /// the space continues the prompt.
+    /// </summary>
+    bool DecodeDropsLeadingSpace => false;
 }

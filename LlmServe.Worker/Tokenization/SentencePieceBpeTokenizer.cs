@@ -47,6 +47,8 @@ internal sealed class SentencePieceBpeTokenizer : ITokenizer
 
     public bool IsControl(int id) => _kinds[id] is TokenKind.Control or TokenKind.Unknown or TokenKind.Unused;
 
+    public bool DecodeDropsLeadingSpace => _addSpacePrefix;
+
     public string? SpecialText(int id) => (uint)id < (uint)_pieces.Length && IsControl(id) ? _pieces[id] : null;
 
     public ReadOnlySpan<byte> TokenBytes(int id) => (uint)id < (uint)_bytes.Length ? _bytes[id] : [];

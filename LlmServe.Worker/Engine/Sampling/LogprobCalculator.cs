@@ -2,7 +2,7 @@ namespace LlmServe.Worker.Engine.Sampling;
 
 /// <summary>
 /// Log-probabilities from raw logits (vLLM's default "raw logprobs": before temperature, penalties and
-/// truncation), for the chosen token and the <c>top</c> most likely ones.
+/// truncation), for the chosen token (with its rank) and the <c>top</c> most likely ones.
 /// </summary>
 internal static class LogprobCalculator
 {
@@ -14,9 +14,12 @@ internal static class LogprobCalculator
             max = Math.Max(max, l);
         }
         double sum = 0;
+        var above = 0;
+        var chosenLogit = logits[chosen];
         foreach (var l in logits)
         {
             sum += Math.Exp(l - max);
+            above += l > chosenLogit ? 1 : 0;
         }
         var logZ = max + (float)Math.Log(sum);
         var best = new List<(int TokenId, float Logprob)>(top + 1);
@@ -38,6 +41,6 @@ internal static class LogprobCalculator
                 }
             }
         }
-        return new TokenLogprobs(chosen, logits[chosen] - logZ, best);
+        return new TokenLogprobs(chosen, chosenLogit - logZ, best, above + 1);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class Scheduler(SchedulerOptions options, KvCacheManager kv)
         for (var i = 0; i < _running.Count && budget > 0; i++)
         {
             var request = _running[i];
-            var count = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+            var count = ChunkSize(request, budget);
             while (!kv.AllocateSlots(request, count))
             {
                 var victim = PickVictim();
@@ -67,9 +67,10 @@ internal sealed class Scheduler(SchedulerOptions options, KvCacheManager kv)
         while (!preempted && _waiting.Count > 0 && _running.Count < options.MaxNumSeqs && budget > 0)
         {
             var request = _waiting[0];
-            var prefix = request.NumComputedTokens == 0 ? kv.FindCachedPrefix(request) : [];
+            // A cached block has K/V but no logits: a request that wants its prompt's log-probabilities computes it all.
+            var prefix = request.NumComputedTokens == 0 && !request.NeedsPromptLogits ? kv.FindCachedPrefix(request) : [];
             request.NumComputedTokens = prefix.Count * kv.BlockSize;
-            var count = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+            var count = ChunkSize(request, budget);
             if (!kv.AllocateSlots(request, count, prefix))
             {
                 request.NumComputedTokens = 0;
@@ -83,6 +84,19 @@ internal sealed class Scheduler(SchedulerOptions options, KvCacheManager kv)
         }
         return scheduled;
     }
+
+    /// <summary>
+    /// The request's next chunk under the step's remaining budget. A prompt whose log-probabilities are wanted moves
+    /// at most <see cref="MaxPromptLogitRows"/> positions a step, since each position costs a row of logits.
+    /// </summary>
+    private static int ChunkSize(EngineRequest request, int budget)
+    {
+        var count = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+        return request.NeedsPromptLogits ? Math.Min(count, MaxPromptLogitRows) : count;
+    }
+
+    /// <summary>Rows of vocabulary-wide float32 logits one request may add to a step (128 x 152k ~ 78 MB).</summary>
+    public const int MaxPromptLogitRows = 128;
 
     /// <summary>Advances computed counts after the step's forward pass.</summary>
     public void Advance(IReadOnlyList<ScheduledRequest> scheduled)

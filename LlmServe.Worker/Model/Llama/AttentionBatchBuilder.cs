@@ -2,8 +2,12 @@ using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
 
-/// <summary>One sequence's part of a step: the cache slots of its whole context, the last <c>NewTokens</c> of which are new.</summary>
-internal readonly record struct SequenceSlice(int[] ContextSlots, int NewTokens, bool Sample);
+/// <summary>
+/// One sequence's part of a step: the cache slots of its whole context, the last <c>NewTokens</c> of which are new.
+/// Logits come back for its last new token when <c>Sample</c>, for every new token when <c>AllLogits</c> (prompt
+/// log-probabilities).
+/// </summary>
+internal readonly record struct SequenceSlice(int[] ContextSlots, int NewTokens, bool Sample, bool AllLogits = false);
 
 /// <summary>Builds the host-side index tensors of an <see cref="AttentionBatch"/>.</summary>
 internal static class AttentionBatchBuilder
@@ -34,7 +38,14 @@ internal static class AttentionBatchBuilder
             {
                 prefills.Add(new PrefillSequence(start, seq.NewTokens, tensor(seq.ContextSlots.Select(s => (long)s).ToArray())));
             }
-            if (seq.Sample)
+            if (seq.AllLogits)
+            {
+                for (var row = start; row < positions.Count; row++)
+                {
+                    samples.Add(row);
+                }
+            }
+            else if (seq.Sample)
             {
                 samples.Add(positions.Count - 1);
             }

@@ -49,6 +49,6 @@ public sealed class EngineApiTests(WorkerFactory factory) : IClassFixture<Worker
             TestContext.Current.CancellationToken)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 
         Assert.Equal(5, tokens.GetProperty("count").GetInt32());
-        Assert.Equal(" Once upon a time", text.GetProperty("prompt").GetString());
+        Assert.Equal("Once upon a time", text.GetProperty("prompt").GetString());
     }
 }

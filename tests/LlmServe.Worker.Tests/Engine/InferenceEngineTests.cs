@@ -1,8 +1,4 @@
-using LlmServe.TestUtilities;
 using LlmServe.Worker.Engine;
-using LlmServe.Worker.Model;
-using Microsoft.Extensions.Logging.Abstractions;
-using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Tests.Engine;
 
@@ -17,22 +13,8 @@ public sealed class InferenceEngineTests
         "The fish", "Ben wanted a toy", "It was a rainy day", "The old man smiled at the kids and said",
     ];
 
-    private static InferenceEngine CreateEngine(EngineOptions? options = null, int? maxModelLen = null)
-    {
-        var loaded = ModelLoader.Load(TestModels.Stories260K, ScalarType.Float32);
-        // A shorter context shrinks the smallest KV cache the engine accepts (one full-length sequence).
-        var model = maxModelLen is int len
-            ? new LoadedModel(loaded.Network, loaded.Tokenizer, loaded.ChatTemplate, len, loaded.EosTokenIds)
-            : loaded;
-        return new InferenceEngine(model, options ?? new EngineOptions(), new WorkerMetrics(new TestMeterFactory()),
-            NullLogger<InferenceEngine>.Instance);
-    }
-
-    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
-    {
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
-        public void Dispose() { }
-    }
+    private static InferenceEngine CreateEngine(EngineOptions? options = null, int? maxModelLen = null) =>
+        TestEngines.Create(options ?? new EngineOptions(), maxModelLen);
 
     private static async Task<List<int>> RunAsync(InferenceEngine engine, string prompt, SamplingParams sampling)
     {

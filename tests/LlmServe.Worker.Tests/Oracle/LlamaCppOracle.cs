@@ -74,6 +74,22 @@ internal sealed class LlamaCppOracle : IDisposable
         return Decode(tokens, 0);
     }
 
+    /// <summary>Float32 logits of every position (T x V) after running <paramref name="tokens"/> from position 0.</summary>
+    public float[][] AllLogits(IReadOnlyList<int> tokens)
+    {
+        _context.NativeHandle.MemoryClear(true);
+        var batch = new LLamaBatch();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            batch.Add(tokens[i], i, LLamaSeqId.Zero, logits: true);
+        }
+        if (_context.Decode(batch) is var result && result != DecodeResult.Ok)
+        {
+            throw new InvalidOperationException($"llama_decode failed: {result}.");
+        }
+        return Enumerable.Range(0, tokens.Count).Select(i => _context.NativeHandle.GetLogitsIth(i).ToArray()).ToArray();
+    }
+
     /// <summary>Greedy continuation: the prompt in one batch, then one token per step through the KV cache.</summary>
     public IReadOnlyList<int> Greedy(IReadOnlyList<int> prompt, int count)
     {

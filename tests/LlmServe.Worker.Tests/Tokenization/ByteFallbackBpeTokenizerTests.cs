@@ -76,6 +76,28 @@ public sealed class ByteFallbackBpeTokenizerTests
         }
     }
 
+    public static TheoryData<string> Layouts => ["legacy", "metaspace", "gemma"];
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void DecodeText_Corpus_EqualsHuggingFaceDecode(string layout)
+    {
+        // Llama 2's Strip decoder and a prepending Metaspace decoder drop the prefixed space; Gemma adds none to drop.
+        var path = layout switch
+        {
+            "legacy" => SentencePieceFixtures.LegacyJson.Value,
+            "metaspace" => SentencePieceFixtures.MetaspaceJson.Value,
+            _ => SentencePieceFixtures.GemmaJson.Value,
+        };
+        using var hf = new HfOracle(path);
+        var tokenizer = HfTokenizerLoader.Load(path, null);
+
+        foreach (var text in TokenizerCorpus.Texts)
+        {
+            Assert.Equal(hf.Decode(hf.Encode(text)), tokenizer.DecodeText(tokenizer.Encode(text, addSpecial: true)));
+        }
+    }
+
     [Fact]
     public void Encode_UnknownCharacter_FallsBackToByteTokens()
     {

@@ -4,7 +4,7 @@ using LlmServe.Worker.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
-namespace LlmServe.Worker.Tests.Engine.StructuredOutput;
+namespace LlmServe.Worker.Tests.Engine;
 
 /// <summary>An engine over a real checkpoint (the shared TinyStories one unless another is given), in fp32.</summary>
 internal static class TestEngines
@@ -15,9 +15,20 @@ internal static class TestEngines
         public void Dispose() { }
     }
 
-    public static InferenceEngine Create(string? model = null) =>
-        new(ModelLoader.Load(model ?? TestModels.Stories260K, ScalarType.Float32), new EngineOptions(), new WorkerMetrics(new MeterFactory()),
-            NullLogger<InferenceEngine>.Instance);
+    public static InferenceEngine Create(string? model = null) => Create(new EngineOptions(), model: model);
+
+    /// <summary>
+    /// An engine with <paramref name="options"/>; a shorter <paramref name="maxModelLen"/> shrinks the smallest KV cache
+    /// the engine accepts (one full-length sequence), so tight caches can force preemption.
+    /// </summary>
+    public static InferenceEngine Create(EngineOptions options, int? maxModelLen = null, string? model = null)
+    {
+        var loaded = ModelLoader.Load(model ?? TestModels.Stories260K, ScalarType.Float32);
+        var served = maxModelLen is int len
+            ? new LoadedModel(loaded.Network, loaded.Tokenizer, loaded.ChatTemplate, len, loaded.EosTokenIds)
+            : loaded;
+        return new InferenceEngine(served, options, new WorkerMetrics(new MeterFactory()), NullLogger<InferenceEngine>.Instance);
+    }
 
     /// <summary>Every token the request generates, in order, once it has finished.</summary>
     public static async Task<List<int>> CollectAsync(GenerationRequest request, CancellationToken ct)
