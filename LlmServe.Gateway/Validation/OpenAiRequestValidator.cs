@@ -31,7 +31,7 @@ internal static class OpenAiRequestValidator
                 OpenAiEndpoint.Embeddings => RequireStringOrArray(body, "input"),
                 _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
             };
-            error ??= ValidateOptionalFields(body);
+            error ??= ValidateOptionalFields(body, endpoint);
         }
         if (error is not null)
         {
@@ -101,11 +101,12 @@ internal static class OpenAiRequestValidator
             : new($"'{name}' must be a string or an array, got {Describe(value)}.", name);
     }
 
-    private static OpenAiValidationError? ValidateOptionalFields(JsonElement body) =>
+    /// <remarks>Completions take <c>max_tokens</c> 0 to score a prompt (with <c>echo</c>, which the worker checks).</remarks>
+    private static OpenAiValidationError? ValidateOptionalFields(JsonElement body, OpenAiEndpoint endpoint) =>
         Optional(body, "stream", JsonValueKind.True, JsonValueKind.False, "a boolean")
-        ?? PositiveInteger(body, "max_tokens")
-        ?? PositiveInteger(body, "max_completion_tokens")
-        ?? PositiveInteger(body, "n")
+        ?? Integer(body, "max_tokens", endpoint == OpenAiEndpoint.Completions ? 0 : 1)
+        ?? Integer(body, "max_completion_tokens", 1)
+        ?? Integer(body, "n", 1)
         ?? Optional(body, "temperature", JsonValueKind.Number, JsonValueKind.Number, "a number")
         ?? Optional(body, "top_p", JsonValueKind.Number, JsonValueKind.Number, "a number");
 
@@ -120,15 +121,15 @@ internal static class OpenAiRequestValidator
             : new($"'{name}' must be {expected}, got {Describe(value)}.", name);
     }
 
-    private static OpenAiValidationError? PositiveInteger(JsonElement body, string name)
+    private static OpenAiValidationError? Integer(JsonElement body, string name, int minimum)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 1
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= minimum
             ? null
-            : new($"'{name}' must be an integer greater than or equal to 1, got {value.GetRawText()}.", name);
+            : new($"'{name}' must be an integer greater than or equal to {minimum}, got {value.GetRawText()}.", name);
     }
 
     private static string Describe(JsonElement value) => value.ValueKind switch

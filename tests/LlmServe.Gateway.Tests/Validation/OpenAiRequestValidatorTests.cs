@@ -45,6 +45,7 @@ public sealed class OpenAiRequestValidatorTests
         { Chat, ChatBase + ""","max_tokens":-3}""", "max_tokens" },
         { Chat, ChatBase + ""","max_tokens":2.5}""", "max_tokens" },
         { Chat, ChatBase + ""","max_tokens":"16"}""", "max_tokens" },
+        { Completions, """{"model":"m","prompt":"x","max_tokens":-1}""", "max_tokens" },
         { Chat, ChatBase + ""","max_completion_tokens":0}""", "max_completion_tokens" },
         { Chat, ChatBase + ""","max_completion_tokens":"8"}""", "max_completion_tokens" },
         { Chat, ChatBase + ""","temperature":"hot"}""", "temperature" },
@@ -65,6 +66,8 @@ public sealed class OpenAiRequestValidatorTests
         { Chat, ChatBase + ""","max_completion_tokens":1,"temperature":1.5}""" },
         { Completions, """{"model":"m","prompt":"Once upon a time"}""" },
         { Completions, """{"model":"m","prompt":[1,2,3],"stream":false}""" },
+        // Scoring a prompt: nothing generated, the prompt echoed with its log-probabilities.
+        { Completions, """{"model":"m","prompt":"x","max_tokens":0,"echo":true,"logprobs":1}""" },
         { Embeddings, """{"model":"m","input":"hello"}""" },
         { Embeddings, """{"model":"m","input":["a","b"]}""" },
         // Fields of other endpoints are not this endpoint's business.
