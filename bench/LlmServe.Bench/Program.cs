@@ -17,6 +17,7 @@ internal static class Program
             GatewayCommand.Create(),
             OverloadCommand.Create(),
             FixedBackendCommand.Create(),
+            BareForwarderCommand.Create(),
             ConstrainedCommand.Create(),
         };
         return root.Parse(args).Invoke();

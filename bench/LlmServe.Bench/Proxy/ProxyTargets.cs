@@ -3,8 +3,9 @@ using System.Globalization;
 namespace LlmServe.Bench.Proxy;
 
 /// <summary>
-/// The three ways to reach one fixed-response backend process: directly, through nginx and through the gateway
-/// (its own process, started the standalone way with <c>--config</c>).
+/// The ways to reach one fixed-response backend process: directly, through nginx, through the gateway (its own
+/// process, started the standalone way with <c>--config</c>) and through YARP's forwarder alone (the floor under the
+/// gateway: the same library with nothing around it).
 /// </summary>
 internal sealed class ProxyTargets : IAsyncDisposable
 {
@@ -13,9 +14,10 @@ internal sealed class ProxyTargets : IAsyncDisposable
     public required Uri Direct { get; init; }
     public required Uri Nginx { get; init; }
     public required Uri Gateway { get; init; }
+    public required Uri Forwarder { get; init; }
     public required int GatewayPid { get; init; }
 
-    public IEnumerable<(string Name, Uri Url)> All => [("direct", Direct), ("nginx", Nginx), ("gateway", Gateway)];
+    public IEnumerable<(string Name, Uri Url)> All => [("direct", Direct), ("nginx", Nginx), ("gateway", Gateway), ("yarp", Forwarder)];
 
     public static async Task<ProxyTargets> StartAsync(string gatewayDll, IReadOnlyDictionary<string, object>? gatewaySettings = null,
         IReadOnlyDictionary<string, string>? gatewayEnvironment = null)
@@ -36,11 +38,17 @@ internal sealed class ProxyTargets : IAsyncDisposable
             var gateway = await GatewayProcess.StartAsync(gatewayDll, gatewayPort, FixedBackend.ModelName, backend, gatewaySettings, gatewayEnvironment);
             processes.Add(gateway);
 
+            var forwarderPort = ServiceProcess.FreePort();
+            processes.Add(await ServiceProcess.StartAsync("dotnet",
+                [typeof(ProxyTargets).Assembly.Location, "bare-forwarder", "--port", forwarderPort.ToString(CultureInfo.InvariantCulture), "--upstream", backend.ToString()],
+                new Uri($"http://127.0.0.1:{forwarderPort}/health")));
+
             var targets = new ProxyTargets
             {
                 Direct = new Uri(backend, "v1/chat/completions"),
                 Nginx = new Uri($"http://127.0.0.1:{nginxPort}/v1/chat/completions"),
                 Gateway = new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions"),
+                Forwarder = new Uri($"http://127.0.0.1:{forwarderPort}/v1/chat/completions"),
                 GatewayPid = gateway.Pid,
             };
             targets._processes.AddRange(processes);
