@@ -1,5 +1,6 @@
 using LlmServe.Worker;
 
+args = WorkerCommandLine.Normalize(args);
 if (WorkerCommandLine.Unrecognized(args) is [_, ..] unknown)
 {
     // argparse's wording and exit code, as vLLM's own command line answers.

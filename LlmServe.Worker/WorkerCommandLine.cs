@@ -2,7 +2,7 @@ namespace LlmServe.Worker;
 
 /// <summary>
 /// The vLLM-style command line: <c>--model PATH|HUB_ID [--port N] [--served-model-name NAME] [--dtype T] [--max-model-len N]
-/// [--download-dir DIR] [--tensor-parallel-size N]</c>,
+/// [--download-dir DIR] [--tensor-parallel-size N] [--batch-invariant] ...</c>,
 /// mapped onto configuration keys so the same settings also come from environment variables and appsettings.
 /// </summary>
 internal static class WorkerCommandLine
@@ -24,7 +24,37 @@ internal static class WorkerCommandLine
         ["--download-dir"] = "Worker:DownloadDir",
         ["--tensor-parallel-size"] = "Worker:TensorParallelSize",
         ["--reasoning-parser"] = "Worker:ReasoningParser",
+        ["--batch-invariant"] = "Worker:BatchInvariant",
     };
+
+    /// <summary>Switches that may stand alone (vLLM's store-true flags) and their <c>--no-</c> forms.</summary>
+    private static readonly HashSet<string> BooleanSwitches = new(StringComparer.Ordinal) { "--enable-prefix-caching", "--batch-invariant" };
+
+    /// <summary>
+    /// <paramref name="args"/> with vLLM's flag forms spelled as configuration reads them: a boolean switch standing alone
+    /// becomes <c>--switch true</c>, and <c>--no-switch</c> becomes <c>--switch false</c>. Everything else is unchanged.
+    /// </summary>
+    public static string[] Normalize(IReadOnlyList<string> args)
+    {
+        var normalized = new List<string>(args.Count + 2);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg.StartsWith("--no-", StringComparison.Ordinal) && BooleanSwitches.Contains("--" + arg[5..]))
+            {
+                normalized.AddRange(["--" + arg[5..], "false"]);
+            }
+            else if (BooleanSwitches.Contains(arg) && (i + 1 == args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                normalized.AddRange([arg, "true"]);
+            }
+            else
+            {
+                normalized.Add(arg);
+            }
+        }
+        return [.. normalized];
+    }
 
     /// <summary>Host switches ASP.NET Core itself reads from the command line (test hosts pass some of them).</summary>
     private static readonly HashSet<string> HostSwitches = new(StringComparer.OrdinalIgnoreCase)

@@ -52,6 +52,14 @@ internal sealed class WorkerOptions
     /// </summary>
     public string? ReasoningParser { get; set; }
 
+    /// <summary>
+    /// A request's output does not depend on what else is in its batch, for bf16 models too (vLLM's batch-invariant
+    /// mode, on by default here): a generated token's linears always take the GEMV kernel and a prompt token's always
+    /// torch's GEMM, whatever else shares the step. It costs throughput under load (the kernel is slower than the
+    /// GEMM beyond a few rows); <c>--no-batch-invariant</c> trades it back. float32 models are invariant either way.
+    /// </summary>
+    public bool BatchInvariant { get; set; } = true;
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBytes { get; set; } = 16 * 1024 * 1024;
 
@@ -60,6 +68,7 @@ internal sealed class WorkerOptions
         BlockSize = BlockSize,
         KvCacheBytes = KvCacheMemoryBytes,
         EnablePrefixCaching = EnablePrefixCaching,
+        BatchInvariant = BatchInvariant,
         Scheduler = new Engine.Scheduling.SchedulerOptions
         {
             MaxNumSeqs = MaxNumSeqs,

@@ -2,7 +2,7 @@ using LlmServe.Worker.Engine.Scheduling;
 
 namespace LlmServe.Worker.Engine;
 
-/// <summary>Engine sizing: KV blocks, memory budget, prefix caching and the scheduler's limits.</summary>
+/// <summary>Engine sizing: KV blocks, memory budget, prefix caching, batch invariance and the scheduler's limits.</summary>
 internal sealed record EngineOptions
 {
     public int BlockSize { get; init; } = 16;
@@ -11,6 +11,9 @@ internal sealed record EngineOptions
     public long KvCacheBytes { get; init; } = 1L << 30;
 
     public bool EnablePrefixCaching { get; init; } = true;
+
+    /// <summary>Pins each row's linear kernel by the kind of position it is (see <c>WorkerOptions.BatchInvariant</c>).</summary>
+    public bool BatchInvariant { get; init; } = true;
 
     public SchedulerOptions Scheduler { get; init; } = new();
 

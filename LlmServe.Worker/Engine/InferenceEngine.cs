@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using LlmServe.Worker.Engine.KvCache;
 using LlmServe.Worker.Engine.Scheduling;
 using LlmServe.Worker.Model;
+using LlmServe.Worker.Model.Kernels;
 using LlmServe.Worker.Model.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,6 +25,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private readonly TokenEmitter _emitter;
+    private readonly bool _batchInvariant;
     private long _arrivals;
     private int _disposed;
 
@@ -34,8 +36,12 @@ internal sealed partial class InferenceEngine : IDisposable
         _logger = logger;
         var numBlocks = options.NumBlocks(model.Network.CacheBytesPerSlot, model.MaxModelLen);
         _cache = model.Network.CreateCache(numBlocks * options.BlockSize);
-        _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching);
-        _scheduler = new Scheduler(options.Scheduler, _kv);
+        // Batch-invariant serving caches prompt blocks only: a generated position's K/V come from the other kernel, and
+        // a later prompt reusing them would not get the bits it computes itself.
+        // Only bf16 CPU models need it: float32 and GPU steps give a row the same bits at any batch size already.
+        _batchInvariant = options.BatchInvariant && model.Network.HasRowCountDependentKernels;
+        _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching, cachePromptsOnly: _batchInvariant);
+        _scheduler = new Scheduler(options.Scheduler with { RecomputeAsDecoded = _batchInvariant || options.Scheduler.RecomputeAsDecoded }, _kv);
         _emitter = new TokenEmitter(model, metrics);
         Constraints = new StructuredOutput.ConstraintCompiler(model.Tokenizer);
         NumBlocks = numBlocks;
@@ -131,47 +137,56 @@ internal sealed partial class InferenceEngine : IDisposable
     private void Step(IReadOnlyList<ScheduledRequest> scheduled)
     {
         using var scope = NewDisposeScope();
-        var tokens = new List<long>();
-        var slices = new List<SequenceSlice>(scheduled.Count);
-        // Rows of the returned logits: one per sampling request, plus every new prompt position of a request that
+        // Rows of each forward's logits: one per sampling request, plus every new prompt position of a request that
         // wants its prompt's log-probabilities (its sampling row, when it samples, is the last of them).
-        var promptRows = new List<(EngineRequest Request, int FirstPosition, int FirstRow, int Count)>();
-        var samplers = new List<(EngineRequest Request, int Row)>();
-        var rows = 0;
-        foreach (var s in scheduled)
+        var promptRows = new List<(EngineRequest Request, int FirstPosition, float[] Logits, int FirstRow, int Count)>();
+        var samplers = new List<(EngineRequest Request, float[] Logits, int Row)>();
+        var vocab = 0;
+        foreach (var (kernel, parts) in Forwards(scheduled))
         {
-            var r = s.Request;
-            for (var p = r.NumComputedTokens; p < r.NumComputedTokens + s.NumTokens; p++)
+            var tokens = new List<long>();
+            var slices = new List<SequenceSlice>(parts.Count);
+            var placed = new List<(StepPart Part, int FirstRow, bool AllLogits)>(parts.Count);
+            var rows = 0;
+            foreach (var part in parts)
             {
-                tokens.Add(r.TokenAt(p));
+                var r = part.Request;
+                for (var p = part.Start; p < part.Start + part.Count; p++)
+                {
+                    tokens.Add(r.TokenAt(p));
+                }
+                var allLogits = r.NeedsPromptLogits && part.Start < r.Prompt.Length;
+                slices.Add(new SequenceSlice(_kv.ContextSlots(r, part.Start + part.Count), part.Count, part.Samples, allLogits));
+                placed.Add((part, rows, allLogits));
+                rows += allLogits ? part.Count : part.Samples ? 1 : 0;
             }
-            var allLogits = r.NeedsPromptLogits;
-            slices.Add(new SequenceSlice(_kv.ContextSlots(r, r.NumComputedTokens + s.NumTokens), s.NumTokens, s.Samples, allLogits));
-            if (allLogits)
+            using var batch = AttentionBatchBuilder.Build(slices, kernel);
+            var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (rows, V)
+            if (rows == 0)
             {
-                promptRows.Add((r, r.NumComputedTokens, rows, s.NumTokens));
+                continue;   // only prefill chunks ran: nothing to sample yet
             }
-            rows += allLogits ? s.NumTokens : s.Samples ? 1 : 0;
-            if (s.Samples)
+            vocab = (int)logits.shape[1];
+            var all = logits.data<float>().ToArray();
+            foreach (var (part, firstRow, allLogits) in placed)
             {
-                samplers.Add((r, rows - 1));
+                if (allLogits)
+                {
+                    promptRows.Add((part.Request, part.Start, all, firstRow, part.Count));
+                }
+                if (part.Samples)
+                {
+                    samplers.Add((part.Request, all, allLogits ? firstRow + part.Count - 1 : firstRow));
+                }
             }
         }
-        using var batch = AttentionBatchBuilder.Build(slices);
-        var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (rows, V)
         _scheduler.Advance(scheduled);
-        _metrics.RecordStep(tokens.Count);
-        if (rows == 0)
+        _metrics.RecordStep(scheduled.Sum(s => s.NumTokens));
+        foreach (var (request, firstPosition, logits, firstRow, count) in promptRows)
         {
-            return;   // only prefill chunks ran: nothing to sample yet
+            RecordPromptLogprobs(request, firstPosition, logits.AsSpan(firstRow * vocab, count * vocab), vocab);
         }
-        var vocab = (int)logits.shape[1];
-        var all = logits.data<float>().ToArray();
-        foreach (var (request, firstPosition, firstRow, count) in promptRows)
-        {
-            RecordPromptLogprobs(request, firstPosition, all.AsSpan(firstRow * vocab, count * vocab), vocab);
-        }
-        foreach (var (request, row) in samplers)
+        foreach (var (request, logits, row) in samplers)
         {
             try
             {
@@ -181,7 +196,7 @@ internal sealed partial class InferenceEngine : IDisposable
                     _scheduler.Finish(request);
                     continue;
                 }
-                SampleNext(request, all.AsSpan(row * vocab, vocab));
+                SampleNext(request, logits.AsSpan(row * vocab, vocab));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -192,6 +207,31 @@ internal sealed partial class InferenceEngine : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The step's forward passes: one over every scheduled token, or, when batch-invariant, prompt positions first
+    /// (torch's GEMM, whose rows do not depend on each other) and then generated ones (the GEMV kernel, likewise),
+    /// so each position is computed the same way alone, in any batch, and when recomputed after preemption (the
+    /// scheduler then ends chunks at the prompt's end and recomputes generated tokens one per step, as decodes).
+    /// </summary>
+    private IEnumerable<(LinearKernel Kernel, List<StepPart> Parts)> Forwards(IReadOnlyList<ScheduledRequest> scheduled)
+    {
+        if (!_batchInvariant)
+        {
+            return [(LinearKernel.Auto, scheduled.Select(s => new StepPart(s.Request, s.Request.NumComputedTokens, s.NumTokens, s.Samples)).ToList())];
+        }
+        var prompt = new List<StepPart>();
+        var generated = new List<StepPart>();
+        foreach (var s in scheduled)
+        {
+            var start = s.Request.NumComputedTokens;
+            (start < s.Request.Prompt.Length ? prompt : generated).Add(new StepPart(s.Request, start, s.NumTokens, s.Samples));
+        }
+        return new[] { (LinearKernel.Torch, prompt), (LinearKernel.RowGemv, generated) }.Where(f => f.Item2.Count > 0);
+    }
+
+    /// <summary>A request's positions [Start, Start + Count) in one forward pass; a token is sampled after the last when <c>Samples</c>.</summary>
+    private readonly record struct StepPart(EngineRequest Request, int Start, int Count, bool Samples);
 
     /// <summary>
     /// Adds the log-probabilities of the prompt tokens that follow positions firstPosition.. from their rows of

@@ -32,6 +32,19 @@ public sealed class WorkerCommandLineTests
     }
 
     [Fact]
+    public void Normalize_StandAloneAndNegatedBooleanFlags_BecomeValues()
+    {
+        string[] args = ["--model", "m", "--batch-invariant", "--no-enable-prefix-caching", "--port", "8001", "--enable-prefix-caching"];
+
+        var normalized = WorkerCommandLine.Normalize(args);
+
+        Assert.Equal(["--model", "m", "--batch-invariant", "true", "--enable-prefix-caching", "false", "--port", "8001", "--enable-prefix-caching", "true"],
+            normalized);
+        Assert.Empty(WorkerCommandLine.Unrecognized(normalized));
+        Assert.Equal(["--batch-invariant", "false"], WorkerCommandLine.Normalize(["--batch-invariant", "false"]));
+    }
+
+    [Fact]
     public async Task Worker_StartedWithAMistypedFlag_ExitsWithCode2AndNamesIt()
     {
         var worker = Path.Combine(AppContext.BaseDirectory, "LlmServe.Worker.dll");

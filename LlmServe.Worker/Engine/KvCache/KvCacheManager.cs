@@ -4,7 +4,8 @@ namespace LlmServe.Worker.Engine.KvCache;
 /// Gives requests the blocks their tokens need, reusing cached full blocks of an equal prefix when prefix
 /// caching is on, and returns them the moment a request finishes, is cancelled or is preempted.
 /// </summary>
-internal sealed class KvCacheManager(BlockPool pool, int blockSize, bool enablePrefixCaching)
+/// <param name="cachePromptsOnly">Offer only blocks of prompt tokens for reuse, not of generated ones.</param>
+internal sealed class KvCacheManager(BlockPool pool, int blockSize, bool enablePrefixCaching, bool cachePromptsOnly = false)
 {
     public int BlockSize => blockSize;
     public BlockPool Pool => pool;
@@ -60,7 +61,7 @@ internal sealed class KvCacheManager(BlockPool pool, int blockSize, bool enableP
         }
         if (enablePrefixCaching)
         {
-            CacheFullBlocks(request, total);
+            CacheFullBlocks(request, cachePromptsOnly ? Math.Min(total, request.Prompt.Length) : total);
         }
         return true;
     }

@@ -87,11 +87,17 @@ internal sealed class Scheduler(SchedulerOptions options, KvCacheManager kv)
 
     /// <summary>
     /// The request's next chunk under the step's remaining budget. A prompt whose log-probabilities are wanted moves
-    /// at most <see cref="MaxPromptLogitRows"/> positions a step, since each position costs a row of logits.
+    /// at most <see cref="MaxPromptLogitRows"/> positions a step, since each position costs a row of logits; see
+    /// <see cref="SchedulerOptions.RecomputeAsDecoded"/> for the other limit.
     /// </summary>
-    private static int ChunkSize(EngineRequest request, int budget)
+    private int ChunkSize(EngineRequest request, int budget)
     {
         var count = Math.Min(request.NumTokens - request.NumComputedTokens, budget);
+        if (options.RecomputeAsDecoded)
+        {
+            var promptLeft = request.Prompt.Length - request.NumComputedTokens;
+            count = Math.Min(count, promptLeft > 0 ? promptLeft : 1);
+        }
         return request.NeedsPromptLogits ? Math.Min(count, MaxPromptLogitRows) : count;
     }
 

@@ -9,6 +9,12 @@ internal sealed record SchedulerOptions
     /// <summary>Requests running at once.</summary>
     public int MaxNumSeqs { get; init; } = 64;
 
+    /// <summary>
+    /// Chunks stop at the prompt's end, and generated tokens recomputed after preemption go one per step, as they were
+    /// first computed: a batch-invariant engine then computes every position the same way whatever happened to it.
+    /// </summary>
+    public bool RecomputeAsDecoded { get; init; }
+
     /// <summary>"fcfs" (arrival order) or "priority" (lower value first, then arrival).</summary>
     public SchedulingPolicy Policy { get; init; } = SchedulingPolicy.Fcfs;
 }

@@ -10,22 +10,32 @@ namespace LlmServe.Worker.Model.Kernels;
 /// torch. Torch's bf16 path on the CPU is a GEMM tuned for many rows: at one row it runs far below memory bandwidth,
 /// which is what a batch-1 decode step is bound by.
 /// </summary>
+/// <remarks>
+/// Each path gives a row the same bits whatever the other rows are (the kernel by construction; torch's GEMM blocks
+/// over rows without changing a row's summation order), but the two paths differ in their last bits. A step may
+/// therefore pin one path (<see cref="LinearKernel"/>) so that a row's result does not depend on how many rows its
+/// step had.
+/// </remarks>
 internal static class DecodeLinear
 {
     /// <summary>Inputs with at most this many rows take the kernel; more rows make a matrix product torch runs well.</summary>
     public const int MaxRows = 4;
 
     /// <summary>x (M, K) · weight (N, K)^T + bias (N) -> (M, N).</summary>
-    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias = null) => Forward(x, [(weight, bias)])[0];
+    public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias = null, LinearKernel kernel = LinearKernel.Auto) =>
+        Forward(x, kernel, [(weight, bias)])[0];
+
+    /// <inheritdoc cref="Forward(Tensor, LinearKernel, ReadOnlySpan{ValueTuple{Tensor, Tensor}})"/>
+    public static Tensor[] Forward(Tensor x, params ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears) => Forward(x, LinearKernel.Auto, linears);
 
     /// <summary>
     /// Several linears over the same input (q/k/v, gate/up) in one pass of the kernel, so one parallel dispatch
     /// covers them all; returns one (M, N_i) output per weight.
     /// </summary>
-    public static Tensor[] Forward(Tensor x, params ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears)
+    public static Tensor[] Forward(Tensor x, LinearKernel kernel, params ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears)
     {
         var outputs = new Tensor[linears.Length];
-        if (!Supports(x, linears))
+        if (kernel == LinearKernel.Torch || !Supports(x, linears, kernel == LinearKernel.RowGemv ? int.MaxValue : MaxRows))
         {
             for (var i = 0; i < linears.Length; i++)
             {
@@ -52,9 +62,9 @@ internal static class DecodeLinear
         return outputs;
     }
 
-    private static bool Supports(Tensor x, ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears)
+    private static bool Supports(Tensor x, ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears, int maxRows)
     {
-        if (!Vector256.IsHardwareAccelerated || !IsCpuBf16(x) || x.dim() != 2 || x.shape[0] is < 1 or > MaxRows)
+        if (!Vector256.IsHardwareAccelerated || !IsCpuBf16(x) || x.dim() != 2 || x.shape[0] < 1 || x.shape[0] > maxRows)
         {
             return false;
         }

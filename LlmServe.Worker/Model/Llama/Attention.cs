@@ -39,7 +39,7 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
     public Tensor Forward(Tensor x, AttentionBatch batch, RotaryEmbedding rope, Tensor cacheK, Tensor cacheV)
     {
         var n = x.shape[0];
-        var qkv = DecodeLinear.Forward(x, (w.Wq, w.Bq), (w.Wk, w.Bk), (w.Wv, w.Bv)); // one pass over q/k/v
+        var qkv = DecodeLinear.Forward(x, batch.Linears, (w.Wq, w.Bq), (w.Wk, w.Bk), (w.Wv, w.Bv)); // one pass over q/k/v
         var q = qkv[0].view(n, _heads, _headDim);                           // (N, H, D)
         var k = qkv[1].view(n, _kvHeads, _headDim);                         // (N, Hkv, D)
         var v = qkv[2].view(n, _kvHeads, _headDim);                         // (N, Hkv, D)
@@ -68,7 +68,7 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
                 output.index_copy_(0, decodes.TokenRows, Decode(q.index_select(0, decodes.TokenRows), decodes, mask, cacheK, cacheV));
             }
         }
-        return DecodeLinear.Forward(output.view(n, _heads * _headDim), w.Wo); // (N, d)
+        return DecodeLinear.Forward(output.view(n, _heads * _headDim), w.Wo, kernel: batch.Linears); // (N, d)
     }
 
     /// <summary>

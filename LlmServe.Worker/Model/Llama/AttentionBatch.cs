@@ -25,6 +25,9 @@ internal sealed class AttentionBatch : IDisposable
     public DecodeGroup? Decodes { get; init; }
     public required Tensor SampleIndices { get; init; }      // (M) int64, token rows whose logits are needed
 
+    /// <summary>How the step's bf16 linears are computed; a batch-invariant engine pins it per kind of row.</summary>
+    public Kernels.LinearKernel Linears { get; init; } = Kernels.LinearKernel.Auto;
+
     /// <summary>A copy of every index tensor on <paramref name="device"/>, for a shard on another device; the caller disposes it.</summary>
     public AttentionBatch To(Device device) => new()
     {
@@ -35,6 +38,7 @@ internal sealed class AttentionBatch : IDisposable
             ? new DecodeGroup { TokenRows = d.TokenRows.to(device), ContextSlots = d.ContextSlots.to(device), PaddingMask = d.PaddingMask.to(device) }
             : null,
         SampleIndices = SampleIndices.to(device),
+        Linears = Linears,
     };
 
     public void Dispose()

@@ -12,7 +12,7 @@ internal readonly record struct SequenceSlice(int[] ContextSlots, int NewTokens,
 /// <summary>Builds the host-side index tensors of an <see cref="AttentionBatch"/>.</summary>
 internal static class AttentionBatchBuilder
 {
-    public static AttentionBatch Build(IReadOnlyList<SequenceSlice> sequences)
+    public static AttentionBatch Build(IReadOnlyList<SequenceSlice> sequences, Kernels.LinearKernel linears = Kernels.LinearKernel.Auto)
     {
         var positions = new List<long>();
         var slots = new List<long>();
@@ -57,6 +57,7 @@ internal static class AttentionBatchBuilder
             Prefills = prefills,
             Decodes = decodeRows.Count == 0 ? null : BuildDecodes(decodeRows, decodeContexts),
             SampleIndices = tensor(samples.ToArray(), ScalarType.Int64),
+            Linears = linears,
         };
     }
 

@@ -37,7 +37,7 @@ internal sealed class DecoderLayer(RmsNorm attentionNorm, Attention[] attention,
         var attended = shards.AllReduce(attentionNorm.Forward(x), (s, xs) =>
             attention[s].Forward(xs, batches[s], ropes[s], cache.Keys(layer, s), cache.Values(layer, s))); // (N, d)
         var h = x.add(postAttentionNorm?.Forward(attended) ?? attended, _residual);                          // (N, d)
-        var fed = shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs));                      // (N, d)
+        var fed = shards.AllReduce(ffnNorm.Forward(h), (s, hs) => ffn[s].Forward(hs, batches[s].Linears));                      // (N, d)
         return h.add(postFfnNorm?.Forward(fed) ?? fed, _residual);                                           // (N, d)
     }
 

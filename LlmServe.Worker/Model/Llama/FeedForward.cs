@@ -14,13 +14,13 @@ internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down, FeedForwa
 
     public Tensor Down => down;                                      // (d, ffn)
 
-    public Tensor Forward(Tensor x)                                  // (T, d)
+    public Tensor Forward(Tensor x, LinearKernel kernel = LinearKernel.Auto) // (T, d)
     {
-        var gateUp = DecodeLinear.Forward(x, (gate, null), (up, null)); // one pass over gate and up
+        var gateUp = DecodeLinear.Forward(x, kernel, (gate, null), (up, null)); // one pass over gate and up
         var g = activation == FeedForwardActivation.Silu
             ? F.silu(gateUp[0])
             : F.gelu(gateUp[0], TorchSharp.Modules.GELU.Approximate.tanh);              // (T, ffn)
-        return DecodeLinear.Forward(g.mul_(gateUp[1]), down);        // (T, d)
+        return DecodeLinear.Forward(g.mul_(gateUp[1]), down, kernel: kernel); // (T, d)
     }
 
     public void Dispose()

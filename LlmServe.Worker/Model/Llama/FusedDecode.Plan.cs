@@ -30,7 +30,7 @@ internal sealed unsafe partial class FusedDecode
     /// </summary>
     private Step? Plan(Tensor tokens, AttentionBatch batch, KvCache cache)
     {
-        if (batch.Prefills.Count != 0 || batch.Decodes is not { } decodes || tokens.dim() != 1)
+        if (batch.Prefills.Count != 0 || batch.Decodes is not { } decodes || tokens.dim() != 1 || batch.Linears == LinearKernel.Torch)
         {
             return null;
         }

@@ -95,6 +95,12 @@ internal sealed class LlamaModel : IDisposable
     public LlamaConfig Config { get; }
     public ScalarType DType { get; }
 
+    /// <summary>
+    /// Whether a row's linears could come out differently with the step's row count (bf16 on the CPU, where
+    /// <see cref="Kernels.DecodeLinear"/> picks between two implementations); float32 and GPU steps use torch throughout.
+    /// </summary>
+    public bool HasRowCountDependentKernels => DType == ScalarType.BFloat16 && Shards.Primary.type == DeviceType.CPU;
+
     /// <summary>The fused path of small decode steps; null when the model is not one it can run (see FusedDecodeWeights).</summary>
     internal FusedDecode? FusedDecode => _fusedDecode;
 
@@ -143,7 +149,7 @@ internal sealed class LlamaModel : IDisposable
                 x = next;
             }
             var rows = _norm.Forward(x.index_select(0, batches[0].SampleIndices));     // (M, d)
-            var logits = DecodeLinear.Forward(rows, _lmHead).to_type(ScalarType.Float32); // (M, V)
+            var logits = DecodeLinear.Forward(rows, _lmHead, kernel: batches[0].Linears).to_type(ScalarType.Float32); // (M, V)
             if (_inverseLogitScale is not null)
             {
                 logits.mul_(_inverseLogitScale);                                       // Granite: logits / logits_scaling

@@ -22,10 +22,10 @@ internal sealed class MoeFeedForward(Tensor router, Tensor gates, Tensor ups, Te
 
     public Tensor Downs => downs;                                    // (E, d, ffn_s)
 
-    public Tensor Forward(Tensor x)                                  // (T, d)
+    public Tensor Forward(Tensor x, LinearKernel kernel = LinearKernel.Auto) // (T, d)
     {
         // Routing in float32, as the references compute it.
-        var probs = F.softmax(DecodeLinear.Forward(x, router).to_type(ScalarType.Float32), -1); // (T, E)
+        var probs = F.softmax(DecodeLinear.Forward(x, router, kernel: kernel).to_type(ScalarType.Float32), -1); // (T, E)
         var (weights, experts) = probs.topk(expertsPerToken, dim: -1);                      // (T, k), (T, k)
         if (normalizeTopK)
         {
@@ -45,9 +45,10 @@ internal sealed class MoeFeedForward(Tensor router, Tensor gates, Tensor ups, Te
             var tokens = torch.tensor(group.Select(p => (long)(p.Slot / expertsPerToken)).ToArray(), device: x.device); // (n)
             var xe = x.index_select(0, tokens);                                             // (n, d)
             // Decode-sized groups take the bf16 GEMV kernel, whose rows do not depend on each other, so a token gets
-            // the same expert output alone and in a batch (up to DecodeLinear.MaxRows tokens per expert).
-            var gateUp = DecodeLinear.Forward(xe, (gates[group.Key], null), (ups[group.Key], null)); // 2 x (n, ffn_s)
-            var y = DecodeLinear.Forward(F.silu(gateUp[0]).mul_(gateUp[1]), downs[group.Key]);         // (n, d)
+            // the same expert output alone and in a batch (up to DecodeLinear.MaxRows tokens per expert, at any
+            // count when the step pins the kernel).
+            var gateUp = DecodeLinear.Forward(xe, kernel, (gates[group.Key], null), (ups[group.Key], null)); // 2 x (n, ffn_s)
+            var y = DecodeLinear.Forward(F.silu(gateUp[0]).mul_(gateUp[1]), downs[group.Key], kernel: kernel);       // (n, d)
             output.index_add_(0, tokens, y.mul_(flatWeights.index_select(0, slotIndex).unsqueeze(1)), HeldScalars.One);
         }
         return output;

@@ -38,14 +38,10 @@ internal static class ThroughputScenario
     public static async Task<ResultSection> RunAsync(WorkerClient client, WorkerBenchSettings s, TokenPrompts prompts, PeerFigures peer,
         GemmFloor.Result floor)
     {
-        var batch = prompts.Many(s.Concurrency, s.PromptTokens);
-        var started = Stopwatch.GetTimestamp();
-        var tokens = await Task.WhenAll(batch.Select(p => client.CompleteAsync(p, s.OutputTokens)));
-        var concurrent = tokens.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Console.WriteLine($"  LlmServe {s.Concurrency} concurrent: {concurrent:F1} tok/s");
+        var concurrent = await MeasureConcurrentAsync(client, s, prompts);
 
         var sequentialTokens = 0;
-        started = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         foreach (var p in prompts.Many(s.SequentialRequests, s.PromptTokens))
         {
             sequentialTokens += await client.CompleteAsync(p, s.OutputTokens);
@@ -71,4 +67,28 @@ internal static class ThroughputScenario
             new("LlmServe concurrent / compute-floor rate", "x", concurrent / floorRate, Note: "share of the ceiling reached"),
         ]);
     }
+
+    /// <summary>Aggregate output tok/s of <see cref="WorkerBenchSettings.Concurrency"/> concurrent requests.</summary>
+    public static async Task<double> MeasureConcurrentAsync(WorkerClient client, WorkerBenchSettings s, TokenPrompts prompts)
+    {
+        var batch = prompts.Many(s.Concurrency, s.PromptTokens);
+        var started = Stopwatch.GetTimestamp();
+        var tokens = await Task.WhenAll(batch.Select(p => client.CompleteAsync(p, s.OutputTokens)));
+        var concurrent = tokens.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.WriteLine($"  LlmServe {s.Concurrency} concurrent: {concurrent:F1} tok/s");
+        return concurrent;
+    }
+
+    /// <summary>(a) with a row for the same batch on a Worker started with <c>--no-batch-invariant</c>.</summary>
+    public static ResultSection WithoutBatchInvariance(ResultSection section, WorkerBenchSettings s, double concurrent, PeerFigures peer) =>
+        section with
+        {
+            Rows =
+            [
+                .. section.Rows,
+                new($"{s.Concurrency} concurrent, --no-batch-invariant", "tok/s", concurrent, peer.Best.OutputTokensPerSecond,
+                    concurrent / peer.Best.OutputTokensPerSecond,
+                    Note: "the same batch when a row's kernel may follow the step's size: faster, but bf16 outputs then depend on the batch"),
+            ],
+        };
 }

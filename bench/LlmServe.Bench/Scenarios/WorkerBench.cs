@@ -9,7 +9,8 @@ namespace LlmServe.Bench.Scenarios;
 /// <summary>
 /// The <c>worker</c> run in order: llama.cpp's (a) first (then unloaded, so the Worker has the cores and memory to
 /// itself), the bandwidth probe, one Worker with prefix caching for (a)-(e) (llama.cpp loaded again beside it for (b)'s
-/// alternating rounds only), and a second Worker without prefix caching for (c)'s baseline.
+/// alternating rounds only), and a second Worker without prefix caching, and without batch invariance, for (c)'s
+/// baseline and (a)'s batch at full speed.
 /// </summary>
 internal static class WorkerBench
 {
@@ -68,11 +69,16 @@ internal static class WorkerBench
             }
         }
 
-        Console.WriteLine("Worker again, prefix caching off ...");
-        await using (var worker = await WorkerProcess.StartAsync(workerDll, model, Dtype, [.. workerArgs, "--enable-prefix-caching", "false"], ReadyTimeout))
+        // (c)'s single requests take the same path either way: a prompt alone is one forward through torch's GEMM.
+        Console.WriteLine("Worker again, prefix caching off, batch invariance off ...");
+        await using (var worker = await WorkerProcess.StartAsync(workerDll, model, Dtype,
+            [.. workerArgs, "--enable-prefix-caching", "false", "--batch-invariant", "false"], ReadyTimeout))
         using (var client = new WorkerClient(worker.BaseAddress, worker.ServedName))
         {
             await client.CompleteAsync(new TokenPrompts(checkpoint.Spec.VocabSize, 99).Next(8), 4); // warm-up
+            Console.WriteLine("(a) throughput without batch invariance");
+            var unpinned = await ThroughputScenario.MeasureConcurrentAsync(client, s, new TokenPrompts(checkpoint.Spec.VocabSize, 1));
+            sections[0] = ThroughputScenario.WithoutBatchInvariance(sections[0], s, unpinned, peerThroughput);
             Console.WriteLine("(c) prefix caching off");
             var ttftOff = await PrefixCacheScenario.MeasureAsync(client, prefixWorkload);
             Console.WriteLine($"  median TTFT {ttftOff * 1000:F1} ms");

@@ -5,13 +5,7 @@ namespace LlmServe.Worker.Tests.Engine;
 /// <summary>Continuous batching on the real checkpoint: outputs must not depend on what else is in the batch.</summary>
 public sealed class InferenceEngineTests
 {
-    private static readonly string[] Prompts =
-    [
-        "Once upon a time", "The little dog", "Lily and Tom went to the park", "One day, a big bird",
-        "Tim had a red ball", "The sun was hot", "Mom said", "There was a small cat who liked to play with yarn",
-        "Sam", "The boy ran to the tree and saw", "A girl named Sue", "In the garden there were many flowers",
-        "The fish", "Ben wanted a toy", "It was a rainy day", "The old man smiled at the kids and said",
-    ];
+    private static readonly string[] Prompts = TestEngines.StoryPrompts;
 
     private static InferenceEngine CreateEngine(EngineOptions? options = null, int? maxModelLen = null) =>
         TestEngines.Create(options ?? new EngineOptions(), maxModelLen);

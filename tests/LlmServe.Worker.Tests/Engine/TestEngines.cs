@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Tests.Engine;
 
-/// <summary>An engine over a real checkpoint (the shared TinyStories one unless another is given), in fp32.</summary>
+/// <summary>An engine over a real checkpoint (the shared TinyStories one unless another is given), in fp32 unless told otherwise.</summary>
 internal static class TestEngines
 {
     private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
@@ -15,15 +15,24 @@ internal static class TestEngines
         public void Dispose() { }
     }
 
+    /// <summary>Sixteen prompts of different lengths, for batches of different requests.</summary>
+    public static readonly string[] StoryPrompts =
+    [
+        "Once upon a time", "The little dog", "Lily and Tom went to the park", "One day, a big bird",
+        "Tim had a red ball", "The sun was hot", "Mom said", "There was a small cat who liked to play with yarn",
+        "Sam", "The boy ran to the tree and saw", "A girl named Sue", "In the garden there were many flowers",
+        "The fish", "Ben wanted a toy", "It was a rainy day", "The old man smiled at the kids and said",
+    ];
+
     public static InferenceEngine Create(string? model = null) => Create(new EngineOptions(), model: model);
 
     /// <summary>
     /// An engine with <paramref name="options"/>; a shorter <paramref name="maxModelLen"/> shrinks the smallest KV cache
     /// the engine accepts (one full-length sequence), so tight caches can force preemption.
     /// </summary>
-    public static InferenceEngine Create(EngineOptions options, int? maxModelLen = null, string? model = null)
+    public static InferenceEngine Create(EngineOptions options, int? maxModelLen = null, string? model = null, ScalarType dtype = ScalarType.Float32)
     {
-        var loaded = ModelLoader.Load(model ?? TestModels.Stories260K, ScalarType.Float32);
+        var loaded = ModelLoader.Load(model ?? TestModels.Stories260K, dtype);
         var served = maxModelLen is int len
             ? new LoadedModel(loaded.Network, loaded.Tokenizer, loaded.ChatTemplate, len, loaded.EosTokenIds)
             : loaded;

@@ -106,6 +106,32 @@ public sealed class DecodeLinearTests
         }
     }
 
+    [Fact]
+    public void PinnedToTheKernel_ManyRowsEachEqualTheirOwnCall()
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(16, 24, 896);   // far more rows than Auto sends to the kernel
+        var w = Random(17, 300, 896);
+
+        var together = DecodeLinear.Forward(x, w, kernel: LinearKernel.RowGemv);
+
+        AssertWithinOneRounding(Reference(x, w), together);
+        for (var r = 0; r < 24; r++)
+        {
+            Assert.True(together.narrow(0, r, 1).equal(DecodeLinear.Forward(x.narrow(0, r, 1), w)).all().item<bool>(), $"row {r}");
+        }
+    }
+
+    [Fact]
+    public void PinnedToTorch_OneRowGoesToTorch()
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(18, 1, 896);
+        var w = Random(19, 300, 896);
+
+        Assert.True(DecodeLinear.Forward(x, w, kernel: LinearKernel.Torch).equal(F.linear(x, w)).all().item<bool>());
+    }
+
     [Theory]
     [InlineData(DecodeLinear.MaxRows + 1, ScalarType.BFloat16)] // a prefill: torch's GEMM
     [InlineData(1, ScalarType.Float32)]                         // not bf16: torch
