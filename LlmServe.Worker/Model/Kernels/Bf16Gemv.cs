@@ -83,6 +83,7 @@ internal static unsafe class Bf16Gemv
     /// <summary>Output rows [start, end) counted across the targets in order, from an input made by <see cref="PrepareInput"/>.</summary>
     public static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)
     {
+        Span<float> sums = stackalloc float[WeightBlock];
         var offset = 0;
         foreach (var t in targets)
         {
@@ -90,17 +91,26 @@ internal static unsafe class Bf16Gemv
             var weight = (ushort*)t.Weight;
             var bias = (ushort*)t.Bias;
             var output = (ushort*)t.Output;
-            for (var row = lo; row < hi; row++)
+            var row = lo;
+            // Several input rows: four weight rows at a time, so each input vector is loaded once for the four.
+            for (; m > 1 && row + WeightBlock <= hi; row += WeightBlock)
             {
                 var w = weight + (long)row * k;
                 for (var r = 0; r < m; r++)
                 {
-                    var sum = Dot(xs + (long)r * stride, w, k);
-                    if (bias != null)
+                    DotW4(xs + (long)r * stride, w, k, sums);
+                    for (var j = 0; j < WeightBlock; j++)
                     {
-                        sum += Bf16.ToSingle(bias[row]);
+                        Store(output + (long)r * t.Rows, row + j, sums[j], bias);
                     }
-                    output[(long)r * t.Rows + row] = Bf16.FromSingle(sum);
+                }
+            }
+            for (; row < hi; row++)
+            {
+                var w = weight + (long)row * k;
+                for (var r = 0; r < m; r++)
+                {
+                    Store(output + (long)r * t.Rows, row, Dot(xs + (long)r * stride, w, k), bias);
                 }
             }
             offset += t.Rows;
@@ -125,6 +135,20 @@ internal static unsafe class Bf16Gemv
         }
     }
 
+    /// <summary>Weight rows <see cref="DotW4"/> takes at once.</summary>
+    private const int WeightBlock = 4;
+
+    /// <summary>Writes one output element: the sum plus the row's bias, rounded to bf16 once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ushort* outputRow, int row, float sum, ushort* bias)
+    {
+        if (bias != null)
+        {
+            sum += Bf16.ToSingle(bias[row]);
+        }
+        outputRow[row] = Bf16.FromSingle(sum);
+    }
+
     /// <summary>
     /// x·w over K. A 32-bit lane of the weight holds the pair (w[2p], w[2p+1]): shifting left by 16 makes the even
     /// element a float32 and masking the low half makes the odd one, so widening costs two ALU ops and no shuffles.
@@ -133,28 +157,79 @@ internal static unsafe class Bf16Gemv
     public static float Dot(float* xs, ushort* w, int k)
     {
         var pairs = k / 2;
-        var even = xs;
-        var odd = xs + pairs;
-        var lanes = (uint*)w;
-        var (sum, p) = DotPairs(even, odd, lanes, pairs);
-        for (; p < pairs; p++)
-        {
-            sum += even[p] * Bf16.ToSingle(w[2 * p]) + odd[p] * Bf16.ToSingle(w[2 * p + 1]);
-        }
-        if ((k & 1) != 0)
-        {
-            sum += xs[2 * pairs] * Bf16.ToSingle(w[k - 1]);
-        }
-        return sum;
+        var (sum, p) = Pairs512(xs, xs + pairs, (uint*)w, pairs);
+        return Finish(xs, w, k, sum, p);
     }
 
     /// <summary>
-    /// The vector part of the dot product; returns it and how many pairs it covered. 512-bit vectors where the CPU
-    /// has them (half the instructions per weight byte, which lets two cores keep more loads in flight), then
-    /// 256-bit ones for the rest, so AVX2 machines get the kernel too. Which lanes add up where depends only on K.
+    /// <see cref="Dot"/> of one input row with four consecutive weight rows (<paramref name="w"/>, K apart), into
+    /// <paramref name="sums"/>: each input vector is loaded once for the four, and each sum takes the very operations
+    /// <see cref="Dot"/> would, in the same order, so its bits are those of that weight row alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotW4(float* xs, ushort* w, int k, Span<float> sums)
+    {
+        var pairs = k / 2;
+        var even = xs;
+        var odd = xs + pairs;
+        uint* l0 = (uint*)w, l1 = (uint*)(w + k), l2 = (uint*)(w + 2L * k), l3 = (uint*)(w + 3L * k);
+        var p = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        if (Vector512.IsHardwareAccelerated && pairs >= 32)
+        {
+            var high = Vector512.Create(0xFFFF0000u);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;   // weight row 0's b0..b3 of Pairs512
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;   // row 1's
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;   // row 2's
+            Vector512<float> d0 = default, d1 = default, d2 = default, d3 = default;   // row 3's
+            for (; p + 32 <= pairs; p += 32)
+            {
+                var xe0 = Vector512.Load(even + p);
+                var xo0 = Vector512.Load(odd + p);
+                var xe1 = Vector512.Load(even + p + 16);
+                var xo1 = Vector512.Load(odd + p + 16);
+                var w0 = Vector512.Load(l0 + p);
+                var w1 = Vector512.Load(l0 + p + 16);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w0, 16).AsSingle(), xe0, a0);
+                a1 = Vector512.FusedMultiplyAdd((w0 & high).AsSingle(), xo0, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w1, 16).AsSingle(), xe1, a2);
+                a3 = Vector512.FusedMultiplyAdd((w1 & high).AsSingle(), xo1, a3);
+                w0 = Vector512.Load(l1 + p);
+                w1 = Vector512.Load(l1 + p + 16);
+                b0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w0, 16).AsSingle(), xe0, b0);
+                b1 = Vector512.FusedMultiplyAdd((w0 & high).AsSingle(), xo0, b1);
+                b2 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w1, 16).AsSingle(), xe1, b2);
+                b3 = Vector512.FusedMultiplyAdd((w1 & high).AsSingle(), xo1, b3);
+                w0 = Vector512.Load(l2 + p);
+                w1 = Vector512.Load(l2 + p + 16);
+                c0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w0, 16).AsSingle(), xe0, c0);
+                c1 = Vector512.FusedMultiplyAdd((w0 & high).AsSingle(), xo0, c1);
+                c2 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w1, 16).AsSingle(), xe1, c2);
+                c3 = Vector512.FusedMultiplyAdd((w1 & high).AsSingle(), xo1, c3);
+                w0 = Vector512.Load(l3 + p);
+                w1 = Vector512.Load(l3 + p + 16);
+                d0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w0, 16).AsSingle(), xe0, d0);
+                d1 = Vector512.FusedMultiplyAdd((w0 & high).AsSingle(), xo0, d1);
+                d2 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(w1, 16).AsSingle(), xe1, d2);
+                d3 = Vector512.FusedMultiplyAdd((w1 & high).AsSingle(), xo1, d3);
+            }
+            s0 = Vector512.Sum((a0 + a1) + (a2 + a3));
+            s1 = Vector512.Sum((b0 + b1) + (b2 + b3));
+            s2 = Vector512.Sum((c0 + c1) + (c2 + c3));
+            s3 = Vector512.Sum((d0 + d1) + (d2 + d3));
+        }
+        sums[0] = Finish(xs, w, k, s0, p);
+        sums[1] = Finish(xs, w + k, k, s1, p);
+        sums[2] = Finish(xs, w + 2L * k, k, s2, p);
+        sums[3] = Finish(xs, w + 3L * k, k, s3, p);
+    }
+
+    /// <summary>
+    /// The 512-bit part of the dot product, where the CPU has it (half the instructions per weight byte, which lets two
+    /// cores keep more loads in flight): its sum and how many pairs it covered. Which lanes add up where depends only on K.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (float Sum, int Pairs) DotPairs(float* even, float* odd, uint* lanes, int pairs)
+    private static (float Sum, int Pairs) Pairs512(float* even, float* odd, uint* lanes, int pairs)
     {
         var p = 0;
         var sum = 0f;
@@ -173,6 +248,21 @@ internal static unsafe class Bf16Gemv
             }
             sum = Vector512.Sum((b0 + b1) + (b2 + b3));
         }
+        return (sum, p);
+    }
+
+    /// <summary>
+    /// The rest of the dot product after <see cref="Pairs512"/> covered <paramref name="p"/> pairs into
+    /// <paramref name="sum512"/>: 256-bit vectors (so AVX2 machines get the kernel too), then scalar pairs, then the last
+    /// element of an odd K.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Finish(float* xs, ushort* w, int k, float sum512, int p)
+    {
+        var pairs = k / 2;
+        var even = xs;
+        var odd = xs + pairs;
+        var lanes = (uint*)w;
         var high = Vector256.Create(0xFFFF0000u);
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
         for (; p + 16 <= pairs; p += 16)
@@ -191,7 +281,16 @@ internal static unsafe class Bf16Gemv
             a1 = Vector256.FusedMultiplyAdd((w0 & high).AsSingle(), Vector256.Load(odd + p), a1);
             p += 8;
         }
-        return (sum + Vector256.Sum((a0 + a1) + (a2 + a3)), p);
+        var sum = sum512 + Vector256.Sum((a0 + a1) + (a2 + a3));
+        for (; p < pairs; p++)
+        {
+            sum += even[p] * Bf16.ToSingle(w[2 * p]) + odd[p] * Bf16.ToSingle(w[2 * p + 1]);
+        }
+        if ((k & 1) != 0)
+        {
+            sum += xs[2 * pairs] * Bf16.ToSingle(w[k - 1]);
+        }
+        return sum;
     }
 
     private static float[] InputBuffer(int length)
