@@ -44,19 +44,6 @@ internal sealed class EngineRequest
     /// </summary>
     public List<Sampling.TokenLogprobs?>? PromptLogprobs { get; }
 
-    /// <summary>The prompt's log-probabilities for the request's first event, then null (each event carries them once).</summary>
-    public IReadOnlyList<Sampling.TokenLogprobs?>? TakePromptLogprobs()
-    {
-        if (_promptLogprobsTaken || PromptLogprobs is null)
-        {
-            return null;
-        }
-        _promptLogprobsTaken = true;
-        return PromptLogprobs;
-    }
-
-    private bool _promptLogprobsTaken;
-
     /// <summary>Whether the next forward must return logits for every new prompt position, not just the last.</summary>
     public bool NeedsPromptLogits => PromptLogprobs is not null && PromptLogprobs.Count < Prompt.Length;
 

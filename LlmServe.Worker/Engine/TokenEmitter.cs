@@ -41,7 +41,8 @@ internal sealed class TokenEmitter(LoadedModel model, WorkerMetrics metrics)
             text += Flush(request, ref finish);
         }
         var writer = request.Source.Output.Writer;
-        writer.TryWrite(new GenerationEvent(text, token, finish, request.Prompt.Length, generated, logprobs, request.TakePromptLogprobs()));
+        // The prompt's log-probabilities ride on the request's first event only.
+        writer.TryWrite(new GenerationEvent(text, token, finish, request.Prompt.Length, generated, logprobs, first ? request.PromptLogprobs : null));
         if (finish is null)
         {
             return false;
@@ -60,7 +61,9 @@ internal sealed class TokenEmitter(LoadedModel model, WorkerMetrics metrics)
         FinishReason? finish = reason;
         var text = Flush(request, ref finish);
         var writer = request.Source.Output.Writer;
-        writer.TryWrite(new GenerationEvent(text, null, finish, request.Prompt.Length, request.Output.Count, PromptLogprobs: request.TakePromptLogprobs()));
+        // Without a token yet, this is the request's first event (max_tokens 0): it carries the prompt's log-probabilities.
+        writer.TryWrite(new GenerationEvent(text, null, finish, request.Prompt.Length, request.Output.Count,
+            PromptLogprobs: request.FirstTokenTimestamp is null ? request.PromptLogprobs : null));
         writer.TryComplete();
         metrics.RecordRequest(request.Prompt.Length, request.Output.Count, finish ?? reason, Stopwatch.GetElapsedTime(request.Source.EnqueuedAt));
     }
