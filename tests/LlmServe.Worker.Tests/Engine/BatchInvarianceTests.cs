@@ -51,8 +51,5 @@ public sealed class BatchInvarianceTests(RandomCheckpointFixture files) : IClass
         }
     }
 
-    private static async Task<List<int>> RunAsync(InferenceEngine engine, string prompt) =>
-        await TestEngines.CollectAsync(
-            engine.Submit(Guid.NewGuid().ToString("N"), engine.Model.Tokenizer.Encode(prompt, true), Greedy, TestContext.Current.CancellationToken),
-            TestContext.Current.CancellationToken);
+    private static Task<List<int>> RunAsync(InferenceEngine engine, string prompt) => TestEngines.GenerateAsync(engine, prompt, Greedy);
 }

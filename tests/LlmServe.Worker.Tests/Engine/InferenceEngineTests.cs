@@ -10,20 +10,8 @@ public sealed class InferenceEngineTests
     private static InferenceEngine CreateEngine(EngineOptions? options = null, int? maxModelLen = null) =>
         TestEngines.Create(options ?? new EngineOptions(), maxModelLen);
 
-    private static async Task<List<int>> RunAsync(InferenceEngine engine, string prompt, SamplingParams sampling)
-    {
-        var request = engine.Submit(Guid.NewGuid().ToString("N"), engine.Model.Tokenizer.Encode(prompt, true), sampling,
-            TestContext.Current.CancellationToken);
-        var tokens = new List<int>();
-        await foreach (var e in request.Output.Reader.ReadAllAsync(TestContext.Current.CancellationToken))
-        {
-            if (e.TokenId is int t)
-            {
-                tokens.Add(t);
-            }
-        }
-        return tokens;
-    }
+    private static Task<List<int>> RunAsync(InferenceEngine engine, string prompt, SamplingParams sampling) =>
+        TestEngines.GenerateAsync(engine, prompt, sampling);
 
     private static readonly SamplingParams Greedy = new() { Temperature = 0, MaxTokens = 24, IgnoreEos = true };
 

@@ -39,6 +39,11 @@ internal static class TestEngines
         return new InferenceEngine(served, options, new WorkerMetrics(new MeterFactory()), NullLogger<InferenceEngine>.Instance);
     }
 
+    /// <summary>The tokens <paramref name="prompt"/> (encoded with BOS as the model wants) generates, once it has finished.</summary>
+    public static Task<List<int>> GenerateAsync(InferenceEngine engine, string prompt, SamplingParams sampling) =>
+        CollectAsync(engine.Submit(Guid.NewGuid().ToString("N"), engine.Model.Tokenizer.Encode(prompt, true), sampling,
+            TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+
     /// <summary>Every token the request generates, in order, once it has finished.</summary>
     public static async Task<List<int>> CollectAsync(GenerationRequest request, CancellationToken ct)
     {
