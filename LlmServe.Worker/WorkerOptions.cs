@@ -53,10 +53,10 @@ internal sealed class WorkerOptions
     public string? ReasoningParser { get; set; }
 
     /// <summary>
-    /// A request's output does not depend on what else is in its batch, for bf16 models too (vLLM's batch-invariant
-    /// mode, on by default here): a generated token's linears always take the GEMV kernel and a prompt token's always
-    /// torch's GEMM, whatever else shares the step. It costs throughput under load (the kernel is slower than the
-    /// GEMM beyond a few rows); <c>--no-batch-invariant</c> trades it back. float32 models are invariant either way.
+    /// A request's output does not depend on what else is in its batch or how its prompt was chunked (vLLM's
+    /// batch-invariant mode, on by default here): each position's kernels are pinned whatever else shares the step
+    /// (see <c>LlamaModel.InvariantKernels</c>). It costs throughput under load (the GEMV kernels are slower than
+    /// torch's GEMM beyond a few rows); <c>--no-batch-invariant</c> trades it back.
     /// </summary>
     public bool BatchInvariant { get; set; } = true;
 

@@ -51,13 +51,14 @@ internal sealed partial class InferenceEngine
 
     /// <summary>
     /// The step's forward passes: one over every scheduled token, or, when batch-invariant, prompt positions first
-    /// (torch's GEMM, whose rows do not depend on each other) and then generated ones (the GEMV kernel, likewise),
-    /// so each position is computed the same way alone, in any batch, and when recomputed after preemption (the
-    /// scheduler then ends chunks at the prompt's end and recomputes generated tokens one per step, as decodes).
+    /// and then generated ones, each with the kernel <see cref="InvariantKernels"/> pins for them (for bf16 torch's
+    /// GEMM and the GEMV kernel, whose rows do not depend on each other), so each position is computed the same way
+    /// alone, in any batch, and when recomputed after preemption (the scheduler then ends chunks at the prompt's end
+    /// and recomputes generated tokens one per step, as decodes).
     /// </summary>
     private IEnumerable<(LinearKernel Kernel, List<StepPart> Parts)> Forwards(IReadOnlyList<ScheduledRequest> scheduled)
     {
-        if (!_batchInvariant)
+        if (_invariant is not { } invariant)
         {
             return [(LinearKernel.Auto, scheduled.Select(s => new StepPart(s.Request, s.Request.NumComputedTokens, s.NumTokens, s.Samples)).ToList())];
         }
@@ -68,7 +69,7 @@ internal sealed partial class InferenceEngine
             var start = s.Request.NumComputedTokens;
             (start < s.Request.Prompt.Length ? prompt : generated).Add(new StepPart(s.Request, start, s.NumTokens, s.Samples));
         }
-        return new[] { (LinearKernel.Torch, prompt), (LinearKernel.RowGemv, generated) }.Where(f => f.Item2.Count > 0);
+        return new[] { (invariant.Prompt, prompt), (invariant.Generated, generated) }.Where(f => f.Item2.Count > 0);
     }
 
     /// <summary>A request's positions [Start, Start + Count) in one forward pass; a token is sampled after the last when <c>Samples</c>.</summary>
@@ -116,7 +117,7 @@ internal sealed partial class InferenceEngine
             placed.Add((part, rows, allLogits));
             rows += allLogits ? part.Count : part.Samples ? 1 : 0;
         }
-        using var batch = AttentionBatchBuilder.Build(slices, kernel);
+        using var batch = AttentionBatchBuilder.Build(slices, kernel, attentionPerRow: _invariant?.AttentionPerRow ?? false);
         var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (rows, V)
         if (rows == 0)
         {

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using LlmServe.Worker.Engine.KvCache;
 using LlmServe.Worker.Engine.Scheduling;
 using LlmServe.Worker.Model;
+using LlmServe.Worker.Model.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,7 +24,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private readonly TokenEmitter _emitter;
-    private readonly bool _batchInvariant;
+    private readonly InvariantKernels? _invariant;
     private long _arrivals;
     private int _disposed;
 
@@ -34,12 +35,11 @@ internal sealed partial class InferenceEngine : IDisposable
         _logger = logger;
         var numBlocks = options.NumBlocks(model.Network.CacheBytesPerSlot, model.MaxModelLen);
         _cache = model.Network.CreateCache(numBlocks * options.BlockSize);
-        // Only bf16 CPU models need batch invariance: float32 and GPU steps give a row the same bits at any batch size.
-        // It caches prompt blocks only: a generated position's K/V come from the other kernel, and a later prompt
-        // reusing them would not get the bits it computes itself.
-        _batchInvariant = options.BatchInvariant && model.Network.HasRowCountDependentKernels;
-        _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching, cachePromptsOnly: _batchInvariant);
-        _scheduler = new Scheduler(options.Scheduler with { RecomputeAsDecoded = _batchInvariant || options.Scheduler.RecomputeAsDecoded }, _kv);
+        // Batch invariance caches prompt blocks only: a generated position's K/V come from another kernel or another
+        // attention path, and a later prompt reusing them would not get the bits it computes itself.
+        _invariant = options.BatchInvariant ? model.Network.InvariantKernels : null;
+        _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching, cachePromptsOnly: _invariant is not null);
+        _scheduler = new Scheduler(options.Scheduler with { RecomputeAsDecoded = _invariant is not null || options.Scheduler.RecomputeAsDecoded }, _kv);
         _emitter = new TokenEmitter(model, metrics);
         Constraints = new StructuredOutput.ConstraintCompiler(model.Tokenizer);
         NumBlocks = numBlocks;

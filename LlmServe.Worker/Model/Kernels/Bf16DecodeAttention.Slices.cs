@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using static LlmServe.Worker.Model.Kernels.VectorMath;
 
 namespace LlmServe.Worker.Model.Kernels;
 

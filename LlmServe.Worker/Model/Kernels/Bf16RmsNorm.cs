@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace LlmServe.Worker.Model.Kernels;
 
 /// <summary>
-/// RMS norm of a few bf16 rows in one call instead of torch's eight ops per norm (each a few microseconds of fixed
+/// RMS norm of bf16 rows in one call instead of torch's eight ops per norm (each a few microseconds of fixed
 /// cost, twice per layer per step). Rounds where the torch version rounds: bf16(x * rms), then bf16(that * weight).
 /// </summary>
 internal static unsafe class Bf16RmsNorm

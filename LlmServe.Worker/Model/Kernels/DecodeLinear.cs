@@ -8,7 +8,8 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <summary>
 /// <c>F.linear</c> that sends decode-sized bf16 inputs on the CPU to <see cref="Bf16Gemv"/> and everything else to
 /// torch. Torch's bf16 path on the CPU is a GEMM tuned for many rows: at one row it runs far below memory bandwidth,
-/// which is what a batch-1 decode step is bound by.
+/// which is what a batch-1 decode step is bound by. float32 inputs go to <see cref="F32Gemv"/> likewise (a 0.5B model's
+/// batch-1 decode in float32: 9.0-9.4 tok/s with torch's linears, 12.6-13.7 with the kernel).
 /// </summary>
 /// <remarks>
 /// Each path gives a row the same bits whatever the other rows are (the kernel by construction; torch's GEMM blocks
@@ -35,7 +36,8 @@ internal static class DecodeLinear
     public static Tensor[] Forward(Tensor x, LinearKernel kernel, params ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears)
     {
         var outputs = new Tensor[linears.Length];
-        if (kernel == LinearKernel.Torch || !Supports(x, linears, kernel == LinearKernel.RowGemv ? int.MaxValue : MaxRows))
+        var dtype = x.dtype;
+        if (kernel == LinearKernel.Torch || !Supports(x, linears, kernel))
         {
             for (var i = 0; i < linears.Length; i++)
             {
@@ -50,29 +52,40 @@ internal static class DecodeLinear
         {
             var (weight, bias) = linears[i];
             var rows = weight.shape[0];
-            outputs[i] = torch.empty([m, rows], ScalarType.BFloat16);                    // (M, N_i)
+            outputs[i] = torch.empty([m, rows], dtype);                                  // (M, N_i)
             targets[i] = new GemvTarget(TensorMemory.Address(weight), bias is null ? 0 : TensorMemory.Address(bias),
                 TensorMemory.Address(outputs[i]), (int)rows);
         }
         unsafe
         {
-            Bf16Gemv.Run((ushort*)TensorMemory.Address(input), m, k, targets);
+            if (dtype == ScalarType.BFloat16)
+            {
+                Bf16Gemv.Run((ushort*)TensorMemory.Address(input), m, k, targets);
+            }
+            else
+            {
+                F32Gemv.Run((float*)TensorMemory.Address(input), m, k, targets);
+            }
         }
         GC.KeepAlive(input);
         return outputs;
     }
 
-    private static bool Supports(Tensor x, ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears, int maxRows)
+    /// <summary>bf16 or float32 up to <see cref="MaxRows"/> rows, or any row count when pinned to the kernel.</summary>
+    private static bool Supports(Tensor x, ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears, LinearKernel kernel)
     {
-        if (!Vector256.IsHardwareAccelerated || !IsCpuBf16(x) || x.dim() != 2 || x.shape[0] < 1 || x.shape[0] > maxRows)
+        var dtype = x.dtype;
+        var maxRows = kernel == LinearKernel.RowGemv ? int.MaxValue : MaxRows;
+        if (!Vector256.IsHardwareAccelerated || x.device_type != DeviceType.CPU || x.dim() != 2 || x.shape[0] < 1 || x.shape[0] > maxRows
+            || (dtype != ScalarType.BFloat16 && dtype != ScalarType.Float32))
         {
             return false;
         }
         foreach (var (weight, bias) in linears)
         {
-            if (!IsCpuBf16(weight) || weight.dim() != 2 || weight.shape[1] != x.shape[1] || !weight.is_contiguous()
+            if (!IsCpu(weight, dtype) || weight.dim() != 2 || weight.shape[1] != x.shape[1] || !weight.is_contiguous()
                 || weight.shape[0] > int.MaxValue
-                || (bias is not null && (!IsCpuBf16(bias) || bias.dim() != 1 || bias.shape[0] != weight.shape[0] || !bias.is_contiguous())))
+                || (bias is not null && (!IsCpu(bias, dtype) || bias.dim() != 1 || bias.shape[0] != weight.shape[0] || !bias.is_contiguous())))
             {
                 return false;
             }
@@ -80,5 +93,5 @@ internal static class DecodeLinear
         return true;
     }
 
-    private static bool IsCpuBf16(Tensor t) => t.device_type == DeviceType.CPU && t.dtype == ScalarType.BFloat16;
+    private static bool IsCpu(Tensor t, ScalarType dtype) => t.device_type == DeviceType.CPU && t.dtype == dtype;
 }

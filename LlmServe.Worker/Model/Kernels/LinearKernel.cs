@@ -1,12 +1,12 @@
 namespace LlmServe.Worker.Model.Kernels;
 
-/// <summary>Which implementation a step's bf16 linears use (see <see cref="DecodeLinear"/>).</summary>
+/// <summary>Which implementation a step's linears use on the CPU (see <see cref="DecodeLinear"/>).</summary>
 internal enum LinearKernel
 {
     /// <summary>The fastest for the step's row count: the GEMV kernel up to <see cref="DecodeLinear.MaxRows"/> rows, torch's GEMM above.</summary>
     Auto,
 
-    /// <summary>The GEMV kernel at any row count: each row's result is the same as alone, at GEMV speed.</summary>
+    /// <summary>The GEMV kernel (bf16 or float32) at any row count: each row's result is the same as alone, at GEMV speed.</summary>
     RowGemv,
 
     /// <summary>torch's GEMM at any row count, even one.</summary>

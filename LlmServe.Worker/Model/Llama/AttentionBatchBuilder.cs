@@ -12,7 +12,12 @@ internal readonly record struct SequenceSlice(int[] ContextSlots, int NewTokens,
 /// <summary>Builds the host-side index tensors of an <see cref="AttentionBatch"/>.</summary>
 internal static class AttentionBatchBuilder
 {
-    public static AttentionBatch Build(IReadOnlyList<SequenceSlice> sequences, Kernels.LinearKernel linears = Kernels.LinearKernel.Auto)
+    /// <param name="attentionPerRow">
+    /// Every new token, prompt chunks' too, goes into the step's <see cref="DecodeGroup"/> as a row over its own
+    /// context, which the row kernels attend alone (see <see cref="AttentionBatch.AttentionPerRow"/>).
+    /// </param>
+    public static AttentionBatch Build(IReadOnlyList<SequenceSlice> sequences, Kernels.LinearKernel linears = Kernels.LinearKernel.Auto,
+        bool attentionPerRow = false)
     {
         var positions = new List<long>();
         var slots = new List<long>();
@@ -33,6 +38,15 @@ internal static class AttentionBatchBuilder
             {
                 decodeRows.Add(start);
                 decodeContexts.Add(seq.ContextSlots);
+            }
+            else if (attentionPerRow)
+            {
+                // Each new token as a row of its own over the context up to and including itself.
+                for (var t = 0; t < seq.NewTokens; t++)
+                {
+                    decodeRows.Add(start + t);
+                    decodeContexts.Add(seq.ContextSlots[..(context - seq.NewTokens + t + 1)]);
+                }
             }
             else
             {
@@ -58,6 +72,7 @@ internal static class AttentionBatchBuilder
             Decodes = decodeRows.Count == 0 ? null : BuildDecodes(decodeRows, decodeContexts),
             SampleIndices = tensor(samples.ToArray(), ScalarType.Int64),
             Linears = linears,
+            AttentionPerRow = attentionPerRow,
         };
     }
 

@@ -3,13 +3,13 @@ using static TorchSharp.torch;
 
 namespace LlmServe.Worker.Model.Llama;
 
-/// <summary>Sends a step's decode group to <see cref="Bf16DecodeAttention"/> when its tensors suit the kernel.</summary>
+/// <summary>Sends a step's decode group to <see cref="Bf16DecodeAttention"/> or <see cref="F32DecodeAttention"/> when its tensors suit them.</summary>
 internal static class DecodeAttentionKernel
 {
     /// <summary>
     /// Writes the attention of every decode in <paramref name="decodes"/> into its row of <paramref name="output"/>;
-    /// false (nothing written) unless everything is contiguous bf16 on the CPU. Every batch size takes the kernel, so
-    /// a sequence's attention is computed the same way alone and in a full batch.
+    /// false (nothing written) unless everything is contiguous bf16 or float32 on the CPU. Every batch size takes the
+    /// kernel, so a sequence's attention is computed the same way alone and in a full batch.
     /// </summary>
     /// <param name="q">(N, H, D) queries after RoPE.</param>
     /// <param name="mask">(B, 1, 1, Smax) true for keys not to attend: the group's padding, or its window mask.</param>
@@ -18,8 +18,9 @@ internal static class DecodeAttentionKernel
     public static bool TryRun(Tensor q, DecodeGroup decodes, Tensor mask, Tensor cacheK, Tensor cacheV, Tensor output, int kvHeads, double scale)
     {
         var b = decodes.ContextSlots.shape[0];
-        if (q.dim() != 3
-            || !TensorMemory.AreContiguousOnCpu(ScalarType.BFloat16, q, cacheK, cacheV, output) || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
+        var dtype = q.dtype;
+        if (q.dim() != 3 || (dtype != ScalarType.BFloat16 && dtype != ScalarType.Float32)
+            || !TensorMemory.AreContiguousOnCpu(dtype, q, cacheK, cacheV, output) || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
             || !TensorMemory.AreContiguousOnCpu(ScalarType.Bool, mask) || mask.numel() != decodes.ContextSlots.numel())
         {
             return false;
@@ -29,7 +30,14 @@ internal static class DecodeAttentionKernel
             TensorMemory.Address(decodes.TokenRows), TensorMemory.Address(decodes.ContextSlots), TensorMemory.Address(mask),
             TensorMemory.Address(output), (int)b, (int)decodes.ContextSlots.shape[1], heads, kvHeads, headDim,
             (float)scale);
-        Bf16DecodeAttention.Run(args);
+        if (dtype == ScalarType.BFloat16)
+        {
+            Bf16DecodeAttention.Run(args);
+        }
+        else
+        {
+            F32DecodeAttention.Run(args);
+        }
         return true;
     }
 }

@@ -17,10 +17,10 @@ internal sealed class FeedForward(Tensor gate, Tensor up, Tensor down, FeedForwa
     public Tensor Forward(Tensor x, LinearKernel kernel = LinearKernel.Auto) // (T, d)
     {
         var gateUp = DecodeLinear.Forward(x, kernel, (gate, null), (up, null)); // one pass over gate and up
-        var g = activation == FeedForwardActivation.Silu
-            ? F.silu(gateUp[0])
-            : F.gelu(gateUp[0], TorchSharp.Modules.GELU.Approximate.tanh);              // (T, ffn)
-        return DecodeLinear.Forward(g.mul_(gateUp[1]), down, kernel: kernel); // (T, d)
+        var act = activation == FeedForwardActivation.Silu
+            ? SiluAndMul.TryForward(gateUp[0], gateUp[1]) ?? F.silu(gateUp[0]).mul_(gateUp[1])
+            : F.gelu(gateUp[0], TorchSharp.Modules.GELU.Approximate.tanh).mul_(gateUp[1]);   // (T, ffn)
+        return DecodeLinear.Forward(act, down, kernel: kernel); // (T, d)
     }
 
     public void Dispose()

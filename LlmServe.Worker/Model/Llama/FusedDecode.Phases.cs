@@ -7,7 +7,7 @@ namespace LlmServe.Worker.Model.Llama;
 internal sealed unsafe partial class FusedDecode
 {
     /// <summary>Gate/up rows per SiLU group: one 256-bit vector, so a row's SiLU is computed the same way in any chunk.</summary>
-    private const int SiluGroup = 8;
+    private const int SiluGroup = SiluAndMul.Group;
 
     /// <summary>Member 0: the token embeddings, (M, d).</summary>
     private void Embed(in Step s)
@@ -87,7 +87,7 @@ internal sealed unsafe partial class FusedDecode
                         gate[j] = Bf16.Round(Bf16Gemv.Dot(xs, (ushort*)w.Gate + (long)(start + j) * _d, _d));
                         up[j] = Bf16.Round(Bf16Gemv.Dot(xs, (ushort*)w.Up + (long)(start + j) * _d, _d));
                     }
-                    Silu(gate, count);
+                    SiluAndMul.SiluBf16(gate, count);
                     var act = _act + (long)r * _ffn + start;
                     for (var j = 0; j < count; j++)
                     {
@@ -95,21 +95,6 @@ internal sealed unsafe partial class FusedDecode
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>In place, bf16-rounded x / (1 + e^-x) as torch computes it for bf16; a full group takes the vector path.</summary>
-    private static void Silu(float* x, int count)
-    {
-        if (count == SiluGroup)
-        {
-            var v = Vector256.Load(x);
-            Bf16.Round(v / (Vector256<float>.One + Vector256.Exp(-v))).Store(x);
-            return;
-        }
-        for (var j = 0; j < count; j++)
-        {
-            x[j] = Bf16.Round(x[j] / (1 + MathF.Exp(-x[j])));
         }
     }
 

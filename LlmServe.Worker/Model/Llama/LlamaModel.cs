@@ -96,10 +96,17 @@ internal sealed class LlamaModel : IDisposable
     public ScalarType DType { get; }
 
     /// <summary>
-    /// Whether a row's linears could come out differently with the step's row count (bf16 on the CPU, where
-    /// <see cref="Kernels.DecodeLinear"/> picks between two implementations); float32 and GPU steps use torch throughout.
+    /// How a batch-invariant step pins this model's kernels on the CPU; null on GPUs. Every new token attends as a row
+    /// of its own (torch's prefill attention sums a token differently with its chunk's shape). bf16: prompt positions
+    /// take torch's GEMM (its rows do not depend on each other) and generated ones the GEMV kernel. float32: torch's
+    /// GEMM gives few-row and uneven-row products different bits, so every position takes <see cref="F32Gemv"/>.
     /// </summary>
-    public bool HasRowCountDependentKernels => DType == ScalarType.BFloat16 && Shards.Primary.type == DeviceType.CPU;
+    public InvariantKernels? InvariantKernels => Shards.Primary.type != DeviceType.CPU ? null : DType switch
+    {
+        ScalarType.BFloat16 => new(Prompt: LinearKernel.Torch, Generated: LinearKernel.RowGemv, AttentionPerRow: true),
+        ScalarType.Float32 => new(Prompt: LinearKernel.RowGemv, Generated: LinearKernel.RowGemv, AttentionPerRow: true),
+        _ => null,
+    };
 
     /// <summary>The fused path of small decode steps; null when the model is not one it can run (see FusedDecodeWeights).</summary>
     internal FusedDecode? FusedDecode => _fusedDecode;

@@ -48,7 +48,8 @@ internal sealed class MoeFeedForward(Tensor router, Tensor gates, Tensor ups, Te
             // the same expert output alone and in a batch (up to DecodeLinear.MaxRows tokens per expert, at any
             // count when the step pins the kernel).
             var gateUp = DecodeLinear.Forward(xe, kernel, (gates[group.Key], null), (ups[group.Key], null)); // 2 x (n, ffn_s)
-            var y = DecodeLinear.Forward(F.silu(gateUp[0]).mul_(gateUp[1]), downs[group.Key], kernel: kernel);       // (n, d)
+            var act = SiluAndMul.TryForward(gateUp[0], gateUp[1]) ?? F.silu(gateUp[0]).mul_(gateUp[1]);            // (n, ffn_s)
+            var y = DecodeLinear.Forward(act, downs[group.Key], kernel: kernel);                                     // (n, d)
             output.index_add_(0, tokens, y.mul_(flatWeights.index_select(0, slotIndex).unsqueeze(1)), HeldScalars.One);
         }
         return output;

@@ -5,7 +5,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace LlmServe.Worker.Tests.Model.Kernels;
 
-/// <summary>The one-call bf16 decode attention against the padded torch formulation it replaces.</summary>
+/// <summary>The one-call bf16 and float32 decode attention against the padded torch formulation it replaces.</summary>
 public sealed class DecodeAttentionKernelTests
 {
     private const int Slots = 8192;
@@ -20,20 +20,24 @@ public sealed class DecodeAttentionKernelTests
     [InlineData(4, 4, 72, new[] { 15, 16, 17 })]                   // no grouping; vector tails on both widths
     public void Kernel_MatchesTorchOps_OverRaggedContexts(int heads, int kvHeads, int headDim, int[] lengths)
     {
-        using var scope = NewDisposeScope();
-        using var generator = new Generator(31);
-        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator);
-        var contexts = ScatteredContexts(lengths, generator);
-        using var batch = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
-        var q = torch.randn([contexts.Length, heads, headDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
+        // Inputs are N(0, 1): one bf16 step near the largest outputs is ~1e-2; in float32 only summation order and
+        // exp's last bit differ.
+        foreach (var (dtype, tolerance) in new[] { (ScalarType.BFloat16, 2e-2f), (ScalarType.Float32, 1e-5f) })
+        {
+            using var scope = NewDisposeScope();
+            using var generator = new Generator(31);
+            var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator, dtype);
+            var contexts = ScatteredContexts(lengths, generator);
+            using var batch = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
+            var q = torch.randn([contexts.Length, heads, headDim], generator: generator).to_type(dtype); // (B, H, D)
 
-        var output = torch.zeros_like(q);
-        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.PaddingMask, cacheK, cacheV, output, kvHeads, Scale(headDim)));
+            var output = torch.zeros_like(q);
+            Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.PaddingMask, cacheK, cacheV, output, kvHeads, Scale(headDim)));
 
-        var expected = TorchDecode(q, batch.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
-        var worst = (output.to_type(ScalarType.Float32) - expected).abs().max().item<float>();
-        // Inputs are N(0, 1): one bf16 step near the largest outputs is ~1e-2; summation order and exp's last bit add less.
-        Assert.True(worst < 2e-2, $"max |kernel - torch| = {worst}");
+            var expected = TorchDecode(q, batch.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
+            var worst = (output.to_type(ScalarType.Float32) - expected).abs().max().item<float>();
+            Assert.True(worst < tolerance, $"{dtype}: max |kernel - torch| = {worst}");
+        }
     }
 
     /// <summary>
@@ -64,19 +68,21 @@ public sealed class DecodeAttentionKernelTests
 
     private static double Scale(int headDim) => 1.0 / Math.Sqrt(headDim);
 
-    [Fact]
-    public void Sequence_GetsTheSameBits_AloneAndBesideLongerContexts()
+    [Theory]
+    [InlineData(ScalarType.BFloat16)]
+    [InlineData(ScalarType.Float32)]
+    public void Sequence_GetsTheSameBits_AloneAndBesideLongerContexts(ScalarType dtype)
     {
         const int heads = 14, kvHeads = 2, headDim = 64;
         using var scope = NewDisposeScope();
         using var generator = new Generator(7);
-        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator);
+        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator, dtype);
         var contexts = ScatteredContexts([45, 900, 1000], generator);
-        var q = torch.randn([3, heads, headDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
+        var q = torch.randn([3, heads, headDim], generator: generator).to_type(dtype); // (B, H, D)
 
         // Alone: one thread, a score row padded to 48. In the batch: padded to 1,000 and spread over the cores.
         using var alone = AttentionBatchBuilder.Build([new SequenceSlice(contexts[0], 1, true)]);
-        var aloneOut = torch.zeros([1, heads, headDim], ScalarType.BFloat16);
+        var aloneOut = torch.zeros([1, heads, headDim], dtype);
         Assert.True(DecodeAttentionKernel.TryRun(q.narrow(0, 0, 1).contiguous(), alone.Decodes!, alone.Decodes!.PaddingMask, cacheK, cacheV, aloneOut, kvHeads, Scale(headDim)));
         using var together = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
         var togetherOut = torch.zeros_like(q);
@@ -86,19 +92,19 @@ public sealed class DecodeAttentionKernelTests
     }
 
     [Fact]
-    public void Float32Tensors_AreLeftToTorch()
+    public void Float64Tensors_AreLeftToTorch()
     {
         using var scope = NewDisposeScope();
         using var batch = AttentionBatchBuilder.Build([new SequenceSlice([0, 1], 1, true)]);
-        var q = torch.zeros([1, 2, 8]);
-        var cache = torch.zeros([4, 1, 8]);
+        var q = torch.zeros([1, 2, 8], ScalarType.Float64);
+        var cache = torch.zeros([4, 1, 8], ScalarType.Float64);
 
         Assert.False(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.PaddingMask, cache, cache, torch.zeros_like(q), 1, Scale(8)));
     }
 
-    private static (Tensor Keys, Tensor Values) RandomCache(int kvHeads, int headDim, Generator generator) =>
-        (torch.randn([Slots, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16),  // (slots, Hkv, D)
-         torch.randn([Slots, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16));
+    private static (Tensor Keys, Tensor Values) RandomCache(int kvHeads, int headDim, Generator generator, ScalarType dtype = ScalarType.BFloat16) =>
+        (torch.randn([Slots, kvHeads, headDim], generator: generator).to_type(dtype),  // (slots, Hkv, D)
+         torch.randn([Slots, kvHeads, headDim], generator: generator).to_type(dtype));
 
     /// <summary>Disjoint contexts of the given lengths over a random order of the cache's slots.</summary>
     private static int[][] ScatteredContexts(int[] lengths, Generator generator)

@@ -122,6 +122,32 @@ public sealed class DecodeLinearTests
         }
     }
 
+    /// <summary>
+    /// float32 pinned to the kernel: torch's float32 GEMM rounds a row differently with the row count (rows of 1-3, 5-7
+    /// and 9-11 row products), the kernel never does.
+    /// </summary>
+    [Theory]
+    [InlineData(7, 300, 896)]
+    [InlineData(13, 41, 172)]    // K with a 256-bit block and a scalar tail; N not a multiple of the 4-row tile
+    [InlineData(2, 5000, 64)]    // the parallel path
+    public void Float32PinnedToTheKernel_EachRowEqualsItsOwnCall_AndTorchsValue(int m, int n, int k)
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(20 + k, m, k).to_type(ScalarType.Float32);
+        var w = Random(21 + n, n, k).to_type(ScalarType.Float32);
+        var b = Random(22, n).to_type(ScalarType.Float32);
+
+        var together = DecodeLinear.Forward(x, w, b, kernel: LinearKernel.RowGemv);
+
+        Assert.Equal(ScalarType.Float32, together.dtype);
+        Assert.True(torch.allclose(together, F.linear(x, w, b), rtol: 1e-5, atol: 1e-5));
+        for (var r = 0; r < m; r++)
+        {
+            var alone = DecodeLinear.Forward(x.narrow(0, r, 1), w, b, kernel: LinearKernel.RowGemv);
+            Assert.True(together.narrow(0, r, 1).equal(alone).all().item<bool>(), $"row {r}");
+        }
+    }
+
     [Fact]
     public void PinnedToTorch_OneRowGoesToTorch()
     {
@@ -134,7 +160,8 @@ public sealed class DecodeLinearTests
 
     [Theory]
     [InlineData(DecodeLinear.MaxRows + 1, ScalarType.BFloat16)] // a prefill: torch's GEMM
-    [InlineData(1, ScalarType.Float32)]                         // not bf16: torch
+    [InlineData(DecodeLinear.MaxRows + 1, ScalarType.Float32)]
+    [InlineData(1, ScalarType.Float64)]                         // no kernel for the dtype
     public void OtherInputs_GoToTorch(int m, ScalarType dtype)
     {
         using var scope = NewDisposeScope();

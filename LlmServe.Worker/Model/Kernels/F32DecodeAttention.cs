@@ -1,0 +1,103 @@
+using System.Runtime.Intrinsics;
+using static LlmServe.Worker.Model.Kernels.VectorMath;
+
+namespace LlmServe.Worker.Model.Kernels;
+
+/// <summary>
+/// The float32 twin of <see cref="Bf16DecodeAttention"/> (same <see cref="Bf16DecodeAttention.Args"/>): each query
+/// row over its own cached context, with every sum in an order fixed by that context alone. torch's padded batched path
+/// sums over the batch's longest context, and its matrix products round a row differently with the number of rows, so
+/// a row's bits would depend on its batch; here they do not, which batch-invariant steps rely on when they attend
+/// every new token, prompt ones included, as a row of its own.
+/// </summary>
+internal static unsafe class F32DecodeAttention
+{
+    private const int Lanes = 8;
+
+    [ThreadStatic]
+    private static float[]? t_scores;
+
+    public static void Run(in Bf16DecodeAttention.Args a)
+    {
+        var args = a;
+        var items = a.Sequences * a.KvHeads;
+        if ((long)a.Sequences * a.Heads * a.MaxContext * a.HeadDim < 1 << 20)
+        {
+            for (var i = 0; i < items; i++)
+            {
+                Group(args, i / a.KvHeads, i % a.KvHeads);
+            }
+            return;
+        }
+        Parallel.For(0, items, i => Group(args, i / args.KvHeads, i % args.KvHeads));
+    }
+
+    /// <summary>The G query heads of <paramref name="kvHead"/> for one row.</summary>
+    private static void Group(in Bf16DecodeAttention.Args a, int sequence, int kvHead)
+    {
+        int d = a.HeadDim, smax = a.MaxContext, g = a.Heads / a.KvHeads;
+        var stride = (smax + Lanes - 1) / Lanes * Lanes;                   // a score row padded to whole vectors
+        var scratch = t_scores is { } held && held.Length >= g * stride ? held : t_scores = new float[Math.Max(g * stride, 1024)];
+        var row = ((long*)a.TokenRows)[sequence];
+        var slots = (long*)a.ContextSlots + (long)sequence * smax;
+        var padding = (bool*)a.Padding + (long)sequence * smax;
+        var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
+        var queries = (float*)a.Q + offset;
+        var output = (float*)a.Output + offset;
+        fixed (float* scores = scratch)                                     // (G, stride)
+        {
+            for (var s = 0; s < stride; s++)
+            {
+                var visible = s < smax && !padding[s];
+                var key = visible ? (float*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d : null;
+                for (var h = 0; h < g; h++)
+                {
+                    scores[h * stride + s] = visible ? Dot(queries + h * d, key, d) * a.Scale : float.NegativeInfinity;
+                }
+            }
+            for (var h = 0; h < g; h++)
+            {
+                Softmax(scores + h * stride, stride);
+                new Span<float>(output + h * d, d).Clear();
+            }
+            for (var s = 0; s < smax; s++)
+            {
+                if (padding[s])
+                {
+                    continue;
+                }
+                var value = (float*)a.Values + (slots[s] * a.KvHeads + kvHead) * d;
+                for (var h = 0; h < g; h++)
+                {
+                    Axpy(scores[h * stride + s], value, output + h * d, d);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// In place over whole vectors: scores (-inf where masked) become probabilities. Masked lanes add exact zeros, so
+    /// the result does not depend on how far the row was padded.
+    /// </summary>
+    private static void Softmax(float* x, int stride)
+    {
+        var m = Vector256.Create(float.NegativeInfinity);
+        for (var s = 0; s < stride; s += Lanes)
+        {
+            m = Vector256.Max(m, Vector256.Load(x + s));
+        }
+        var top = Vector256.Create(HorizontalMax(m));
+        var acc = Vector256<float>.Zero;
+        for (var s = 0; s < stride; s += Lanes)
+        {
+            var e = Vector256.Exp(Vector256.Load(x + s) - top);
+            e.Store(x + s);
+            acc += e;
+        }
+        var inverse = Vector256.Create(1 / Vector256.Sum(acc));
+        for (var s = 0; s < stride; s += Lanes)
+        {
+            (Vector256.Load(x + s) * inverse).Store(x + s);
+        }
+    }
+}
