@@ -24,27 +24,26 @@ internal static unsafe partial class Bf16DecodeAttention
 
     private static void GroupInSlices(in Args a, int sequence, int kvHead)
     {
-        int d = a.HeadDim, smax = a.MaxContext, g = a.Heads / a.KvHeads, slices = d / Slice;
+        int d = a.HeadDim, g = a.Heads / a.KvHeads, slices = d / Slice;
         var passes = (g + HeadsPerPass - 1) / HeadsPerPass;
-        var stride = (smax + Slice - 1) / Slice * Slice;                  // a score row padded to whole vectors
+        var context = a.Row(sequence);
+        var stride = context.Stride(Slice);                                 // a score row padded to whole vectors
         var scratch = Scratch(g * d + d + passes * HeadsPerPass * stride + g * d);
         var row = ((long*)a.TokenRows)[sequence];
-        var slots = (long*)a.ContextSlots + (long)sequence * smax;
-        var padding = (bool*)a.Padding + (long)sequence * smax;
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         fixed (float* buffer = scratch)
         {
             // (G, D) queries, (D) one widened key, (G rounded up to a whole pass, stride) scores, (G, D) contexts
             float* queries = buffer, key = queries + g * d, scores = key + d, contexts = scores + passes * HeadsPerPass * stride;
             WidenQueries(a, offset, g * d, queries);
-            Probabilities<SliceDot>(a, kvHead, slots, padding, queries, key, scores, stride);
+            Probabilities<SliceDot>(a, kvHead, context, queries, key, scores, stride);
             // The heads that fill up the last pass have zero weights: they add nothing and are not written.
             new Span<float>(scores + g * stride, (passes * HeadsPerPass - g) * stride).Clear();
             for (var pass = 0; pass < passes; pass++)
             {
                 for (var j = 0; j < slices; j++)
                 {
-                    WeightedValues(a, kvHead, slots, padding, scores + pass * HeadsPerPass * stride, stride, j,
+                    WeightedValues(a, kvHead, context, scores + pass * HeadsPerPass * stride, stride, j,
                         contexts + pass * HeadsPerPass * d + j * Slice, d, Math.Min(HeadsPerPass, g - pass * HeadsPerPass));
                 }
             }
@@ -87,19 +86,15 @@ internal static unsafe partial class Bf16DecodeAttention
     /// <paramref name="weights"/>, <paramref name="stride"/> apart), written to <paramref name="contexts"/> (rows D apart).
     /// Each sum runs over the context in order, as the general path's does.
     /// </summary>
-    private static void WeightedValues(in Args a, int kvHead, long* slots, bool* padding, float* weights, int stride, int slice,
+    private static void WeightedValues(in Args a, int kvHead, RowContext context, float* weights, int stride, int slice,
         float* contexts, int d, int heads)
     {
         float* p0 = weights, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
         var values = (ushort*)a.Values + (long)kvHead * d + slice * Slice;
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
-        for (var s = 0; s < a.MaxContext; s++)
+        for (var s = context.First; s < context.Length; s++)
         {
-            if (padding[s])
-            {
-                continue;
-            }
-            var v = Bf16.Load16(values + slots[s] * a.KvHeads * d);
+            var v = Bf16.Load16(values + context.Slots[s] * a.KvHeads * d);
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(p0[s]), v, c0);
             c1 = Vector512.FusedMultiplyAdd(Vector512.Create(p1[s]), v, c1);
             c2 = Vector512.FusedMultiplyAdd(Vector512.Create(p2[s]), v, c2);

@@ -22,12 +22,39 @@ internal static unsafe partial class Bf16DecodeAttention
     /// <summary>The query/output layout and the cache addresses of one step's decodes.</summary>
     /// <param name="Q">(N, H, D) bf16 queries of the step's tokens.</param>
     /// <param name="Keys">(slots, Hkv, D) bf16 cache; <paramref name="Values"/> likewise.</param>
-    /// <param name="TokenRows">(B) row of each decode in Q and Output.</param>
-    /// <param name="ContextSlots">(B, Smax) cache slots of each decode's context, padded.</param>
-    /// <param name="Padding">(B, Smax) true where padded.</param>
+    /// <param name="TokenRows">(B) int64 row of each decode in Q and Output.</param>
+    /// <param name="Slots">int64 cache slots of the decodes' contexts, one after another (rows may share one).</param>
+    /// <param name="Offsets">(B) int64 where each decode's context starts in Slots.</param>
+    /// <param name="Lengths">(B) int64 each decode's context length: it attends to slots [0, length) of its context.</param>
     /// <param name="Output">(N, H, D) bf16; rows TokenRows are written.</param>
-    public readonly record struct Args(nint Q, nint Keys, nint Values, nint TokenRows, nint ContextSlots, nint Padding,
-        nint Output, int Sequences, int MaxContext, int Heads, int KvHeads, int HeadDim, float Scale);
+    /// <param name="MaxContext">The longest of the lengths.</param>
+    /// <param name="Window">A sliding window of the last Window positions; 0 for none.</param>
+    public readonly record struct Args(nint Q, nint Keys, nint Values, nint TokenRows, nint Slots, nint Offsets, nint Lengths,
+        nint Output, int Sequences, int MaxContext, int Heads, int KvHeads, int HeadDim, float Scale, int Window = 0)
+    {
+        /// <summary>Decode <paramref name="sequence"/>'s context.</summary>
+        public RowContext Row(int sequence)
+        {
+            var length = (int)((long*)Lengths)[sequence];
+            var first = Window > 0 ? Math.Max(0, length - Window) : 0;
+            return new RowContext((long*)Slots + ((long*)Offsets)[sequence], first, length);
+        }
+    }
+
+    /// <summary>A decode's context: key s (slot <c>Slots[s]</c>) is attended when First &lt;= s &lt; Length.</summary>
+    public readonly struct RowContext(long* slots, int first, int length)
+    {
+        public long* Slots { get; } = slots;
+
+        public int First { get; } = first;
+
+        public int Length { get; } = length;
+
+        public bool Visible(int s) => s >= First && s < Length;
+
+        /// <summary>Score-row width: the context padded to whole vectors of <paramref name="lanes"/>.</summary>
+        public int Stride(int lanes) => (Length + lanes - 1) / lanes * lanes;
+    }
 
     private static readonly int Lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256<float>.Count;
 
@@ -58,26 +85,21 @@ internal static unsafe partial class Bf16DecodeAttention
             GroupInSlices(a, sequence, kvHead);
             return;
         }
-        int d = a.HeadDim, smax = a.MaxContext, g = a.Heads / a.KvHeads;
-        var stride = (smax + Lanes - 1) / Lanes * Lanes;                  // a score row padded to whole vectors
+        int d = a.HeadDim, g = a.Heads / a.KvHeads;
+        var context = a.Row(sequence);
+        var stride = context.Stride(Lanes);                                 // a score row padded to whole vectors
         var scratch = Scratch(2 * g * d + d + g * stride);
         var row = ((long*)a.TokenRows)[sequence];
-        var slots = (long*)a.ContextSlots + (long)sequence * smax;
-        var padding = (bool*)a.Padding + (long)sequence * smax;
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         fixed (float* buffer = scratch)
         {
             float* queries = buffer, contexts = buffer + g * d, kv = contexts + g * d, scores = kv + d; // (G, D) (G, D) (D) (G, stride)
             WidenQueries(a, offset, g * d, queries);
-            Probabilities<WholeDot>(a, kvHead, slots, padding, queries, kv, scores, stride);
+            Probabilities<WholeDot>(a, kvHead, context, queries, kv, scores, stride);
             new Span<float>(contexts, g * d).Clear();
-            for (var s = 0; s < smax; s++)
+            for (var s = context.First; s < context.Length; s++)
             {
-                if (padding[s])
-                {
-                    continue;
-                }
-                Widen((ushort*)a.Values + (slots[s] * a.KvHeads + kvHead) * d, kv, d);
+                Widen((ushort*)a.Values + (context.Slots[s] * a.KvHeads + kvHead) * d, kv, d);
                 for (var h = 0; h < g; h++)
                 {
                     var p = scores[h * stride + s];
@@ -101,17 +123,17 @@ internal static unsafe partial class Bf16DecodeAttention
     /// <typeparamref name="TDot"/>, then each row's softmax. A struct type argument makes the dot product a direct,
     /// inlined call in each path's own copy of the loop.
     /// </summary>
-    private static void Probabilities<TDot>(in Args a, int kvHead, long* slots, bool* padding, float* queries, float* key,
+    private static void Probabilities<TDot>(in Args a, int kvHead, RowContext context, float* queries, float* key,
         float* scores, int stride) where TDot : struct, IDot
     {
-        int d = a.HeadDim, smax = a.MaxContext, g = a.Heads / a.KvHeads;
+        int d = a.HeadDim, g = a.Heads / a.KvHeads;
         for (var s = 0; s < stride; s++)
         {
-            if (MaskedOut(s, smax, padding, scores, stride, g))
+            if (MaskedOut(s, context, scores, stride, g))
             {
                 continue;
             }
-            Widen((ushort*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d, key, d);
+            Widen((ushort*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d, key, d);
             for (var h = 0; h < g; h++)
             {
                 scores[h * stride + s] = TDot.Of(queries + h * d, key, d);
@@ -145,11 +167,11 @@ internal static unsafe partial class Bf16DecodeAttention
         }
     }
 
-    /// <summary>Key <paramref name="s"/> past the context or padded: every head's score is -inf (weight 0), and true.</summary>
+    /// <summary>Key <paramref name="s"/> outside the context or its window: every head's score is -inf (weight 0), and true.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool MaskedOut(int s, int smax, bool* padding, float* scores, int stride, int g)
+    private static bool MaskedOut(int s, RowContext context, float* scores, int stride, int g)
     {
-        if (s < smax && !padding[s])
+        if (context.Visible(s))
         {
             return false;
         }

@@ -35,12 +35,11 @@ internal static unsafe class F32DecodeAttention
     /// <summary>The G query heads of <paramref name="kvHead"/> for one row.</summary>
     private static void Group(in Bf16DecodeAttention.Args a, int sequence, int kvHead)
     {
-        int d = a.HeadDim, smax = a.MaxContext, g = a.Heads / a.KvHeads;
-        var stride = (smax + Lanes - 1) / Lanes * Lanes;                   // a score row padded to whole vectors
+        int d = a.HeadDim, g = a.Heads / a.KvHeads;
+        var context = a.Row(sequence);
+        var stride = context.Stride(Lanes);                                 // a score row padded to whole vectors
         var scratch = t_scores is { } held && held.Length >= g * stride ? held : t_scores = new float[Math.Max(g * stride, 1024)];
         var row = ((long*)a.TokenRows)[sequence];
-        var slots = (long*)a.ContextSlots + (long)sequence * smax;
-        var padding = (bool*)a.Padding + (long)sequence * smax;
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         var queries = (float*)a.Q + offset;
         var output = (float*)a.Output + offset;
@@ -48,8 +47,8 @@ internal static unsafe class F32DecodeAttention
         {
             for (var s = 0; s < stride; s++)
             {
-                var visible = s < smax && !padding[s];
-                var key = visible ? (float*)a.Keys + (slots[s] * a.KvHeads + kvHead) * d : null;
+                var visible = context.Visible(s);
+                var key = visible ? (float*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d : null;
                 for (var h = 0; h < g; h++)
                 {
                     scores[h * stride + s] = visible ? Dot(queries + h * d, key, d) * a.Scale : float.NegativeInfinity;
@@ -60,13 +59,9 @@ internal static unsafe class F32DecodeAttention
                 Softmax(scores + h * stride, stride);
                 new Span<float>(output + h * d, d).Clear();
             }
-            for (var s = 0; s < smax; s++)
+            for (var s = context.First; s < context.Length; s++)
             {
-                if (padding[s])
-                {
-                    continue;
-                }
-                var value = (float*)a.Values + (slots[s] * a.KvHeads + kvHead) * d;
+                var value = (float*)a.Values + (context.Slots[s] * a.KvHeads + kvHead) * d;
                 for (var h = 0; h < g; h++)
                 {
                     Axpy(scores[h * stride + s], value, output + h * d, d);
@@ -76,8 +71,8 @@ internal static unsafe class F32DecodeAttention
     }
 
     /// <summary>
-    /// In place over whole vectors: scores (-inf where masked) become probabilities. Masked lanes add exact zeros, so
-    /// the result does not depend on how far the row was padded.
+    /// In place over whole vectors: scores (-inf where masked) become probabilities. Masked lanes add exact zeros, and
+    /// which lane a key lands in depends on its position alone, so the result depends only on the row's own context.
     /// </summary>
     private static void Softmax(float* x, int stride)
     {

@@ -62,9 +62,9 @@ internal sealed class Attention(int heads, int kvHeads, int headDim, AttentionWe
         }
         if (batch.Decodes is { } decodes)
         {
-            var mask = _options.Window is int window ? decodes.WindowMask(window) : decodes.PaddingMask; // (B, 1, 1, Smax)
-            if (_softcap is not null || !DecodeAttentionKernel.TryRun(q, decodes, mask, cacheK, cacheV, output, _kvHeads, _options.Scale))
+            if (_softcap is not null || !DecodeAttentionKernel.TryRun(q, decodes, _options.Window ?? 0, cacheK, cacheV, output, _kvHeads, _options.Scale))
             {
+                var mask = _options.Window is int window ? decodes.WindowMask(window) : decodes.PaddingMask; // (B, 1, 1, Smax)
                 output.index_copy_(0, decodes.TokenRows, Decode(q.index_select(0, decodes.TokenRows), decodes, mask, cacheK, cacheV));
             }
         }

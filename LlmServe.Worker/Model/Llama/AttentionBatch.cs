@@ -41,9 +41,7 @@ internal sealed class AttentionBatch : IDisposable
         Positions = Positions.to(device),
         SlotMapping = SlotMapping.to(device),
         Prefills = [.. Prefills.Select(p => p with { ContextSlots = p.ContextSlots.to(device) })],
-        Decodes = Decodes is { } d
-            ? new DecodeGroup { TokenRows = d.TokenRows.to(device), ContextSlots = d.ContextSlots.to(device), PaddingMask = d.PaddingMask.to(device) }
-            : null,
+        Decodes = Decodes?.To(device),
         SampleIndices = SampleIndices.to(device),
         Linears = Linears,
         AttentionPerRow = AttentionPerRow,
@@ -65,14 +63,44 @@ internal sealed class AttentionBatch : IDisposable
 /// <summary>A sequence with <see cref="TokenCount"/> new tokens at rows [TokenStart, TokenStart + TokenCount).</summary>
 internal sealed record PrefillSequence(int TokenStart, int TokenCount, Tensor ContextSlots); // ContextSlots: (S) int64
 
-/// <summary>All single-token sequences of the step, padded to the longest context.</summary>
+/// <summary>
+/// The step's rows that attend alone: single-token sequences (decodes) and, when the step attends per row, every new
+/// token of a prompt chunk. Each row's context is a run of <see cref="Slots"/>; rows of one chunk share their sequence's
+/// run with lengths growing by one, so the group takes memory in proportion to the contexts, not rows times the longest.
+/// </summary>
 internal sealed class DecodeGroup : IDisposable
 {
     public required Tensor TokenRows { get; init; }          // (B) int64, row of each decode token in the flat batch
-    public required Tensor ContextSlots { get; init; }       // (B, Smax) int64, padded with slot 0
-    public required Tensor PaddingMask { get; init; }        // (B, 1, 1, Smax) bool, true where padded
+    public required Tensor Slots { get; init; }              // (total) int64, the rows' context slots, run after run
+    public required Tensor Offsets { get; init; }            // (B) int64, where each row's context starts in Slots
+    public required Tensor Lengths { get; init; }            // (B) int64, each row's context length
 
+    /// <summary>The longest context.</summary>
+    public required int MaxContext { get; init; }
+
+    private Tensor? _contextSlots;
+    private Tensor? _paddingMask;
     private readonly Dictionary<int, Tensor> _windowMasks = [];
+
+    /// <summary>(B, Smax) int64 each row's context slots padded with slot 0, for the batched torch path; built on first use.</summary>
+    public Tensor ContextSlots
+    {
+        get
+        {
+            Pad();
+            return _contextSlots!;
+        }
+    }
+
+    /// <summary>(B, 1, 1, Smax) bool, true where <see cref="ContextSlots"/> is padded; built on first use.</summary>
+    public Tensor PaddingMask
+    {
+        get
+        {
+            Pad();
+            return _paddingMask!;
+        }
+    }
 
     /// <summary>
     /// <see cref="PaddingMask"/> plus, for a sliding window of <paramref name="window"/>, every key older than the last
@@ -94,11 +122,50 @@ internal sealed class DecodeGroup : IDisposable
         return mask;
     }
 
+    /// <summary>A copy of every tensor on <paramref name="device"/>.</summary>
+    public DecodeGroup To(Device device) => new()
+    {
+        TokenRows = TokenRows.to(device),
+        Slots = Slots.to(device),
+        Offsets = Offsets.to(device),
+        Lengths = Lengths.to(device),
+        MaxContext = MaxContext,
+    };
+
+    private void Pad()
+    {
+        if (_contextSlots is not null)
+        {
+            return;
+        }
+        using var scope = NewDisposeScope();
+        var slots = Slots.cpu().data<long>().ToArray();
+        var offsets = Offsets.cpu().data<long>().ToArray();
+        var lengths = Lengths.cpu().data<long>().ToArray();
+        int b = offsets.Length, smax = MaxContext;
+        var table = new long[b * smax];
+        var padding = new bool[b * smax];
+        for (var i = 0; i < b; i++)
+        {
+            for (var j = 0; j < smax; j++)
+            {
+                var inside = j < lengths[i];
+                table[i * smax + j] = inside ? slots[offsets[i] + j] : 0;
+                padding[i * smax + j] = !inside;
+            }
+        }
+        _contextSlots = tensor(table, [b, smax]).to(Slots.device).DetachFromDisposeScope();
+        _paddingMask = tensor(padding, [b, 1, 1, smax]).to(Slots.device).DetachFromDisposeScope();
+    }
+
     public void Dispose()
     {
         TokenRows.Dispose();
-        ContextSlots.Dispose();
-        PaddingMask.Dispose();
+        Slots.Dispose();
+        Offsets.Dispose();
+        Lengths.Dispose();
+        _contextSlots?.Dispose();
+        _paddingMask?.Dispose();
         foreach (var mask in _windowMasks.Values)
         {
             mask.Dispose();

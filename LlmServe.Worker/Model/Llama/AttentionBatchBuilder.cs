@@ -23,8 +23,7 @@ internal static class AttentionBatchBuilder
         var slots = new List<long>();
         var samples = new List<long>();
         var prefills = new List<PrefillSequence>();
-        var decodeRows = new List<long>();
-        var decodeContexts = new List<int[]>();
+        var decodes = new DecodeRowsBuilder();
         foreach (var seq in sequences)
         {
             var start = positions.Count;
@@ -34,19 +33,10 @@ internal static class AttentionBatchBuilder
                 positions.Add(i);
                 slots.Add(seq.ContextSlots[i]);
             }
-            if (seq.NewTokens == 1)
+            if (seq.NewTokens == 1 || attentionPerRow)
             {
-                decodeRows.Add(start);
-                decodeContexts.Add(seq.ContextSlots);
-            }
-            else if (attentionPerRow)
-            {
-                // Each new token as a row of its own over the context up to and including itself.
-                for (var t = 0; t < seq.NewTokens; t++)
-                {
-                    decodeRows.Add(start + t);
-                    decodeContexts.Add(seq.ContextSlots[..(context - seq.NewTokens + t + 1)]);
-                }
+                // With attentionPerRow, each new token of a chunk is a row over the context up to and including itself.
+                decodes.Add(start, seq.ContextSlots, seq.NewTokens);
             }
             else
             {
@@ -69,33 +59,10 @@ internal static class AttentionBatchBuilder
             Positions = tensor(positions.ToArray()),
             SlotMapping = tensor(slots.ToArray()),
             Prefills = prefills,
-            Decodes = decodeRows.Count == 0 ? null : BuildDecodes(decodeRows, decodeContexts),
+            Decodes = decodes.Build(),
             SampleIndices = tensor(samples.ToArray(), ScalarType.Int64),
             Linears = linears,
             AttentionPerRow = attentionPerRow,
-        };
-    }
-
-    private static DecodeGroup BuildDecodes(List<long> rows, List<int[]> contexts)
-    {
-        var b = contexts.Count;
-        var smax = contexts.Max(c => c.Length);
-        var table = new long[b * smax];
-        var padding = new bool[b * smax];
-        for (var i = 0; i < b; i++)
-        {
-            for (var j = 0; j < smax; j++)
-            {
-                var inside = j < contexts[i].Length;
-                table[i * smax + j] = inside ? contexts[i][j] : 0;
-                padding[i * smax + j] = !inside;
-            }
-        }
-        return new DecodeGroup
-        {
-            TokenRows = tensor(rows.ToArray()),
-            ContextSlots = tensor(table, [b, smax]),
-            PaddingMask = tensor(padding, [b, 1, 1, smax]),
         };
     }
 }

@@ -12,24 +12,24 @@ internal static class DecodeAttentionKernel
     /// kernel, so a sequence's attention is computed the same way alone and in a full batch.
     /// </summary>
     /// <param name="q">(N, H, D) queries after RoPE.</param>
-    /// <param name="mask">(B, 1, 1, Smax) true for keys not to attend: the group's padding, or its window mask.</param>
+    /// <param name="window">The layer's sliding window (each row sees its last <paramref name="window"/> positions); 0 for none.</param>
     /// <param name="output">(N, H, D).</param>
     /// <param name="scale">Factor on q.k.</param>
-    public static bool TryRun(Tensor q, DecodeGroup decodes, Tensor mask, Tensor cacheK, Tensor cacheV, Tensor output, int kvHeads, double scale)
+    public static bool TryRun(Tensor q, DecodeGroup decodes, int window, Tensor cacheK, Tensor cacheV, Tensor output, int kvHeads, double scale)
     {
-        var b = decodes.ContextSlots.shape[0];
+        var b = decodes.TokenRows.shape[0];
         var dtype = q.dtype;
         if (q.dim() != 3 || (dtype != ScalarType.BFloat16 && dtype != ScalarType.Float32)
-            || !TensorMemory.AreContiguousOnCpu(dtype, q, cacheK, cacheV, output) || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.TokenRows, decodes.ContextSlots)
-            || !TensorMemory.AreContiguousOnCpu(ScalarType.Bool, mask) || mask.numel() != decodes.ContextSlots.numel())
+            || !TensorMemory.AreContiguousOnCpu(dtype, q, cacheK, cacheV, output)
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.TokenRows, decodes.Slots, decodes.Offsets, decodes.Lengths))
         {
             return false;
         }
         int heads = (int)q.shape[1], headDim = (int)q.shape[2];
         var args = new Bf16DecodeAttention.Args(TensorMemory.Address(q), TensorMemory.Address(cacheK), TensorMemory.Address(cacheV),
-            TensorMemory.Address(decodes.TokenRows), TensorMemory.Address(decodes.ContextSlots), TensorMemory.Address(mask),
-            TensorMemory.Address(output), (int)b, (int)decodes.ContextSlots.shape[1], heads, kvHeads, headDim,
-            (float)scale);
+            TensorMemory.Address(decodes.TokenRows), TensorMemory.Address(decodes.Slots), TensorMemory.Address(decodes.Offsets),
+            TensorMemory.Address(decodes.Lengths), TensorMemory.Address(output), (int)b, decodes.MaxContext, heads, kvHeads, headDim,
+            (float)scale, window);
         if (dtype == ScalarType.BFloat16)
         {
             Bf16DecodeAttention.Run(args);

@@ -36,10 +36,10 @@ internal sealed unsafe partial class FusedDecode
         }
         var m = tokens.shape[0];
         if (m < 1 || m > DecodeLinear.MaxRows
-            || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, tokens, batch.Positions, batch.SlotMapping, batch.SampleIndices, decodes.TokenRows, decodes.ContextSlots)
-            || !TensorMemory.AreContiguousOnCpu(ScalarType.Bool, decodes.PaddingMask) || decodes.ContextSlots.dim() != 2
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, tokens, batch.Positions, batch.SlotMapping, batch.SampleIndices, decodes.TokenRows)
+            || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.Slots, decodes.Offsets, decodes.Lengths)
             || batch.Positions.numel() != m || batch.SlotMapping.numel() != m || decodes.TokenRows.numel() != m
-            || decodes.ContextSlots.shape[0] != m || decodes.PaddingMask.numel() != decodes.ContextSlots.numel()
+            || decodes.Offsets.numel() != m || decodes.Lengths.numel() != m
             || batch.SampleIndices.numel() > m || CacheAddresses(cache) is not ({ } keys, { } values))
         {
             return null;
@@ -53,13 +53,15 @@ internal sealed unsafe partial class FusedDecode
             Slots = (long*)TensorMemory.Address(batch.SlotMapping),
             SampleRows = (long*)TensorMemory.Address(batch.SampleIndices),
         };
-        var smax = (int)decodes.ContextSlots.shape[1];
         var rows = (long*)TensorMemory.Address(decodes.TokenRows);
-        var context = (long*)TensorMemory.Address(decodes.ContextSlots);
+        var offsets = (long*)TensorMemory.Address(decodes.Offsets);
+        var lengths = (long*)TensorMemory.Address(decodes.Lengths);
+        var contextSlots = decodes.Slots.numel();
         for (var i = 0; i < m; i++)
         {
             if (rows[i] != i || !InRange(step.Tokens[i], _vocab) || !InRange(step.Positions[i], _w.MaxPositions)
-                || !InRange(step.Slots[i], cache.Capacity))
+                || !InRange(step.Slots[i], cache.Capacity) || lengths[i] < 1 || !InRange(offsets[i], contextSlots)
+                || lengths[i] > contextSlots - offsets[i])
             {
                 return null;
             }
@@ -71,16 +73,16 @@ internal sealed unsafe partial class FusedDecode
                 return null;
             }
         }
-        for (var i = 0L; i < m * smax; i++)
+        var context = (long*)TensorMemory.Address(decodes.Slots);
+        for (var i = 0L; i < contextSlots; i++)
         {
             if (!InRange(context[i], cache.Capacity))
             {
                 return null;
             }
         }
-        step.Attention = new Bf16DecodeAttention.Args((nint)_q, 0, 0, (nint)rows, (nint)context,
-            TensorMemory.Address(decodes.PaddingMask), (nint)_attn, (int)m, smax, _heads, _kvHeads, _headDim,
-            (float)(1.0 / Math.Sqrt(_headDim)));
+        step.Attention = new Bf16DecodeAttention.Args((nint)_q, 0, 0, (nint)rows, (nint)context, (nint)offsets, (nint)lengths,
+            (nint)_attn, (int)m, decodes.MaxContext, _heads, _kvHeads, _headDim, (float)(1.0 / Math.Sqrt(_headDim)));
         (step.Keys, step.Values) = (keys, values);
         return step;
     }

@@ -32,7 +32,7 @@ public sealed class DecodeAttentionKernelTests
             var q = torch.randn([contexts.Length, heads, headDim], generator: generator).to_type(dtype); // (B, H, D)
 
             var output = torch.zeros_like(q);
-            Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.PaddingMask, cacheK, cacheV, output, kvHeads, Scale(headDim)));
+            Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, 0, cacheK, cacheV, output, kvHeads, Scale(headDim)));
 
             var expected = TorchDecode(q, batch.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
             var worst = (output.to_type(ScalarType.Float32) - expected).abs().max().item<float>();
@@ -57,7 +57,7 @@ public sealed class DecodeAttentionKernelTests
         var q = torch.randn([contexts.Length, heads, headDim], generator: generator).to_type(ScalarType.BFloat16); // (B, H, D)
 
         var output = torch.zeros_like(q);
-        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.WindowMask(window), cacheK, cacheV, output, kvHeads, Scale(headDim)));
+        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, window, cacheK, cacheV, output, kvHeads, Scale(headDim)));
 
         var expected = TorchDecode(q, cut.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
         var worst = (output.to_type(ScalarType.Float32) - expected).abs().max().item<float>();
@@ -83,12 +83,45 @@ public sealed class DecodeAttentionKernelTests
         // Alone: one thread, a score row padded to 48. In the batch: padded to 1,000 and spread over the cores.
         using var alone = AttentionBatchBuilder.Build([new SequenceSlice(contexts[0], 1, true)]);
         var aloneOut = torch.zeros([1, heads, headDim], dtype);
-        Assert.True(DecodeAttentionKernel.TryRun(q.narrow(0, 0, 1).contiguous(), alone.Decodes!, alone.Decodes!.PaddingMask, cacheK, cacheV, aloneOut, kvHeads, Scale(headDim)));
+        Assert.True(DecodeAttentionKernel.TryRun(q.narrow(0, 0, 1).contiguous(), alone.Decodes!, 0, cacheK, cacheV, aloneOut, kvHeads, Scale(headDim)));
         using var together = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
         var togetherOut = torch.zeros_like(q);
-        Assert.True(DecodeAttentionKernel.TryRun(q, together.Decodes!, together.Decodes!.PaddingMask, cacheK, cacheV, togetherOut, kvHeads, Scale(headDim)));
+        Assert.True(DecodeAttentionKernel.TryRun(q, together.Decodes!, 0, cacheK, cacheV, togetherOut, kvHeads, Scale(headDim)));
 
         Assert.True(aloneOut[0].eq(togetherOut[0]).all().item<bool>(), "the first sequence's attention changed with its batch");
+    }
+
+    /// <summary>
+    /// A prompt chunk attended per row (batch invariance): its rows share the sequence's context slots, each over the
+    /// keys up to itself, and each gets the bits it gets as a lone decode over that prefix.
+    /// </summary>
+    [Theory]
+    [InlineData(ScalarType.BFloat16, 64)]
+    [InlineData(ScalarType.Float32, 64)]
+    [InlineData(ScalarType.BFloat16, 40)]   // the general path (not whole 512-bit slices)
+    public void ChunkRows_EachEqualsItsLoneDecodeOverItsPrefix(ScalarType dtype, int headDim)
+    {
+        const int heads = 4, kvHeads = 2, context = 40, chunk = 12;
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(9);
+        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator, dtype);
+        var slots = ScatteredContexts([context], generator)[0];
+        var q = torch.randn([chunk, heads, headDim], generator: generator).to_type(dtype); // (T, H, D)
+        using var batch = AttentionBatchBuilder.Build([new SequenceSlice(slots, chunk, true)], attentionPerRow: true);
+
+        var output = torch.zeros_like(q);
+        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, 0, cacheK, cacheV, output, kvHeads, Scale(headDim)));
+
+        Assert.Equal(context, batch.Decodes!.Slots.numel());                 // one run of slots for the chunk's rows
+        var causal = TorchDecode(q, batch.Decodes!, cacheK, cacheV, kvHeads).to_type(ScalarType.Float32);
+        Assert.True((output.to_type(ScalarType.Float32) - causal).abs().max().item<float>() < 2e-2);
+        for (var t = 0; t < chunk; t++)
+        {
+            using var lone = AttentionBatchBuilder.Build([new SequenceSlice(slots[..(context - chunk + t + 1)], 1, true)]);
+            var row = torch.zeros([1, heads, headDim], dtype);
+            Assert.True(DecodeAttentionKernel.TryRun(q.narrow(0, t, 1).contiguous(), lone.Decodes!, 0, cacheK, cacheV, row, kvHeads, Scale(headDim)));
+            Assert.True(output.narrow(0, t, 1).equal(row).all().item<bool>(), $"row {t}");
+        }
     }
 
     [Fact]
@@ -99,7 +132,7 @@ public sealed class DecodeAttentionKernelTests
         var q = torch.zeros([1, 2, 8], ScalarType.Float64);
         var cache = torch.zeros([4, 1, 8], ScalarType.Float64);
 
-        Assert.False(DecodeAttentionKernel.TryRun(q, batch.Decodes!, batch.Decodes!.PaddingMask, cache, cache, torch.zeros_like(q), 1, Scale(8)));
+        Assert.False(DecodeAttentionKernel.TryRun(q, batch.Decodes!, 0, cache, cache, torch.zeros_like(q), 1, Scale(8)));
     }
 
     private static (Tensor Keys, Tensor Values) RandomCache(int kvHeads, int headDim, Generator generator, ScalarType dtype = ScalarType.BFloat16) =>
