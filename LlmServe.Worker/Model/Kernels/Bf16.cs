@@ -15,6 +15,16 @@ internal static class Bf16
     public static unsafe Vector512<float> Load16(ushort* p) =>
         Vector512.ShiftLeft(Vector512.WidenLower(Vector256.Load(p).ToVector512Unsafe()), 16).AsSingle();
 
+    /// <summary>
+    /// Stores eight values that are already bf16 (as <see cref="Round(Vector256{float})"/> leaves them) as bf16: the
+    /// same bits <see cref="FromSingle"/> gives each of them.
+    /// </summary>
+    public static unsafe void Store8(Vector256<float> rounded, ushort* p)
+    {
+        var high = rounded.AsUInt32() >> 16;
+        Vector128.Narrow(high.GetLower(), high.GetUpper()).Store(p);
+    }
+
     /// <summary>The value a bf16 tensor would hold: what torch's bf16 elementwise ops store after computing in float32.</summary>
     public static float Round(float value) => ToSingle(FromSingle(value));
 

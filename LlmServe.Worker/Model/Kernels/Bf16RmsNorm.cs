@@ -13,16 +13,32 @@ internal static unsafe class Bf16RmsNorm
     /// <param name="y">(M, D) bf16 output.</param>
     public static void Run(ushort* x, ushort* weight, ushort* y, int m, int d, float eps)
     {
-        for (var r = 0; r < m; r++)
+        if ((long)m * d < 1 << 16)
         {
-            var row = x + (long)r * d;
-            var output = y + (long)r * d;
-            var rms = 1f / MathF.Sqrt(SumOfSquares(row, d) / d + eps);
-            for (var i = 0; i < d; i++)
+            for (var r = 0; r < m; r++)
             {
-                var scaled = Bf16.Round(Bf16.ToSingle(row[i]) * rms);
-                output[i] = Bf16.FromSingle(scaled * Bf16.ToSingle(weight[i]));
+                Row(x + (long)r * d, weight, y + (long)r * d, d, eps);
             }
+            return;
+        }
+        nint xs = (nint)x, w = (nint)weight, ys = (nint)y;
+        Parallel.For(0, m, r => Row((ushort*)xs + (long)r * d, (ushort*)w, (ushort*)ys + (long)r * d, d, eps));
+    }
+
+    private static void Row(ushort* row, ushort* weight, ushort* output, int d, float eps)
+    {
+        var rms = 1f / MathF.Sqrt(SumOfSquares(row, d) / d + eps);
+        var factor = Vector256.Create(rms);
+        var i = 0;
+        for (; i + 8 <= d; i += 8)
+        {
+            var scaled = Bf16.Round(Bf16.Load8(row + i) * factor);
+            Bf16.Store8(Bf16.Round(scaled * Bf16.Load8(weight + i)), output + i);
+        }
+        for (; i < d; i++)
+        {
+            var scaled = Bf16.Round(Bf16.ToSingle(row[i]) * rms);
+            output[i] = Bf16.FromSingle(scaled * Bf16.ToSingle(weight[i]));
         }
     }
 

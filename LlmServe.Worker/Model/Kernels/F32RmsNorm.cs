@@ -13,15 +13,30 @@ internal static unsafe class F32RmsNorm
     /// <param name="y">(M, D) float32 output.</param>
     public static void Run(float* x, float* weight, float* y, int m, int d, float eps)
     {
-        for (var r = 0; r < m; r++)
+        if ((long)m * d < 1 << 16)
         {
-            var row = x + (long)r * d;
-            var output = y + (long)r * d;
-            var rms = 1f / MathF.Sqrt(SumOfSquares(row, d) / d + eps);
-            for (var i = 0; i < d; i++)
+            for (var r = 0; r < m; r++)
             {
-                output[i] = row[i] * rms * weight[i];
+                Row(x + (long)r * d, weight, y + (long)r * d, d, eps);
             }
+            return;
+        }
+        nint xs = (nint)x, w = (nint)weight, ys = (nint)y;
+        Parallel.For(0, m, r => Row((float*)xs + (long)r * d, (float*)w, (float*)ys + (long)r * d, d, eps));
+    }
+
+    private static void Row(float* row, float* weight, float* output, int d, float eps)
+    {
+        var rms = 1f / MathF.Sqrt(SumOfSquares(row, d) / d + eps);
+        var factor = Vector256.Create(rms);
+        var i = 0;
+        for (; i + 8 <= d; i += 8)
+        {
+            (Vector256.Load(row + i) * factor * Vector256.Load(weight + i)).Store(output + i);
+        }
+        for (; i < d; i++)
+        {
+            output[i] = row[i] * rms * weight[i];
         }
     }
 
