@@ -117,7 +117,7 @@ internal sealed partial class InferenceEngine
             placed.Add((part, rows, allLogits));
             rows += allLogits ? part.Count : part.Samples ? 1 : 0;
         }
-        using var batch = AttentionBatchBuilder.Build(slices, kernel, attentionPerRow: _invariant?.AttentionPerRow ?? false);
+        using var batch = AttentionBatchBuilder.Build(slices, kernel, attentionPerRow: _invariant is not null);
         var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (rows, V)
         if (rows == 0)
         {

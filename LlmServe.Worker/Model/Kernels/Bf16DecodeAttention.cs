@@ -32,6 +32,9 @@ internal static unsafe partial class Bf16DecodeAttention
     public readonly record struct Args(nint Q, nint Keys, nint Values, nint TokenRows, nint Slots, nint Offsets, nint Lengths,
         nint Output, int Sequences, int MaxContext, int Heads, int KvHeads, int HeadDim, float Scale, int Window = 0)
     {
+        /// <summary>Short contexts are cheaper on one thread than a parallel dispatch.</summary>
+        public bool IsSmall => (long)Sequences * Heads * MaxContext * HeadDim < 1 << 20;
+
         /// <summary>Decode <paramref name="sequence"/>'s context.</summary>
         public RowContext Row(int sequence)
         {
@@ -58,23 +61,10 @@ internal static unsafe partial class Bf16DecodeAttention
 
     private static readonly int Lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256<float>.Count;
 
-    [ThreadStatic]
-    private static float[]? t_scratch;
-
     public static void Run(in Args a)
     {
-        var items = a.Sequences * a.KvHeads;
         var args = a;
-        // Short contexts are cheaper on one thread than a parallel dispatch.
-        if ((long)a.Sequences * a.Heads * a.MaxContext * a.HeadDim < 1 << 20)
-        {
-            for (var i = 0; i < items; i++)
-            {
-                Group(args, i / a.KvHeads, i % a.KvHeads);
-            }
-            return;
-        }
-        Parallel.For(0, items, i => Group(args, i / args.KvHeads, i % args.KvHeads));
+        RowLoop.For(a.Sequences * a.KvHeads, a.IsSmall, i => Group(args, i / args.KvHeads, i % args.KvHeads));
     }
 
     /// <summary>The G query heads of <paramref name="kvHead"/> for one sequence.</summary>
@@ -265,15 +255,5 @@ internal static unsafe partial class Bf16DecodeAttention
         {
             into[i] = Bf16.ToSingle(source[i]);
         }
-    }
-
-    private static float[] Scratch(int length)
-    {
-        if (t_scratch is null || t_scratch.Length < length)
-        {
-            // Pinned: the fixed block then costs nothing.
-            t_scratch = GC.AllocateUninitializedArray<float>(Math.Max(length, 4096), pinned: true);
-        }
-        return t_scratch;
     }
 }

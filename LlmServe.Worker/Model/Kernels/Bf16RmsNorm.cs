@@ -13,16 +13,8 @@ internal static unsafe class Bf16RmsNorm
     /// <param name="y">(M, D) bf16 output.</param>
     public static void Run(ushort* x, ushort* weight, ushort* y, int m, int d, float eps)
     {
-        if ((long)m * d < 1 << 16)
-        {
-            for (var r = 0; r < m; r++)
-            {
-                Row(x + (long)r * d, weight, y + (long)r * d, d, eps);
-            }
-            return;
-        }
         nint xs = (nint)x, w = (nint)weight, ys = (nint)y;
-        Parallel.For(0, m, r => Row((ushort*)xs + (long)r * d, (ushort*)w, (ushort*)ys + (long)r * d, d, eps));
+        RowLoop.For(m, (long)m * d < 1 << 16, r => Row((ushort*)xs + (long)r * d, (ushort*)w, (ushort*)ys + (long)r * d, d, eps));
     }
 
     private static void Row(ushort* row, ushort* weight, ushort* output, int d, float eps)

@@ -14,22 +14,10 @@ internal static unsafe class F32DecodeAttention
 {
     private const int Lanes = 8;
 
-    [ThreadStatic]
-    private static float[]? t_scores;
-
     public static void Run(in Bf16DecodeAttention.Args a)
     {
         var args = a;
-        var items = a.Sequences * a.KvHeads;
-        if ((long)a.Sequences * a.Heads * a.MaxContext * a.HeadDim < 1 << 20)
-        {
-            for (var i = 0; i < items; i++)
-            {
-                Group(args, i / a.KvHeads, i % a.KvHeads);
-            }
-            return;
-        }
-        Parallel.For(0, items, i => Group(args, i / args.KvHeads, i % args.KvHeads));
+        RowLoop.For(a.Sequences * a.KvHeads, a.IsSmall, i => Group(args, i / args.KvHeads, i % args.KvHeads));
     }
 
     /// <summary>The G query heads of <paramref name="kvHead"/> for one row.</summary>
@@ -38,7 +26,7 @@ internal static unsafe class F32DecodeAttention
         int d = a.HeadDim, g = a.Heads / a.KvHeads;
         var context = a.Row(sequence);
         var stride = context.Stride(Lanes);                                 // a score row padded to whole vectors
-        var scratch = t_scores is { } held && held.Length >= g * stride ? held : t_scores = new float[Math.Max(g * stride, 1024)];
+        var scratch = Scratch(g * stride);
         var row = ((long*)a.TokenRows)[sequence];
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         var queries = (float*)a.Q + offset;

@@ -13,16 +13,8 @@ internal static unsafe class F32RmsNorm
     /// <param name="y">(M, D) float32 output.</param>
     public static void Run(float* x, float* weight, float* y, int m, int d, float eps)
     {
-        if ((long)m * d < 1 << 16)
-        {
-            for (var r = 0; r < m; r++)
-            {
-                Row(x + (long)r * d, weight, y + (long)r * d, d, eps);
-            }
-            return;
-        }
         nint xs = (nint)x, w = (nint)weight, ys = (nint)y;
-        Parallel.For(0, m, r => Row((float*)xs + (long)r * d, (float*)w, (float*)ys + (long)r * d, d, eps));
+        RowLoop.For(m, (long)m * d < 1 << 16, r => Row((float*)xs + (long)r * d, (float*)w, (float*)ys + (long)r * d, d, eps));
     }
 
     private static void Row(float* row, float* weight, float* output, int d, float eps)

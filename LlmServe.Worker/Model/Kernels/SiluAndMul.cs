@@ -32,17 +32,7 @@ internal static unsafe class SiluAndMul
         Action<int> row = dtype == ScalarType.BFloat16
             ? r => Bf16Row((ushort*)g + (long)r * cols, (ushort*)u + (long)r * cols, (ushort*)o + (long)r * cols, cols)
             : r => F32Row((float*)g + (long)r * cols, (float*)u + (long)r * cols, (float*)o + (long)r * cols, cols);
-        if ((long)rows * cols < 1 << 15)
-        {
-            for (var r = 0; r < rows; r++)
-            {
-                row(r);
-            }
-        }
-        else
-        {
-            Parallel.For(0, rows, row);
-        }
+        RowLoop.For(rows, (long)rows * cols < 1 << 15, row);
         GC.KeepAlive(gate);
         GC.KeepAlive(up);
         return output;

@@ -6,6 +6,20 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <summary>float32 vector helpers of the attention kernels, each summing in an order fixed by its length alone.</summary>
 internal static unsafe class VectorMath
 {
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
+    /// <summary>This thread's scratch floats, at least <paramref name="length"/> of them, for one kernel call at a time.</summary>
+    public static float[] Scratch(int length)
+    {
+        if (t_scratch is null || t_scratch.Length < length)
+        {
+            // Pinned: the fixed block then costs nothing.
+            t_scratch = GC.AllocateUninitializedArray<float>(Math.Max(length, 4096), pinned: true);
+        }
+        return t_scratch;
+    }
+
     /// <summary>The largest of v's lanes.</summary>
     public static float HorizontalMax(Vector256<float> v)
     {

@@ -28,13 +28,6 @@ internal sealed class AttentionBatch : IDisposable
     /// <summary>How the step's linears are computed; a batch-invariant engine pins it per kind of row.</summary>
     public Kernels.LinearKernel Linears { get; init; } = Kernels.LinearKernel.Auto;
 
-    /// <summary>
-    /// Every new token is a row of <see cref="Decodes"/> over exactly the keys it may see (no prefill chunks), which
-    /// the CPU's decode attention kernels compute alone, so its sums do not depend on how its prompt was chunked or
-    /// what it was batched with.
-    /// </summary>
-    public bool AttentionPerRow { get; init; }
-
     /// <summary>A copy of every index tensor on <paramref name="device"/>, for a shard on another device; the caller disposes it.</summary>
     public AttentionBatch To(Device device) => new()
     {
@@ -44,7 +37,6 @@ internal sealed class AttentionBatch : IDisposable
         Decodes = Decodes?.To(device),
         SampleIndices = SampleIndices.to(device),
         Linears = Linears,
-        AttentionPerRow = AttentionPerRow,
     };
 
     public void Dispose()

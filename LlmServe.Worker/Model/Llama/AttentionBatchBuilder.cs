@@ -13,8 +13,9 @@ internal readonly record struct SequenceSlice(int[] ContextSlots, int NewTokens,
 internal static class AttentionBatchBuilder
 {
     /// <param name="attentionPerRow">
-    /// Every new token, prompt chunks' too, goes into the step's <see cref="DecodeGroup"/> as a row over its own
-    /// context, which the row kernels attend alone (see <see cref="AttentionBatch.AttentionPerRow"/>).
+    /// Every new token, prompt chunks' too, goes into the step's <see cref="DecodeGroup"/> as a row over exactly the
+    /// keys it may see, which the CPU's decode attention kernels compute alone, so its sums do not depend on how its
+    /// prompt was chunked or what it was batched with.
     /// </param>
     public static AttentionBatch Build(IReadOnlyList<SequenceSlice> sequences, Kernels.LinearKernel linears = Kernels.LinearKernel.Auto,
         bool attentionPerRow = false)
@@ -62,7 +63,6 @@ internal static class AttentionBatchBuilder
             Decodes = decodes.Build(),
             SampleIndices = tensor(samples.ToArray(), ScalarType.Int64),
             Linears = linears,
-            AttentionPerRow = attentionPerRow,
         };
     }
 }

@@ -103,8 +103,8 @@ internal sealed class LlamaModel : IDisposable
     /// </summary>
     public InvariantKernels? InvariantKernels => Shards.Primary.type != DeviceType.CPU ? null : DType switch
     {
-        ScalarType.BFloat16 => new(Prompt: LinearKernel.Torch, Generated: LinearKernel.RowGemv, AttentionPerRow: true),
-        ScalarType.Float32 => new(Prompt: LinearKernel.RowGemv, Generated: LinearKernel.RowGemv, AttentionPerRow: true),
+        ScalarType.BFloat16 => new(Prompt: LinearKernel.Torch, Generated: LinearKernel.RowGemv),
+        ScalarType.Float32 => new(Prompt: LinearKernel.RowGemv, Generated: LinearKernel.RowGemv),
         _ => null,
     };
 
