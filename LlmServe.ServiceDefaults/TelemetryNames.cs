@@ -13,6 +13,9 @@ public static class TelemetryNames
     /// <summary>Semantic Kernel's own sources and meters (model and function calls).</summary>
     public const string SemanticKernel = "Microsoft.SemanticKernel*";
 
+    /// <summary>The ActivitySource HttpClient creates its client spans with.</summary>
+    public const string HttpClientSource = "System.Net.Http";
+
     internal static readonly string[] AllMeters = [Gateway, Worker, Rag, Agents, SemanticKernel];
     internal static readonly string[] AllSources = [Gateway, Worker, Rag, Agents, SemanticKernel];
 

@@ -56,6 +56,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<KeyUsageLedger>();
         services.AddSingleton<KeyPolicyEnforcer>();
         services.AddSingleton<GatewayMetrics>();
+        services.AddGatewayTelemetryViews();
 
         // AddServiceDefaults registers discovery too; repeating it keeps the gateway correct on its own.
         services.AddServiceDiscovery();

@@ -42,7 +42,7 @@ internal sealed partial class UpstreamForwarder(
         try
         {
             // YARP links the upstream call to RequestAborted, so a client disconnect cancels the worker's generation.
-            error = await forwarder.SendAsync(context, replica.DestinationPrefix, invoker, config, HttpTransformer.Default);
+            error = await forwarder.SendAsync(context, replica.DestinationPrefix, invoker, config, UpstreamTransformer.Instance);
         }
         finally
         {

@@ -39,8 +39,7 @@ internal sealed partial class DnsReplicaResolver(
         var host = upstream.DnsSafeHost;
         var known = _hosts.GetValueOrDefault(host);
         var resolution = known is not null && time.GetUtcNow() < known.Expires ? known : await RefreshAsync(host, known, cancellationToken);
-        var scheme = upstream.Scheme.Split('+')[0];
-        return [.. resolution.Addresses.Select(a => new UriBuilder(scheme, a.ToString(), upstream.IsDefaultPort ? -1 : upstream.Port).Uri)];
+        return resolution.Replicas(upstream);
     }
 
     /// <summary>One lookup per host at a time: concurrent callers share it.</summary>
@@ -74,14 +73,37 @@ internal sealed partial class DnsReplicaResolver(
         }
         // Sorted so an unchanged set compares equal and replicas keep a stable order.
         var sorted = addresses.OrderBy(a => a.ToString(), StringComparer.Ordinal).ToArray();
-        if (known is null || !known.Addresses.SequenceEqual(sorted))
+        if (known is not null && known.Addresses.SequenceEqual(sorted))
         {
-            LogResolved(logger, host, sorted.Length, string.Join(", ", sorted.Select(a => a.ToString())));
+            // The same set: keep its replica list, so the router keeps reusing what it built from it.
+            return _hosts[host] = known with { Expires = expires };
         }
+        LogResolved(logger, host, sorted.Length, string.Join(", ", sorted.Select(a => a.ToString())));
         return _hosts[host] = new Resolution(sorted, expires);
     }
 
-    private sealed record Resolution(IPAddress[] Addresses, DateTimeOffset Expires);
+    private sealed record Resolution(IPAddress[] Addresses, DateTimeOffset Expires)
+    {
+        /// <summary>The last replica list built from these addresses; a copy made to extend the expiry keeps it.</summary>
+        private volatile ReplicaList? _replicas;
+
+        /// <summary>One replica address per A record with the upstream's scheme and port, built once per address set.</summary>
+        public IReadOnlyList<Uri> Replicas(Uri upstream)
+        {
+            var port = upstream.IsDefaultPort ? -1 : upstream.Port;
+            if (_replicas is { } known && known.Scheme == upstream.Scheme && known.Port == port)
+            {
+                return known.Uris;
+            }
+            // "https+http" (Aspire's preference list) names the scheme to use first.
+            var scheme = upstream.Scheme.Split('+')[0];
+            var uris = Array.ConvertAll(Addresses, a => new UriBuilder(scheme, a.ToString(), port).Uri);
+            _replicas = new ReplicaList(upstream.Scheme, port, uris);
+            return uris;
+        }
+    }
+
+    private sealed record ReplicaList(string Scheme, int Port, Uri[] Uris);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upstream host {Host} resolves to {Count} replicas: {Addresses}")]
     private static partial void LogResolved(ILogger logger, string host, int count, string addresses);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LlmServe.Gateway.Registry;
 
 namespace LlmServe.Gateway.Routing;
@@ -17,6 +18,9 @@ internal sealed partial class ModelRouter(
     AdmissionQueues? admission = null,
     TimeProvider? time = null)
 {
+    /// <summary>The last replica list each deployment version resolved to, and its states.</summary>
+    private readonly ConcurrentDictionary<(string Deployment, string? Version), ResolvedReplicas> _resolved = new();
+
     public ValueTask<RouteResult> RouteAsync(string model, CancellationToken cancellationToken) =>
         RouteAsync(new RouteRequest(model), cancellationToken);
 
@@ -113,7 +117,20 @@ internal sealed partial class ModelRouter(
         try
         {
             var addresses = await resolver.ResolveAsync(deployment, cancellationToken);
-            return addresses.Select(a => replicas.GetOrAdd(deployment.Name, a)).ToArray();
+            // Resolvers hand out the same list while the replica set is unchanged: its states are then reused as they
+            // are, so routing a request allocates and looks up nothing per replica.
+            var key = (deployment.Name, deployment.Version);
+            if (_resolved.TryGetValue(key, out var known) && ReferenceEquals(known.Addresses, addresses))
+            {
+                return known.States;
+            }
+            var states = new ReplicaState[addresses.Count];
+            for (var i = 0; i < states.Length; i++)
+            {
+                states[i] = replicas.GetOrAdd(deployment.Name, addresses[i]);
+            }
+            _resolved[key] = new ResolvedReplicas(addresses, states);
+            return states;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -121,4 +138,6 @@ internal sealed partial class ModelRouter(
             return null;
         }
     }
+
+    private sealed record ResolvedReplicas(IReadOnlyList<Uri> Addresses, ReplicaState[] States);
 }

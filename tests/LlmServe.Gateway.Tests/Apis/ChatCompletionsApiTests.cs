@@ -35,6 +35,22 @@ public sealed class ChatCompletionsApiTests(GatewayFixture fixture)
         Assert.False(string.IsNullOrEmpty(echo.GetProperty("forwardedFor").GetString()));
     }
 
+    [Fact]
+    public async Task Post_BehindAnotherProxy_WorkerSeesItsOwnHostAndTheClientChainInForwardedFor()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = Json(ChatBody("echo-model")) };
+        request.Headers.Host = "api.example.com";
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+
+        using var response = await fixture.Client.SendAsync(request, Cancellation);
+
+        var echo = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        // A virtual-hosted upstream routes on Host: it must name the upstream, not the address the client used.
+        Assert.NotEqual("api.example.com", echo.GetProperty("host").GetString());
+        Assert.Equal(echo.GetProperty("worker").GetString(), echo.GetProperty("host").GetString());
+        Assert.Matches(@"^203\.0\.113\.7, \S+$", echo.GetProperty("forwardedFor").GetString());
+    }
+
     [Theory]
     [InlineData(GatewayFixture.EchoAlias, GatewayFixture.EchoModel)]
     [InlineData(GatewayFixture.SlashAlias, GatewayFixture.EchoModel)]

@@ -146,6 +146,7 @@ public sealed class FakeWorker : IAsyncDisposable
             body,
             traceparent = context.Request.Headers["traceparent"].ToString(),
             forwardedFor = context.Request.Headers["X-Forwarded-For"].ToString(),
+            host = context.Request.Host.Value,
         }, context.RequestAborted);
     }
 

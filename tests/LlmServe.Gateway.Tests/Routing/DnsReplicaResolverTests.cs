@@ -79,6 +79,29 @@ public sealed class DnsReplicaResolverTests
     }
 
     [Fact]
+    public async Task Resolve_UnchangedSet_AnswersWithTheSameListUntilTheSetChanges()
+    {
+        var zone = new Zone { Answer = [IPAddress.Parse("10.0.1.5")] };
+        var time = new FakeTimeProvider();
+        var resolver = Create(zone, time);
+        var first = await resolver.ResolveAsync(Headless, Cancellation);
+
+        var cached = await resolver.ResolveAsync(Headless, Cancellation);
+        time.Advance(Refresh);
+        var relookedUp = await resolver.ResolveAsync(Headless, Cancellation);
+        zone.Answer = [IPAddress.Parse("10.0.2.9")];
+        time.Advance(Refresh);
+        var changed = await resolver.ResolveAsync(Headless, Cancellation);
+
+        // The router reuses its replica states while the list instance is the same.
+        Assert.Same(first, cached);
+        Assert.Same(first, relookedUp);
+        Assert.NotSame(first, changed);
+        Assert.Equal(["http://10.0.2.9:8080/"], Addresses(changed));
+        Assert.Equal(3, zone.Lookups);
+    }
+
+    [Fact]
     public async Task Resolve_LookupFailsAfterASuccess_KeepsTheLastSet()
     {
         var zone = new Zone { Answer = [IPAddress.Parse("10.0.1.5")] };

@@ -75,6 +75,31 @@ public sealed class ModelRouterTests
         Assert.NotEqual(first.Lease.Replica.Address, second.Lease.Replica.Address);
     }
 
+    [Fact]
+    public async Task RouteAsync_ReplicaListChanges_RoutesOverTheNewListKeepingEachReplicasState()
+    {
+        var store = new ReplicaStateStore();
+        var resolver = new FakeResolver([ReplicaA]);
+        var router = CreateRouter(resolver, store);
+        var first = await router.RouteAsync("llama", TestContext.Current.CancellationToken);
+        var again = await router.RouteAsync("llama", TestContext.Current.CancellationToken);
+        Assert.True(first.IsRouted && again.IsRouted);
+        Assert.Equal(ReplicaA, first.Lease.Replica.Address);
+        Assert.Same(first.Lease.Replica, again.Lease.Replica);
+
+        // Replica A (two requests in flight) is gone, B joined: the next request must land on B.
+        resolver.Endpoints = [ReplicaB];
+        var moved = await router.RouteAsync("llama", TestContext.Current.CancellationToken);
+        resolver.Endpoints = [ReplicaA, ReplicaB];
+        var back = await router.RouteAsync("llama", TestContext.Current.CancellationToken);
+
+        Assert.True(moved.IsRouted && back.IsRouted);
+        Assert.Equal(ReplicaB, moved.Lease.Replica.Address);
+        // A's state (its in-flight count) survived the change: with B at one request and A at two, B wins again.
+        Assert.Equal(2, store.GetOrAdd("llama", ReplicaA).InFlightRequests);
+        Assert.Same(moved.Lease.Replica, back.Lease.Replica);
+    }
+
     private static ModelRouter CreateRouter(IReplicaResolver resolver, ReplicaStateStore? store = null)
     {
         var options = new GatewayOptions
@@ -89,10 +114,12 @@ public sealed class ModelRouterTests
     /// <summary>Returns fixed endpoints, or throws when given null (a discovery failure).</summary>
     private sealed class FakeResolver(Uri[]? endpoints) : IReplicaResolver
     {
+        public Uri[]? Endpoints { get; set; } = endpoints;
+
         public ValueTask<IReadOnlyList<Uri>> ResolveAsync(Deployment deployment, CancellationToken cancellationToken) =>
-            endpoints is null
+            Endpoints is null
                 ? throw new InvalidOperationException("discovery failed")
-                : ValueTask.FromResult<IReadOnlyList<Uri>>(endpoints);
+                : ValueTask.FromResult<IReadOnlyList<Uri>>(Endpoints);
     }
 
     private sealed class StaticOptionsMonitor(GatewayOptions value) : IOptionsMonitor<GatewayOptions>

@@ -66,6 +66,32 @@ public sealed class GatewayMetricsApiTests
         Assert.Contains(seen, m => m.Name == GatewayTelemetry.ReplicaAvailable && m.Deployment == "good" && m.Value == 1);
     }
 
+    [Fact]
+    public async Task Scrape_AfterForwarding_HasTheGatewaysInstrumentsButNotThePerRequestDuplicatesItDrops()
+    {
+        await using var worker = await FakeWorker.StartAsync();
+        await using var gateway = TestGateway.Start(new()
+        {
+            ["Gateway:Deployments:0:Name"] = "good",
+            ["Gateway:Deployments:0:Upstream"] = worker.BaseAddress.ToString(),
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await gateway.Client.PostAsJsonAsync("/v1/completions", new { model = "good", prompt = "hi" }, Cancellation);
+            Assert.True(response.IsSuccessStatusCode);
+        }
+
+        var scrape = await gateway.Client.GetStringAsync("/metrics", Cancellation);
+
+        Assert.Contains("llmserve_gateway_request_duration_seconds_bucket", scrape);
+        Assert.Contains("http_server_request_duration_seconds_bucket", scrape);
+        Assert.DoesNotContain("http_client_request_duration", scrape);
+        Assert.DoesNotContain("http_client_active_requests", scrape);
+        Assert.DoesNotContain("http_client_open_connections", scrape);
+        Assert.DoesNotContain("aspnetcore_memory_pool", scrape);
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", scrape);
+    }
+
     private static string? Find(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
     {
         foreach (var tag in tags)
