@@ -17,6 +17,9 @@ internal sealed class ProxyTargets : IAsyncDisposable
     public required Uri Forwarder { get; init; }
     public required int GatewayPid { get; init; }
 
+    /// <summary>The process that does each target's work: the backend for <c>direct</c>, nginx's master (its workers are its children).</summary>
+    public required IReadOnlyDictionary<string, int> Pids { get; init; }
+
     public IEnumerable<(string Name, Uri Url)> All => [("direct", Direct), ("nginx", Nginx), ("gateway", Gateway), ("yarp", Forwarder)];
 
     public static async Task<ProxyTargets> StartAsync(string gatewayDll, IReadOnlyDictionary<string, object>? gatewaySettings = null,
@@ -50,6 +53,10 @@ internal sealed class ProxyTargets : IAsyncDisposable
                 Gateway = new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions"),
                 Forwarder = new Uri($"http://127.0.0.1:{forwarderPort}/v1/chat/completions"),
                 GatewayPid = gateway.Pid,
+                Pids = new Dictionary<string, int>
+                {
+                    ["direct"] = processes[0].Pid, ["nginx"] = processes[1].Pid, ["gateway"] = gateway.Pid, ["yarp"] = processes[3].Pid,
+                },
             };
             targets._processes.AddRange(processes);
             return targets;

@@ -6,7 +6,12 @@ namespace LlmServe.Bench.Proxy;
 /// <summary>Peak throughput with wrk (closed loop, keep-alive): the POST body comes from a generated Lua script.</summary>
 internal static partial class WrkPeak
 {
-    public static async Task<double> RunAsync(Uri url, string body, int connections, TimeSpan duration)
+    /// <summary>Requests per second over the run.</summary>
+    public static async Task<double> RunAsync(Uri url, string body, int connections, TimeSpan duration) =>
+        (await MeasureAsync(url, body, connections, duration)).RequestsPerSecond;
+
+    /// <summary>Requests per second and the number of requests completed in the run.</summary>
+    public static async Task<(double RequestsPerSecond, long Requests)> MeasureAsync(Uri url, string body, int connections, TimeSpan duration)
     {
         var script = Path.Combine(Path.GetTempPath(), "llmserve-wrk-post.lua");
         await File.WriteAllTextAsync(script,
@@ -19,7 +24,8 @@ internal static partial class WrkPeak
         {
             throw new InvalidOperationException($"wrk saw failed requests against {url}:\n{output}");
         }
-        return double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        return (double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+            long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     private static async Task<string> Run(string file, string[] arguments)
@@ -37,6 +43,9 @@ internal static partial class WrkPeak
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Requests();
 
     [GeneratedRegex(@"Non2xx: (\d+)")]
     private static partial Regex Non2xx();
