@@ -1,5 +1,4 @@
 using LlmServe.Conversion.Gguf;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,24 +23,27 @@ internal sealed class GgufWeightSource(GgufFile file) : IWeightSource
             throw new InvalidDataException(
                 $"'{file.Path}': tensor '{name}' has shape [{string.Join(", ", shape)}], expected [{string.Join(", ", expectedShape)}].");
         }
-        var bytes = new byte[info.ByteSize];
-        file.ReadBytes(info, bytes);
         using var scope = NewDisposeScope();
         Tensor raw = info.Type switch
         {
-            GgmlType.F32 => FromBytes(bytes, shape, ScalarType.Float32),
-            GgmlType.F16 => FromBytes(bytes, shape, ScalarType.Float16),
-            GgmlType.BF16 => FromBytes(bytes, shape, ScalarType.BFloat16),
-            var type when GgmlDequantizer.Supports(type) => torch.tensor(GgmlDequantizer.Dequantize(type, bytes, info.ElementCount), shape),
+            GgmlType.F32 => Direct(info, shape, ScalarType.Float32),
+            GgmlType.F16 => Direct(info, shape, ScalarType.Float16),
+            GgmlType.BF16 => Direct(info, shape, ScalarType.BFloat16),
+            var type when GgmlDequantizer.Supports(type) => torch.tensor(GgmlDequantizer.Dequantize(type, Bytes(info), info.ElementCount), shape),
             _ => throw new NotSupportedException($"'{file.Path}': tensor '{name}' has unsupported type {info.Type}."),
         };
         return raw.to_type(dtype).contiguous().DetachFromDisposeScope();
     }
 
-    private static Tensor FromBytes(byte[] bytes, long[] shape, ScalarType type)
+    /// <summary>An unquantized tensor, read straight into its storage.</summary>
+    private Tensor Direct(GgufTensorInfo info, long[] shape, ScalarType type) =>
+        TensorReader.Read(shape, type, info.ByteSize, (offset, into) => file.ReadBytes(info, offset, into));
+
+    /// <summary>A quantized tensor's blocks, for the dequantizer.</summary>
+    private byte[] Bytes(GgufTensorInfo info)
     {
-        var t = torch.empty(shape, type);
-        t.bytes = bytes;
-        return t;
+        var bytes = new byte[info.ByteSize];
+        file.ReadBytes(info, bytes);
+        return bytes;
     }
 }

@@ -71,11 +71,8 @@ internal sealed class HfWeightSource : IWeightSource, IDisposable
             "BF16" => ScalarType.BFloat16,
             _ => throw new NotSupportedException($"'{file.Path}': tensor '{hf}' has dtype {info.DType} (F32, F16 and BF16 are supported)."),
         };
-        var bytes = new byte[info.ByteSize];
-        file.ReadBytes(info, bytes);
         using var scope = NewDisposeScope();
-        var raw = torch.empty(info.Shape, type);
-        raw.bytes = bytes;
+        var raw = TensorReader.Read(info.Shape, type, info.ByteSize, (offset, into) => file.ReadBytes(info, offset, into));
         return raw.to_type(dtype).contiguous().DetachFromDisposeScope();
     }
 

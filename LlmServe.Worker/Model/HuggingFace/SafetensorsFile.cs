@@ -73,5 +73,13 @@ internal sealed class SafetensorsFile : IDisposable
         view.ReadExactly(destination[..checked((int)tensor.ByteSize)]);
     }
 
+    /// <summary>Copies the tensor's bytes [offset, offset + destination.Length) into <paramref name="destination"/>.</summary>
+    public void ReadBytes(SafetensorsTensorInfo tensor, long offset, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + destination.Length, tensor.ByteSize);
+        using var view = _map.CreateViewStream(_dataStart + tensor.Begin + offset, destination.Length, MemoryMappedFileAccess.Read);
+        view.ReadExactly(destination);
+    }
+
     public void Dispose() => _map.Dispose();
 }

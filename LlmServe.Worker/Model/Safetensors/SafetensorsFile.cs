@@ -47,9 +47,13 @@ internal sealed class SafetensorsFile : IDisposable
         }
     }
 
-    public void ReadBytes(SafetensorsTensorInfo info, Span<byte> destination)
+    public void ReadBytes(SafetensorsTensorInfo info, Span<byte> destination) => ReadBytes(info, 0, destination);
+
+    /// <summary>Copies the tensor's bytes [offset, offset + destination.Length) into <paramref name="destination"/>.</summary>
+    public void ReadBytes(SafetensorsTensorInfo info, long offset, Span<byte> destination)
     {
-        _stream.Position = _dataStart + info.Begin;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + destination.Length, info.End - info.Begin);
+        _stream.Position = _dataStart + info.Begin + offset;
         _stream.ReadExactly(destination);
     }
 

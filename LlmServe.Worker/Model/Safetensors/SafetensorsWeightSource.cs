@@ -37,11 +37,8 @@ internal sealed class SafetensorsWeightSource(SafetensorsFile file, string prefi
         {
             throw new InvalidDataException($"'{file.Path}': tensor '{full}' holds {info.End - info.Begin} bytes, expected {count * size}.");
         }
-        var bytes = new byte[info.End - info.Begin];
-        file.ReadBytes(info, bytes);
         using var scope = NewDisposeScope();
-        var raw = torch.empty(info.Shape, type);
-        raw.bytes = bytes;
+        var raw = TensorReader.Read(info.Shape, type, info.End - info.Begin, (offset, into) => file.ReadBytes(info, offset, into));
         return raw.to_type(dtype).contiguous().DetachFromDisposeScope();
     }
 }
