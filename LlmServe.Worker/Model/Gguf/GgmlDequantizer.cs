@@ -17,7 +17,21 @@ internal static class GgmlDequantizer
     public static bool Supports(GgmlType type) => Decoder(type) is not null;
 
     /// <summary>The <paramref name="count"/> values encoded in <paramref name="data"/>, a whole number of blocks.</summary>
-    public static float[] Dequantize(GgmlType type, byte[] data, long count)
+    public static unsafe float[] Dequantize(GgmlType type, byte[] data, long count)
+    {
+        var values = new float[count];
+        fixed (float* destination = values)
+        {
+            Dequantize(type, data, count, destination);
+        }
+        return values;
+    }
+
+    /// <summary>
+    /// Decodes into <paramref name="destination"/> (room for <paramref name="count"/> floats, e.g. a new float32
+    /// tensor's storage), so a tensor is filled without a managed copy in between and may hold 2^31 values or more.
+    /// </summary>
+    public static unsafe void Dequantize(GgmlType type, byte[] data, long count, float* destination)
     {
         var decode = Decoder(type) ?? throw new NotSupportedException($"Tensors of type {type} cannot be dequantized.");
         var (elements, bytes) = GgmlBlocks.Of(type)!.Value;
@@ -26,17 +40,16 @@ internal static class GgmlDequantizer
         {
             throw new InvalidDataException($"{count} values of type {type} take {count / elements * bytes} bytes, not {data.LongLength}.");
         }
-        var values = new float[count];
         var items = (int)((blocks + BlocksPerItem - 1) / BlocksPerItem);
+        var address = (nint)destination;
         Parallel.For(0, items, item =>
         {
             var end = Math.Min(blocks, (item + 1L) * BlocksPerItem);
             for (var b = item * (long)BlocksPerItem; b < end; b++)
             {
-                decode(data.AsSpan(checked((int)(b * bytes)), bytes), values.AsSpan(checked((int)(b * elements)), elements));
+                decode(data.AsSpan(checked((int)(b * bytes)), bytes), new Span<float>((float*)address + b * elements, elements));
             }
         });
-        return values;
     }
 
     private static BlockDecoder? Decoder(GgmlType type) => type switch

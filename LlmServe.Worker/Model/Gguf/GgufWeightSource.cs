@@ -1,4 +1,5 @@
 using LlmServe.Conversion.Gguf;
+using LlmServe.Worker.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ internal sealed class GgufWeightSource(GgufFile file) : IWeightSource
             GgmlType.F32 => Direct(info, shape, ScalarType.Float32),
             GgmlType.F16 => Direct(info, shape, ScalarType.Float16),
             GgmlType.BF16 => Direct(info, shape, ScalarType.BFloat16),
-            var type when GgmlDequantizer.Supports(type) => torch.tensor(GgmlDequantizer.Dequantize(type, Bytes(info), info.ElementCount), shape),
+            var type when GgmlDequantizer.Supports(type) => Dequantized(info, shape),
             _ => throw new NotSupportedException($"'{file.Path}': tensor '{name}' has unsupported type {info.Type}."),
         };
         return raw.to_type(dtype).contiguous().DetachFromDisposeScope();
@@ -39,11 +40,26 @@ internal sealed class GgufWeightSource(GgufFile file) : IWeightSource
     private Tensor Direct(GgufTensorInfo info, long[] shape, ScalarType type) =>
         TensorReader.Read(shape, type, info.ByteSize, (offset, into) => file.ReadBytes(info, offset, into));
 
-    /// <summary>A quantized tensor's blocks, for the dequantizer.</summary>
-    private byte[] Bytes(GgufTensorInfo info)
+    /// <summary>A quantized tensor decoded to float32 straight into a new tensor's storage.</summary>
+    private unsafe Tensor Dequantized(GgufTensorInfo info, long[] shape)
     {
-        var bytes = new byte[info.ByteSize];
-        file.ReadBytes(info, bytes);
-        return bytes;
+        var blocks = new byte[info.ByteSize];
+        file.ReadBytes(info, blocks);
+        var tensor = torch.empty(shape, ScalarType.Float32);
+        try
+        {
+            if (tensor.NumberOfElements != info.ElementCount)
+            {
+                throw new InvalidDataException($"'{file.Path}': tensor '{info.Name}' holds {info.ElementCount} values, its shape {tensor.NumberOfElements}.");
+            }
+            HugePages.Advise(tensor);
+            GgmlDequantizer.Dequantize(info.Type, blocks, info.ElementCount, (float*)TensorMemory.Address(tensor));
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
     }
 }
