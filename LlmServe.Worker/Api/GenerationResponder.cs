@@ -76,16 +76,21 @@ internal static class GenerationResponder
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no";
+        // Per choice: its prompt's length and the tokens generated so far (for continuous usage).
+        int PromptOf(int choiceIndex) => prompts[choiceIndex / settings.N].Count;
+        var generated = new int[requests.Count];
+        object? UsageSoFar(int choiceIndex) => settings.ContinuousUsage ? Usage(PromptOf(choiceIndex), generated[choiceIndex]) : null;
         for (var i = 0; i < requests.Count; i++)
         {
             foreach (var first in chunk(id, created, i, "", null, true, [], null))
             {
-                await WriteEventAsync(context, first);
+                await WriteEventAsync(context, first, UsageSoFar(i));
             }
         }
         var completionTokens = 0;
         await foreach (var (index, e) in MergeAsync(requests, context.RequestAborted))
         {
+            generated[index] = e.CompletionTokens;
             if (e.Finish is not null)
             {
                 completionTokens += e.CompletionTokens;
@@ -95,7 +100,7 @@ internal static class GenerationResponder
                 IReadOnlyList<TokenLogprobs> logprobs = e.Logprobs is { } lp ? [lp] : [];
                 foreach (var c in chunk(id, created, index, e.Text, e.Finish?.ToWire(), false, logprobs, e.PromptLogprobs))
                 {
-                    await WriteEventAsync(context, c);
+                    await WriteEventAsync(context, c, UsageSoFar(index));
                 }
             }
         }
@@ -165,9 +170,20 @@ internal static class GenerationResponder
         total_tokens = promptTokens + completionTokens,
     };
 
-    private static async Task WriteEventAsync(HttpContext context, object payload)
+    /// <param name="usage">Added to the chunk as its <c>usage</c> field when not null (continuous usage).</param>
+    private static async Task WriteEventAsync(HttpContext context, object payload, object? usage = null)
     {
-        var json = JsonSerializer.Serialize(payload);
+        string json;
+        if (usage is null)
+        {
+            json = JsonSerializer.Serialize(payload);
+        }
+        else
+        {
+            var node = JsonSerializer.SerializeToNode(payload)!.AsObject();
+            node["usage"] = JsonSerializer.SerializeToNode(usage);
+            json = node.ToJsonString();
+        }
         await context.Response.WriteAsync($"data: {json}\n\n", context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }

@@ -7,6 +7,12 @@ namespace LlmServe.Worker.Api;
 internal sealed record GenerationSettings(string Model, bool Stream, bool IncludeUsage, int? MaxTokens, SamplingParams Sampling,
     int Priority = 0, int N = 1, int? TruncatePromptTokens = null)
 {
+    /// <summary>
+    /// vLLM's <c>stream_options.continuous_usage_stats</c> (with <c>include_usage</c>): every streamed chunk also
+    /// carries its choice's usage so far, for clients that meter a stream as it goes.
+    /// </summary>
+    public bool ContinuousUsage { get; init; }
+
     public static GenerationSettings Parse(JsonElement root, bool chat)
     {
         var model = JsonFields.RequiredString(root, "model");
@@ -15,6 +21,7 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
         var maxTokens = (chat ? JsonFields.OptionalInt(root, "max_completion_tokens", 1) : null)
             ?? JsonFields.OptionalInt(root, "max_tokens", chat ? 1 : 0);
         var includeUsage = false;
+        var continuousUsage = false;
         if (!JsonFields.IsAbsent(root, "stream_options", out var streamOptions))
         {
             if (streamOptions.ValueKind != JsonValueKind.Object)
@@ -22,6 +29,7 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
                 throw new RequestValidationException("stream_options", "'stream_options' must be an object.");
             }
             includeUsage = JsonFields.OptionalBool(streamOptions, "include_usage", false);
+            continuousUsage = includeUsage && JsonFields.OptionalBool(streamOptions, "continuous_usage_stats", false);
         }
         var sampling = new SamplingParams
         {
@@ -58,7 +66,10 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
             throw new RequestValidationException("min_tokens", "'min_tokens' must not exceed 'max_tokens'.");
         }
         return new GenerationSettings(model, stream, includeUsage, maxTokens, sampling,
-            JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0, n, JsonFields.OptionalInt(root, "truncate_prompt_tokens", 1));
+            JsonFields.OptionalInt(root, "priority", int.MinValue) ?? 0, n, JsonFields.OptionalInt(root, "truncate_prompt_tokens", 1))
+        {
+            ContinuousUsage = continuousUsage,
+        };
     }
 
     /// <summary>The prompt cut to its last truncate_prompt_tokens tokens (vLLM keeps the end); unchanged when not asked.</summary>

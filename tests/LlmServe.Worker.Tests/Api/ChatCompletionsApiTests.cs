@@ -70,6 +70,41 @@ public sealed class ChatCompletionsApiTests(WorkerFactory factory) : IClassFixtu
         Assert.Equal(10, chunks[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Post_StreamWithContinuousUsage_EveryChunkCarriesTheUsageSoFar(bool continuous)
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync("/v1/chat/completions", Json($$$"""
+            {"model":"stories","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":10,"temperature":0,
+             "stream":true,"stream_options":{"include_usage":true,"continuous_usage_stats":{{{(continuous ? "true" : "false")}}}}}
+            """), TestContext.Current.CancellationToken);
+
+        response.EnsureSuccessStatusCode();
+        var chunks = (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).Where(e => e != "[DONE]")
+            .Select(e => JsonDocument.Parse(e).RootElement).ToList();
+        var withChoices = chunks.Where(c => c.GetProperty("choices").GetArrayLength() > 0).ToList();
+        var final = chunks[^1].GetProperty("usage");
+        Assert.Equal(0, chunks[^1].GetProperty("choices").GetArrayLength());
+        if (!continuous)
+        {
+            Assert.All(withChoices, c => Assert.False(c.TryGetProperty("usage", out _)));
+            return;
+        }
+        // vLLM's shape: prompt tokens throughout, completion tokens counting up from 0 (the role chunk) to the final usage.
+        var counts = withChoices.Select(c => c.GetProperty("usage").GetProperty("completion_tokens").GetInt32()).ToList();
+        Assert.All(withChoices, c => Assert.Equal(5, c.GetProperty("usage").GetProperty("prompt_tokens").GetInt32()));
+        Assert.All(withChoices, c => Assert.Equal(c.GetProperty("usage").GetProperty("prompt_tokens").GetInt32()
+            + c.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), c.GetProperty("usage").GetProperty("total_tokens").GetInt32()));
+        Assert.Equal(0, counts[0]);
+        Assert.Equal(counts.Order(), counts);
+        Assert.Equal(10, counts[^1]);
+        Assert.Equal(final.GetProperty("completion_tokens").GetInt32(), counts[^1]);
+    }
+
     [Fact]
     public async Task Post_Logprobs_GreedyTokenIsTheTopAlternative()
     {
