@@ -17,6 +17,7 @@ app.UseMiddleware<ApiKeyMiddleware>();
 app.MapChatCompletionsApi();
 app.MapCompletionsApi();
 app.MapEmbeddingsApi();
+app.MapScoreApi();
 app.MapModelsApi();
 app.MapAutoscalerApi();
 app.MapAdminApi();

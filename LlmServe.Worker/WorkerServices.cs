@@ -42,6 +42,7 @@ internal static class WorkerServices
         app.MapCompletionsApi();
         app.MapChatCompletionsApi();
         app.MapEmbeddingsApi();
+        app.MapScoreApi();
         return app;
     }
 }

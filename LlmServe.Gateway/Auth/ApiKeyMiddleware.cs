@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace LlmServe.Gateway.Auth;
 
 /// <summary>
-/// Authenticates <c>/v1</c> with client keys and <c>/admin</c> with the admin key; answers 401/403 in OpenAI shape.
+/// Authenticates <c>/v1</c> and <c>/v2</c> with client keys and <c>/admin</c> with the admin key; answers 401/403 in OpenAI shape.
 /// With no client keys the inference API is open; the admin API is then open too unless an admin key is set.
 /// The admin key is not a client key: it cannot call models, so it can never bypass a budget.
 /// </summary>
@@ -47,7 +47,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptionsMonitor<Gat
                 : Unauthorized(context, missing: false);
         }
 
-        if (table.Keys.Length == 0 || !path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+        if (table.Keys.Length == 0 || !IsInferencePath(path))
         {
             return next(context);
         }
@@ -65,6 +65,10 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptionsMonitor<Gat
         context.Features.Set(new ApiKeyFeature(key));
         return next(context);
     }
+
+    /// <summary>The client API: <c>/v1</c>, and <c>/v2</c> for Cohere-style rerank.</summary>
+    private static bool IsInferencePath(PathString path) =>
+        path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/v2", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The table for the current configuration; rebuilt only when a reload bound new options.</summary>
     private ApiKeyTable Table()

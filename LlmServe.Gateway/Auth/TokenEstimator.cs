@@ -22,7 +22,7 @@ internal static class TokenEstimator
             }
         }
         long chars = 0;
-        foreach (var name in (string[])["prompt", "messages", "input"])
+        foreach (var name in (string[])["prompt", "messages", "input", "text_1", "text_2", "query", "documents"])
         {
             if (body.TryGetProperty(name, out var value))
             {

@@ -29,6 +29,8 @@ internal static class OpenAiRequestValidator
                 OpenAiEndpoint.ChatCompletions => ValidateMessages(body),
                 OpenAiEndpoint.Completions => RequireStringOrArray(body, "prompt"),
                 OpenAiEndpoint.Embeddings => RequireStringOrArray(body, "input"),
+                OpenAiEndpoint.Score => RequireStringOrArray(body, "text_1") ?? RequireStringOrArray(body, "text_2"),
+                OpenAiEndpoint.Rerank => Require(body, "query", JsonValueKind.String, "a string") ?? Require(body, "documents", JsonValueKind.Array, "an array"),
                 _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
             };
             error ??= ValidateOptionalFields(body, endpoint);
@@ -88,6 +90,15 @@ internal static class OpenAiRequestValidator
             index++;
         }
         return null;
+    }
+
+    private static OpenAiValidationError? Require(JsonElement body, string name, JsonValueKind kind, string expected)
+    {
+        if (!body.TryGetProperty(name, out var value))
+        {
+            return new($"'{name}' is a required property.", name);
+        }
+        return value.ValueKind == kind ? null : new($"'{name}' must be {expected}, got {Describe(value)}.", name);
     }
 
     private static OpenAiValidationError? RequireStringOrArray(JsonElement body, string name)

@@ -43,15 +43,7 @@ internal static class EmbeddingsApi
             var base64 = ReadEncodingFormat(root);
             CheckDimensions(root, runner.Dimensions);
             var sequences = EmbeddingInput.Parse(root, runner.Tokenizer, runner.VocabSize);
-            var longest = sequences.Max(s => s.Count);
-            if (longest > runner.MaxModelLen)
-            {
-                // vLLM's wording and status for an over-long embedding input.
-                throw new RequestValidationException("input",
-                    $"This model's maximum context length is {runner.MaxModelLen} tokens. However, you requested {longest} tokens " +
-                    "in the input for embedding generation. Please reduce the length of the input.",
-                    RequestValidationException.ContextLengthExceeded);
-            }
+            CheckContextLength(sequences, runner, "input");
             var vectors = await runner.EmbedAsync(sequences, context.RequestAborted);
             var tokens = sequences.Sum(s => s.Count);
             await context.Response.WriteAsJsonAsync(new
@@ -68,7 +60,21 @@ internal static class EmbeddingsApi
         }
     }
 
-    private static IResult? CheckReady(ModelHost host, out EmbeddingRunner runner)
+    /// <summary>Rejects a sequence longer than the model's context, with vLLM's wording and status.</summary>
+    internal static void CheckContextLength(IReadOnlyList<IReadOnlyList<int>> sequences, EmbeddingRunner runner, string param)
+    {
+        var longest = sequences.Max(s => s.Count);
+        if (longest > runner.MaxModelLen)
+        {
+            throw new RequestValidationException(param,
+                $"This model's maximum context length is {runner.MaxModelLen} tokens. However, you requested {longest} tokens " +
+                "in the input for embedding generation. Please reduce the length of the input.",
+                RequestValidationException.ContextLengthExceeded);
+        }
+    }
+
+    /// <summary>Null when an embedding model is loaded (then <paramref name="runner"/> is it), else the error to answer.</summary>
+    internal static IResult? CheckReady(ModelHost host, out EmbeddingRunner runner)
     {
         runner = host.Embedder!; // checked right below
         return host.Embedder is not null ? null

@@ -79,6 +79,23 @@ public sealed class AuthApiTests : IAsyncLifetime
         Assert.Equal(0, Worker.Requests);
     }
 
+    [Theory]
+    [InlineData("/v1/score", null, HttpStatusCode.Unauthorized)]
+    [InlineData("/v2/rerank", null, HttpStatusCode.Unauthorized)]
+    [InlineData("/v2/rerank", "sk-wrong", HttpStatusCode.Unauthorized)]
+    [InlineData("/v1/rerank", "sk-alice", HttpStatusCode.OK)]
+    public async Task PostScoring_ByKey_IsAuthenticatedLikeTheRestOfTheApi(string path, string? key, HttpStatusCode expected)
+    {
+        object body = path.EndsWith("score", StringComparison.Ordinal)
+            ? new { model = "open-model", text_1 = "a", text_2 = new[] { "b" } }
+            : new { model = "open-model", query = "a", documents = new[] { "b" } };
+
+        using var response = await SendAsync(HttpMethod.Post, path, key, body);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected == HttpStatusCode.OK ? 1 : 0, Worker.Requests);
+    }
+
     [Fact]
     public async Task Post_AllowedKey_ReachesWorker()
     {

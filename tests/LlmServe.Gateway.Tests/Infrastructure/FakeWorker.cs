@@ -62,6 +62,9 @@ public sealed class FakeWorker : IAsyncDisposable
         app.MapPost("/v1/chat/completions", handle);
         app.MapPost("/v1/completions", handle);
         app.MapPost("/v1/embeddings", handle);
+        app.MapPost("/v1/score", handle);
+        app.MapPost("/v1/rerank", handle);
+        app.MapPost("/v2/rerank", handle);
         app.MapGet("/health", () => worker!.DefaultMode is "status:500" ? Results.StatusCode(503) : Results.Ok());
         app.MapGet("/load", () => new { running = worker!._ongoing, waiting = 0, kv_cache_usage = 0.0, num_blocks = 16 });
 
