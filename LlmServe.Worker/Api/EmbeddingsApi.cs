@@ -15,11 +15,18 @@ internal static class EmbeddingsApi
 {
     public static IEndpointRouteBuilder MapEmbeddingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/embeddings", HandleAsync);
+        app.MapPost("/v1/embeddings", (HttpContext context, ModelHost host) => HandleAsync(context, host, EmbedAsync));
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, ModelHost host)
+    /// <summary>Answers a request for the loaded embedding model's <paramref name="respond"/>, once validated.</summary>
+    internal delegate Task Responder(HttpContext context, JsonElement root, string model, EmbeddingRunner runner);
+
+    /// <summary>
+    /// The frame every embedding-model endpoint shares: an embedding model must be loaded, the body must be JSON naming
+    /// it, and validation failures become OpenAI-shaped 400s naming the parameter.
+    /// </summary>
+    internal static async Task HandleAsync(HttpContext context, ModelHost host, Responder respond)
     {
         if (CheckReady(host, out var runner) is { } notReady)
         {
@@ -33,31 +40,35 @@ internal static class EmbeddingsApi
         }
         try
         {
-            var root = doc.RootElement;
-            var model = JsonFields.RequiredString(root, "model");
+            var model = JsonFields.RequiredString(doc.RootElement, "model");
             if (model != host.ServedModelName)
             {
                 await OpenAiError.ModelNotFound(model, [host.ServedModelName]).ExecuteAsync(context);
                 return;
             }
-            var base64 = ReadEncodingFormat(root);
-            CheckDimensions(root, runner.Dimensions);
-            var sequences = EmbeddingInput.Parse(root, runner.Tokenizer, runner.VocabSize);
-            CheckContextLength(sequences, runner, "input");
-            var vectors = await runner.EmbedAsync(sequences, context.RequestAborted);
-            var tokens = sequences.Sum(s => s.Count);
-            await context.Response.WriteAsJsonAsync(new
-            {
-                @object = "list",
-                data = vectors.Select((v, i) => new { @object = "embedding", index = i, embedding = base64 ? (object)ToBase64(v) : v }),
-                model,
-                usage = new { prompt_tokens = tokens, total_tokens = tokens },
-            }, context.RequestAborted);
+            await respond(context, doc.RootElement, model, runner);
         }
         catch (RequestValidationException ex)
         {
             await OpenAiError.BadRequest(ex.Message, ex.Param, ex.Code).ExecuteAsync(context);
         }
+    }
+
+    private static async Task EmbedAsync(HttpContext context, JsonElement root, string model, EmbeddingRunner runner)
+    {
+        var base64 = ReadEncodingFormat(root);
+        CheckDimensions(root, runner.Dimensions);
+        var sequences = EmbeddingInput.Parse(root, runner.Tokenizer, runner.VocabSize);
+        CheckContextLength(sequences, runner, "input");
+        var vectors = await runner.EmbedAsync(sequences, context.RequestAborted);
+        var tokens = sequences.Sum(s => s.Count);
+        await context.Response.WriteAsJsonAsync(new
+        {
+            @object = "list",
+            data = vectors.Select((v, i) => new { @object = "embedding", index = i, embedding = base64 ? (object)ToBase64(v) : v }),
+            model,
+            usage = new { prompt_tokens = tokens, total_tokens = tokens },
+        }, context.RequestAborted);
     }
 
     /// <summary>Rejects a sequence longer than the model's context, with vLLM's wording and status.</summary>
@@ -74,7 +85,7 @@ internal static class EmbeddingsApi
     }
 
     /// <summary>Null when an embedding model is loaded (then <paramref name="runner"/> is it), else the error to answer.</summary>
-    internal static IResult? CheckReady(ModelHost host, out EmbeddingRunner runner)
+    private static IResult? CheckReady(ModelHost host, out EmbeddingRunner runner)
     {
         runner = host.Embedder!; // checked right below
         return host.Embedder is not null ? null

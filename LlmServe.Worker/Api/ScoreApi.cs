@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LlmServe.ServiceDefaults.OpenAi;
 using LlmServe.Worker.Engine.Embedding;
 using LlmServe.Worker.Model;
 
@@ -17,43 +16,13 @@ internal static class ScoreApi
     {
         foreach (var path in new[] { "/score", "/v1/score" })
         {
-            app.MapPost(path, (HttpContext context, ModelHost host) => HandleAsync(context, host, ScoreAsync));
+            app.MapPost(path, (HttpContext context, ModelHost host) => EmbeddingsApi.HandleAsync(context, host, ScoreAsync));
         }
         foreach (var path in new[] { "/rerank", "/v1/rerank", "/v2/rerank" })
         {
-            app.MapPost(path, (HttpContext context, ModelHost host) => HandleAsync(context, host, RerankAsync));
+            app.MapPost(path, (HttpContext context, ModelHost host) => EmbeddingsApi.HandleAsync(context, host, RerankAsync));
         }
         return app;
-    }
-
-    private delegate Task Responder(HttpContext context, JsonElement root, string model, EmbeddingRunner runner);
-
-    private static async Task HandleAsync(HttpContext context, ModelHost host, Responder respond)
-    {
-        if (EmbeddingsApi.CheckReady(host, out var runner) is { } notReady)
-        {
-            await notReady.ExecuteAsync(context);
-            return;
-        }
-        using var doc = await RequestPipeline.ReadBodyAsync(context);
-        if (doc is null)
-        {
-            return;
-        }
-        try
-        {
-            var model = JsonFields.RequiredString(doc.RootElement, "model");
-            if (model != host.ServedModelName)
-            {
-                await OpenAiError.ModelNotFound(model, [host.ServedModelName]).ExecuteAsync(context);
-                return;
-            }
-            await respond(context, doc.RootElement, model, runner);
-        }
-        catch (RequestValidationException ex)
-        {
-            await OpenAiError.BadRequest(ex.Message, ex.Param, ex.Code).ExecuteAsync(context);
-        }
     }
 
     private static async Task ScoreAsync(HttpContext context, JsonElement root, string model, EmbeddingRunner runner)
