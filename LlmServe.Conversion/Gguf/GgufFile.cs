@@ -106,11 +106,8 @@ public sealed class GgufFile : IDisposable
     }
 
     /// <summary>Copies a tensor's raw bytes into <paramref name="destination"/>.</summary>
-    public void ReadBytes(GgufTensorInfo tensor, Span<byte> destination)
-    {
-        using var view = _map.CreateViewStream(_dataStart + tensor.Offset, tensor.ByteSize, MemoryMappedFileAccess.Read);
-        view.ReadExactly(destination[..checked((int)tensor.ByteSize)]);
-    }
+    public void ReadBytes(GgufTensorInfo tensor, Span<byte> destination) =>
+        ReadBytes(tensor, 0, destination[..checked((int)tensor.ByteSize)]);
 
     /// <summary>Copies the tensor's bytes [offset, offset + destination.Length) into <paramref name="destination"/>.</summary>
     public void ReadBytes(GgufTensorInfo tensor, long offset, Span<byte> destination)

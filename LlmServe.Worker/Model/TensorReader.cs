@@ -23,7 +23,23 @@ internal static class TensorReader
 
     /// <inheritdoc cref="Read(long[], ScalarType, long, ReadRange)"/>
     /// <param name="rangeBytes">The most bytes one call to <paramref name="read"/> fills.</param>
-    internal static unsafe Tensor Read(long[] shape, ScalarType type, long byteSize, ReadRange read, int rangeBytes)
+    internal static unsafe Tensor Read(long[] shape, ScalarType type, long byteSize, ReadRange read, int rangeBytes) =>
+        Fill(shape, type, byteSize, address =>
+        {
+            for (var done = 0L; done < byteSize;)
+            {
+                var count = (int)Math.Min(rangeBytes, byteSize - done);
+                read(done, new Span<byte>((byte*)address + done, count));
+                done += count;
+            }
+        });
+
+    /// <summary>
+    /// A new tensor of <paramref name="shape"/> and <paramref name="type"/> that <paramref name="fill"/> writes at its
+    /// storage's address (huge pages advised first), once its size is checked to be <paramref name="byteSize"/>; the
+    /// tensor is released if filling fails.
+    /// </summary>
+    public static Tensor Fill(long[] shape, ScalarType type, long byteSize, Action<nint> fill)
     {
         var tensor = torch.empty(shape, type);
         try
@@ -34,13 +50,7 @@ internal static class TensorReader
                     $"A tensor of shape [{string.Join(", ", shape)}] and type {type} takes {tensor.NumberOfElements * tensor.ElementSize} bytes; the file holds {byteSize}.");
             }
             HugePages.Advise(tensor);
-            var address = (byte*)TensorMemory.Address(tensor);
-            for (var done = 0L; done < byteSize;)
-            {
-                var count = (int)Math.Min(rangeBytes, byteSize - done);
-                read(done, new Span<byte>(address + done, count));
-                done += count;
-            }
+            fill(TensorMemory.Address(tensor));
             return tensor;
         }
         catch

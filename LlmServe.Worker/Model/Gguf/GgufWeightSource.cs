@@ -1,5 +1,4 @@
 using LlmServe.Conversion.Gguf;
-using LlmServe.Worker.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,21 +44,7 @@ internal sealed class GgufWeightSource(GgufFile file) : IWeightSource
     {
         var blocks = new byte[info.ByteSize];
         file.ReadBytes(info, blocks);
-        var tensor = torch.empty(shape, ScalarType.Float32);
-        try
-        {
-            if (tensor.NumberOfElements != info.ElementCount)
-            {
-                throw new InvalidDataException($"'{file.Path}': tensor '{info.Name}' holds {info.ElementCount} values, its shape {tensor.NumberOfElements}.");
-            }
-            HugePages.Advise(tensor);
-            GgmlDequantizer.Dequantize(info.Type, blocks, info.ElementCount, (float*)TensorMemory.Address(tensor));
-            return tensor;
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
-        }
+        return TensorReader.Fill(shape, ScalarType.Float32, info.ElementCount * sizeof(float),
+            address => GgmlDequantizer.Dequantize(info.Type, blocks, info.ElementCount, (float*)address));
     }
 }

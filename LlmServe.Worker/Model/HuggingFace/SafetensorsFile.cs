@@ -67,11 +67,8 @@ internal sealed class SafetensorsFile : IDisposable
         return new SafetensorsFile(path, map, 8 + headerLength, tensors);
     }
 
-    public void ReadBytes(SafetensorsTensorInfo tensor, Span<byte> destination)
-    {
-        using var view = _map.CreateViewStream(_dataStart + tensor.Begin, tensor.ByteSize, MemoryMappedFileAccess.Read);
-        view.ReadExactly(destination[..checked((int)tensor.ByteSize)]);
-    }
+    public void ReadBytes(SafetensorsTensorInfo tensor, Span<byte> destination) =>
+        ReadBytes(tensor, 0, destination[..checked((int)tensor.ByteSize)]);
 
     /// <summary>Copies the tensor's bytes [offset, offset + destination.Length) into <paramref name="destination"/>.</summary>
     public void ReadBytes(SafetensorsTensorInfo tensor, long offset, Span<byte> destination)
