@@ -24,6 +24,8 @@ public static class GgmlBlocks
         [GgmlType.Q4_K] = (SuperBlock, 2 + 2 + 12 + 128),   // f16 d and dmin, 6-bit scales and mins, 4-bit values
         [GgmlType.Q5_K] = (SuperBlock, 2 + 2 + 12 + 32 + 128), // as Q4_K plus one high bit per value
         [GgmlType.Q6_K] = (SuperBlock, 128 + 64 + 16 + 2),  // low nibbles, high 2 bits, 8-bit scales, f16 d
+        [GgmlType.IQ4_NL] = (32, 2 + 16),                   // f16 scale, 32 4-bit codebook indices
+        [GgmlType.IQ4_XS] = (SuperBlock, 2 + 2 + 4 + 128),  // f16 d, 6-bit group scales (2 high bits, 4 low), 4-bit indices
     };
 
     /// <summary>The block layout of <paramref name="type"/>; null for a type this code cannot read.</summary>

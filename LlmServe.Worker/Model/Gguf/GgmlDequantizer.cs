@@ -3,9 +3,9 @@ using LlmServe.Conversion.Gguf;
 namespace LlmServe.Worker.Model.Gguf;
 
 /// <summary>
-/// Quantized GGUF tensors to float32 on load: the legacy block formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) and the
-/// k-quants (Q2_K to Q6_K) that llama.cpp's Q*_K_S/M/L files are made of. Blocks are independent, so large tensors
-/// are decoded on all cores.
+/// Quantized GGUF tensors to float32 on load: the legacy block formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0), the k-quants
+/// (Q2_K to Q6_K) that llama.cpp's Q*_K_S/M/L files are made of, and the codebook types IQ4_NL and IQ4_XS. Blocks are
+/// independent, so large tensors are decoded on all cores.
 /// </summary>
 internal static class GgmlDequantizer
 {
@@ -64,6 +64,8 @@ internal static class GgmlDequantizer
         GgmlType.Q4_K => KQuantBlocks.Q4_K,
         GgmlType.Q5_K => KQuantBlocks.Q5_K,
         GgmlType.Q6_K => KQuantBlocks.Q6_K,
+        GgmlType.IQ4_NL => NonLinearQuantBlocks.IQ4_NL,
+        GgmlType.IQ4_XS => NonLinearQuantBlocks.IQ4_XS,
         _ => null,
     };
 }

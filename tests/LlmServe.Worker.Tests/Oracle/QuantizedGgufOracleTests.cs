@@ -38,6 +38,8 @@ public sealed class QuantizedGgufOracleTests(RandomCheckpointFixture files) : IC
         { LLamaFtype.MOSTLY_Q4_K_M, GgmlType.Q4_K, 0.09 },
         { LLamaFtype.MOSTLY_Q5_K_M, GgmlType.Q5_K, 0.045 },
         { LLamaFtype.MOSTLY_Q6_K, GgmlType.Q6_K, 0.023 },
+        { LLamaFtype.MOSTLY_IQ4_NL, GgmlType.IQ4_NL, 0.095 },
+        { LLamaFtype.MOSTLY_IQ4_XS, GgmlType.IQ4_XS, 0.095 },
     };
 
     [Theory]
