@@ -54,13 +54,15 @@ internal sealed partial class InferenceEngine
     /// and then generated ones, each with the kernel <see cref="InvariantKernels"/> pins for them (for bf16 torch's
     /// GEMM and the GEMV kernel, whose rows do not depend on each other), so each position is computed the same way
     /// alone, in any batch, and when recomputed after preemption (the scheduler then ends chunks at the prompt's end
-    /// and recomputes generated tokens one per step, as decodes).
+    /// and recomputes generated tokens one per step, as decodes). When both kinds take the same kernel, one forward
+    /// serves them and the weights are streamed once.
     /// </summary>
     private IEnumerable<(LinearKernel Kernel, List<StepPart> Parts)> Forwards(IReadOnlyList<ScheduledRequest> scheduled)
     {
-        if (_invariant is not { } invariant)
+        if (_invariant is not { } invariant || invariant.Prompt == invariant.Generated)
         {
-            return [(LinearKernel.Auto, scheduled.Select(s => new StepPart(s.Request, s.Request.NumComputedTokens, s.NumTokens, s.Samples)).ToList())];
+            var kernel = _invariant?.Prompt ?? LinearKernel.Auto;
+            return [(kernel, scheduled.Select(s => new StepPart(s.Request, s.Request.NumComputedTokens, s.NumTokens, s.Samples)).ToList())];
         }
         var prompt = new List<StepPart>();
         var generated = new List<StepPart>();

@@ -8,7 +8,8 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <summary>
 /// <c>F.linear</c> that sends decode-sized bf16 inputs on the CPU to <see cref="Bf16Gemv"/> and everything else to
 /// torch. Torch's bf16 path on the CPU is a GEMM tuned for many rows: at one row it runs far below memory bandwidth,
-/// which is what a batch-1 decode step is bound by. float32 inputs go to <see cref="F32Gemv"/> likewise (a 0.5B model's
+/// which is what a batch-1 decode step is bound by (and on CPUs without AVX-512 it is slow at any row count, so there
+/// the kernel takes more rows and a float32 product the rest). float32 inputs go to <see cref="F32Gemv"/> likewise (a 0.5B model's
 /// batch-1 decode in float32: 9.0-9.4 tok/s with torch's linears, 12.6-13.7 with the kernel).
 /// </summary>
 /// <remarks>
@@ -21,6 +22,13 @@ internal static class DecodeLinear
 {
     /// <summary>Inputs with at most this many rows take the kernel; more rows make a matrix product torch runs well.</summary>
     public const int MaxRows = 4;
+
+    /// <summary>
+    /// bf16 inputs up to this many rows take the kernel where torch's bf16 GEMM is its slow fallback
+    /// (<see cref="TorchBf16.GemmIsFast"/>): the kernel beats it at every row count, and a float32 product of the same
+    /// values (weights widened per call) overtakes the kernel only at about a hundred rows.
+    /// </summary>
+    public const int MaxRowsWithoutFastBf16Gemm = 64;
 
     /// <summary>x (M, K) · weight (N, K)^T + bias (N) -> (M, N).</summary>
     public static Tensor Forward(Tensor x, Tensor weight, Tensor? bias = null, LinearKernel kernel = LinearKernel.Auto) =>
@@ -39,9 +47,10 @@ internal static class DecodeLinear
         var dtype = x.dtype;
         if (kernel == LinearKernel.Torch || !Supports(x, linears, kernel))
         {
+            var widen = kernel == LinearKernel.Auto && dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && !TorchBf16.GemmIsFast;
             for (var i = 0; i < linears.Length; i++)
             {
-                outputs[i] = F.linear(x, linears[i].Weight, linears[i].Bias);
+                outputs[i] = widen ? Float32Linear(x, linears[i].Weight, linears[i].Bias) : F.linear(x, linears[i].Weight, linears[i].Bias);
             }
             return outputs;
         }
@@ -71,11 +80,28 @@ internal static class DecodeLinear
         return outputs;
     }
 
-    /// <summary>bf16 or float32 up to <see cref="MaxRows"/> rows, or any row count when pinned to the kernel.</summary>
+    /// <summary>
+    /// A bf16 linear as a float32 product of the same values, rounded to bf16 once like torch's bf16 linear: on CPUs
+    /// without a fast bf16 GEMM, torch's float32 GEMM runs several times faster even with the weight widened per call.
+    /// </summary>
+    private static Tensor Float32Linear(Tensor x, Tensor weight, Tensor? bias)
+    {
+        using var x32 = x.to_type(ScalarType.Float32);              // (M, K)
+        using var weight32 = weight.to_type(ScalarType.Float32);    // (N, K)
+        using var bias32 = bias?.to_type(ScalarType.Float32);       // (N)
+        using var y = F.linear(x32, weight32, bias32);              // (M, N)
+        return y.to_type(ScalarType.BFloat16);
+    }
+
+    /// <summary>Rows of an input that <see cref="LinearKernel.Auto"/> sends to the kernel.</summary>
+    private static int AutoMaxRows(ScalarType dtype) =>
+        dtype == ScalarType.BFloat16 && !TorchBf16.GemmIsFast ? MaxRowsWithoutFastBf16Gemm : MaxRows;
+
+    /// <summary>bf16 or float32 up to <see cref="AutoMaxRows"/> rows, or any row count when pinned to the kernel.</summary>
     private static bool Supports(Tensor x, ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears, LinearKernel kernel)
     {
         var dtype = x.dtype;
-        var maxRows = kernel == LinearKernel.RowGemv ? int.MaxValue : MaxRows;
+        var maxRows = kernel == LinearKernel.RowGemv ? int.MaxValue : AutoMaxRows(dtype);
         if (!Vector256.IsHardwareAccelerated || x.device_type != DeviceType.CPU || x.dim() != 2 || x.shape[0] < 1 || x.shape[0] > maxRows
             || (dtype != ScalarType.BFloat16 && dtype != ScalarType.Float32))
         {

@@ -3,7 +3,11 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <summary>Which implementation a step's linears use on the CPU (see <see cref="DecodeLinear"/>).</summary>
 internal enum LinearKernel
 {
-    /// <summary>The fastest for the step's row count: the GEMV kernel up to <see cref="DecodeLinear.MaxRows"/> rows, torch's GEMM above.</summary>
+    /// <summary>
+    /// The fastest for the step's row count: the GEMV kernel up to <see cref="DecodeLinear.MaxRows"/> rows, torch's GEMM
+    /// above (for bf16 on CPUs without a fast bf16 GEMM: the kernel up to
+    /// <see cref="DecodeLinear.MaxRowsWithoutFastBf16Gemm"/> rows, a float32 GEMM above).
+    /// </summary>
     Auto,
 
     /// <summary>The GEMV kernel (bf16 or float32) at any row count: each row's result is the same as alone, at GEMV speed.</summary>

@@ -98,12 +98,13 @@ internal sealed class LlamaModel : IDisposable
     /// <summary>
     /// How a batch-invariant step pins this model's kernels on the CPU; null on GPUs. Every new token attends as a row
     /// of its own (torch's prefill attention sums a token differently with its chunk's shape). bf16: prompt positions
-    /// take torch's GEMM (its rows do not depend on each other) and generated ones the GEMV kernel. float32: torch's
+    /// take torch's GEMM (its rows do not depend on each other) where it is oneDNN's, the GEMV kernel where torch's is
+    /// its slow fallback (<see cref="TorchBf16.GemmIsFast"/>), and generated ones the GEMV kernel. float32: torch's
     /// GEMM gives few-row and uneven-row products different bits, so every position takes <see cref="F32Gemv"/>.
     /// </summary>
     public InvariantKernels? InvariantKernels => Shards.Primary.type != DeviceType.CPU ? null : DType switch
     {
-        ScalarType.BFloat16 => new(Prompt: LinearKernel.Torch, Generated: LinearKernel.RowGemv),
+        ScalarType.BFloat16 => new(Prompt: TorchBf16.GemmIsFast ? LinearKernel.Torch : LinearKernel.RowGemv, Generated: LinearKernel.RowGemv),
         ScalarType.Float32 => new(Prompt: LinearKernel.RowGemv, Generated: LinearKernel.RowGemv),
         _ => null,
     };

@@ -106,6 +106,23 @@ public sealed class DecodeLinearTests
         }
     }
 
+    /// <summary>
+    /// Row counts on both sides of <see cref="DecodeLinear.MaxRowsWithoutFastBf16Gemm"/>: whichever product the CPU makes
+    /// Auto choose (the kernel, torch's bf16 GEMM, or a float32 GEMM of the same values), a row is rounded once.
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(100)]
+    public void Auto_ManyRows_MatchesFloat32Product(int m)
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(30 + m, m, 896);
+        var w = Random(31, 257, 896);
+        var b = Random(32, 257);
+
+        AssertWithinOneRounding(Reference(x, w, b), DecodeLinear.Forward(x, w, b));
+    }
+
     [Fact]
     public void PinnedToTheKernel_ManyRowsEachEqualTheirOwnCall()
     {
