@@ -81,10 +81,37 @@ internal sealed unsafe partial class FusedDecode
                 return null;
             }
         }
+        if (ReadsAnotherRowsSlot(step, context, offsets, lengths))
+        {
+            return null;
+        }
         step.Attention = new Bf16DecodeAttention.Args((nint)_q, 0, 0, (nint)rows, (nint)context, (nint)offsets, (nint)lengths,
             (nint)_attn, (int)m, decodes.MaxContext, _heads, _kvHeads, _headDim, (float)(1.0 / Math.Sqrt(_headDim)));
         (step.Keys, step.Values) = (keys, values);
         return step;
+    }
+
+    /// <summary>
+    /// Whether a row attends over the slot another row of the step writes (tokens of one prompt chunk, which a
+    /// batch-invariant step sends as rows of their own): the job writes a row's K/V and attends in one work item, with
+    /// no barrier between rows, so such a row could read its neighbour's slot before or after it is written.
+    /// </summary>
+    private static bool ReadsAnotherRowsSlot(in Step step, long* context, long* offsets, long* lengths)
+    {
+        for (var r = 0; r < step.Rows; r++)
+        {
+            for (var i = offsets[r]; i < offsets[r] + lengths[r]; i++)
+            {
+                for (var other = 0; other < step.Rows; other++)
+                {
+                    if (other != r && context[i] == step.Slots[other])
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>Each layer's key and value addresses when the cache is bf16 on the CPU in this model's shape; null otherwise.</summary>

@@ -1,5 +1,6 @@
 using LlmServe.Worker.Engine.Sampling;
 using LlmServe.Worker.Model;
+using LlmServe.Worker.Model.Kernels;
 using LlmServe.Worker.Model.Llama;
 using LlmServe.Worker.Tests.Oracle;
 using TorchSharp;
@@ -59,6 +60,10 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
         Assert.Null(Try(fused, cache, [1, 2, 3], [new SequenceSlice([0, 1, 2], 3, Sample: true)]));
         Assert.Null(Try(fused, cache, [1, 2, 3, 4, 5], [.. Enumerable.Range(0, 5).Select(i => new SequenceSlice([i * 8, i * 8 + 1], 1, Sample: true))]));
         Assert.Null(Try(fused, cache, [vocab], [new SequenceSlice([0, 1], 1, Sample: true)]));
+        // A prompt chunk whose tokens a batch-invariant step sends as rows of their own: each row attends over the
+        // slots its neighbours write, which the job's one work item per row cannot order.
+        Assert.Null(Try(fused, cache, [1, 2, 3], [new SequenceSlice([0, 1, 2], 3, Sample: true)], attentionPerRow: true));
+        Assert.Null(Try(fused, cache, [1, 2, 3], [new SequenceSlice([8, 9], 1, Sample: true), new SequenceSlice([0, 1, 2], 2, Sample: true)], attentionPerRow: true));
         Assert.True(cache.Keys(0).eq(before).all().item<bool>());
     }
 
@@ -109,9 +114,9 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
         return tokens;
     }
 
-    private static Tensor? Try(FusedDecode fused, KvCache cache, long[] tokens, SequenceSlice[] slices)
+    private static Tensor? Try(FusedDecode fused, KvCache cache, long[] tokens, SequenceSlice[] slices, bool attentionPerRow = false)
     {
-        using var batch = AttentionBatchBuilder.Build(slices);
+        using var batch = AttentionBatchBuilder.Build(slices, LinearKernel.RowGemv, attentionPerRow);
         return fused.TryForward(torch.tensor(tokens), batch, cache);
     }
 
