@@ -218,6 +218,18 @@ internal static unsafe class Bf16Gemv
             s2 = Vector512.Sum((c0 + c1) + (c2 + c3));
             s3 = Vector512.Sum((d0 + d1) + (d2 + d3));
         }
+        if (p == 0)
+        {
+            // No 512-bit part (an AVX2 CPU, or a short K): Finish's 256-bit loop two weight rows at a time, sharing the
+            // input loads; that loop alone is load-bound when each row reloads the input.
+            var q = Lanes256x2(xs, w, w + k, k, out var v0, out var v1);
+            _ = Lanes256x2(xs, w + 2L * k, w + 3L * k, k, out var v2, out var v3);
+            sums[0] = Tail(xs, w, k, s0 + v0, q);
+            sums[1] = Tail(xs, w + k, k, s1 + v1, q);
+            sums[2] = Tail(xs, w + 2L * k, k, s2 + v2, q);
+            sums[3] = Tail(xs, w + 3L * k, k, s3 + v3, q);
+            return;
+        }
         sums[0] = Finish(xs, w, k, s0, p);
         sums[1] = Finish(xs, w + k, k, s1, p);
         sums[2] = Finish(xs, w + 2L * k, k, s2, p);
@@ -281,7 +293,68 @@ internal static unsafe class Bf16Gemv
             a1 = Vector256.FusedMultiplyAdd((w0 & high).AsSingle(), Vector256.Load(odd + p), a1);
             p += 8;
         }
-        var sum = sum512 + Vector256.Sum((a0 + a1) + (a2 + a3));
+        return Tail(xs, w, k, sum512 + Vector256.Sum((a0 + a1) + (a2 + a3)), p);
+    }
+
+    /// <summary>
+    /// <see cref="Finish"/>'s 256-bit loop from pair 0 for two weight rows at once, each input vector loaded once for
+    /// both: each row's accumulators take the very operations Finish's would, in the same order, so the sums
+    /// (<paramref name="v0"/>, <paramref name="v1"/>) have the bits of that loop; returns the pairs covered.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Lanes256x2(float* xs, ushort* w0, ushort* w1, int k, out float v0, out float v1)
+    {
+        var pairs = k / 2;
+        var even = xs;
+        var odd = xs + pairs;
+        uint* l0 = (uint*)w0, l1 = (uint*)w1;
+        var high = Vector256.Create(0xFFFF0000u);
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;   // row 0's a0..a3 of Finish
+        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;   // row 1's
+        var p = 0;
+        for (; p + 16 <= pairs; p += 16)
+        {
+            var xe = Vector256.Load(even + p);
+            var xo = Vector256.Load(odd + p);
+            var u = Vector256.Load(l0 + p);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), xe, a0);
+            a1 = Vector256.FusedMultiplyAdd((u & high).AsSingle(), xo, a1);
+            u = Vector256.Load(l1 + p);
+            b0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), xe, b0);
+            b1 = Vector256.FusedMultiplyAdd((u & high).AsSingle(), xo, b1);
+            xe = Vector256.Load(even + p + 8);
+            xo = Vector256.Load(odd + p + 8);
+            u = Vector256.Load(l0 + p + 8);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), xe, a2);
+            a3 = Vector256.FusedMultiplyAdd((u & high).AsSingle(), xo, a3);
+            u = Vector256.Load(l1 + p + 8);
+            b2 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), xe, b2);
+            b3 = Vector256.FusedMultiplyAdd((u & high).AsSingle(), xo, b3);
+        }
+        if (p + 8 <= pairs)
+        {
+            var xe = Vector256.Load(even + p);
+            var xo = Vector256.Load(odd + p);
+            var u = Vector256.Load(l0 + p);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), xe, a0);
+            a1 = Vector256.FusedMultiplyAdd((u & high).AsSingle(), xo, a1);
+            u = Vector256.Load(l1 + p);
+            b0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), xe, b0);
+            b1 = Vector256.FusedMultiplyAdd((u & high).AsSingle(), xo, b1);
+            p += 8;
+        }
+        v0 = Vector256.Sum((a0 + a1) + (a2 + a3));
+        v1 = Vector256.Sum((b0 + b1) + (b2 + b3));
+        return p;
+    }
+
+    /// <summary>The scalar end of a dot product whose vector loops covered <paramref name="p"/> pairs into <paramref name="sum"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Tail(float* xs, ushort* w, int k, float sum, int p)
+    {
+        var pairs = k / 2;
+        var even = xs;
+        var odd = xs + pairs;
         for (; p < pairs; p++)
         {
             sum += even[p] * Bf16.ToSingle(w[2 * p]) + odd[p] * Bf16.ToSingle(w[2 * p + 1]);

@@ -7,7 +7,9 @@ namespace LlmServe.Bench.Measure;
 
 /// <summary>
 /// The compute floor of the throughput workload: how long its matrix multiplications alone take on this machine,
-/// each timed at its own shape with libtorch's bf16 GEMM (oneDNN), the fastest CPU GEMM in reach of .NET here.
+/// each timed at its own shape with the faster of libtorch's bf16 GEMM (oneDNN, on CPUs with AVX-512) and its float32
+/// GEMM of the same values held in float32, the fastest CPU GEMMs in reach of .NET here (without AVX-512, torch's bf16
+/// product is a slow fallback and float32 is several times faster).
 /// </summary>
 /// <remarks>
 /// On a few CPU cores a batch of 32 decodes is compute-bound, not memory-bound, so no engine can serve the workload
@@ -51,27 +53,35 @@ internal static class GemmFloor
         return new Result(prefill, decode, best);
     }
 
-    /// <summary>Best of several timings of x (rows, in) times w^T (in, out) in bf16.</summary>
+    /// <summary>Best of several timings of x (rows, in) times w^T (in, out), bf16 values, multiplied in bf16 or in float32.</summary>
     private static double Time(int rows, (long Out, long In) shape, ref double bestGflops)
     {
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
         var x = torch.randn(rows, shape.In).to_type(ScalarType.BFloat16);       // (rows, in)
         var w = torch.randn(shape.Out, shape.In).to_type(ScalarType.BFloat16);  // (out, in)
+        var x32 = x.to_type(ScalarType.Float32);
+        var w32 = w.to_type(ScalarType.Float32);
         var flops = 2.0 * rows * shape.In * shape.Out;
+        var seconds = Math.Min(Best(flops, () => nn.functional.linear(x, w)), Best(flops, () => nn.functional.linear(x32, w32)));
+        bestGflops = Math.Max(bestGflops, flops / seconds / 1e9);
+        return seconds;
+    }
+
+    private static double Best(double flops, Func<Tensor> product)
+    {
         var iterations = (int)Math.Clamp(2e9 / flops, 2, 200);                 // ~2 GFLOP per timing
-        nn.functional.linear(x, w).Dispose();                                   // warm-up: oneDNN picks its kernel
+        product().Dispose();                                                    // warm-up: oneDNN picks its kernel
         var seconds = double.MaxValue;
         for (var r = 0; r < 5; r++)
         {
             var started = Stopwatch.GetTimestamp();
             for (var i = 0; i < iterations; i++)
             {
-                nn.functional.linear(x, w).Dispose();
+                product().Dispose();
             }
             seconds = Math.Min(seconds, Stopwatch.GetElapsedTime(started).TotalSeconds / iterations);
         }
-        bestGflops = Math.Max(bestGflops, flops / seconds / 1e9);
         return seconds;
     }
 }

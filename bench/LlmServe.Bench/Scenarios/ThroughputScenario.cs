@@ -61,7 +61,7 @@ internal static class ThroughputScenario
                 null, $"{s.SequentialRequests} sequential requests; llama.cpp: 1 sequence"),
             new("LlmServe concurrent / one at a time", "x", concurrent / sequential, Target: ">= 8x"),
             new($"compute floor of the {s.Concurrency} concurrent requests", "s", floor.Seconds,
-                Note: $"their GEMMs alone at libtorch's measured bf16 speed: prefill {floor.PrefillSeconds:F1} s (chunks of {s.StepTokenBudget}) + decode {floor.DecodeSeconds:F1} s; best rate {floor.BestGflops:F0} GFLOP/s"),
+                Note: $"their GEMMs alone at libtorch's measured speed (bf16 or float32, the faster): prefill {floor.PrefillSeconds:F1} s (chunks of {s.StepTokenBudget}) + decode {floor.DecodeSeconds:F1} s; best rate {floor.BestGflops:F0} GFLOP/s"),
             new("ceiling of concurrent / one at a time on this machine", "x", floorRate / sequential,
                 Note: "output tokens / compute floor, over the measured one-at-a-time rate: no engine here can pass it"),
             new("LlmServe concurrent / compute-floor rate", "x", concurrent / floorRate, Note: "share of the ceiling reached"),

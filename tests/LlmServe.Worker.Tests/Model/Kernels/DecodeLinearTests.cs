@@ -123,6 +123,31 @@ public sealed class DecodeLinearTests
         AssertWithinOneRounding(Reference(x, w, b), DecodeLinear.Forward(x, w, b));
     }
 
+    /// <summary>
+    /// Several input rows share each weight row's loads (four weight rows at a time; without 512-bit vectors, two by two
+    /// in 256-bit ones), one input row runs alone: the same bits for K that end in every kind of tail.
+    /// </summary>
+    [Theory]
+    [InlineData(10)]     // 5 pairs: scalar pairs only
+    [InlineData(50)]     // 25 pairs: a 16-pair iteration, an 8-pair block, a scalar pair
+    [InlineData(97)]     // odd K: the last element has no partner
+    [InlineData(4864)]   // the benchmark's FFN width: 512-bit iterations where the CPU has them
+    public void PinnedToTheKernel_EachRowEqualsItsOwnCall_ForEveryKindOfTail(int k)
+    {
+        using var scope = NewDisposeScope();
+        // A slip in the order of float32 sums seldom crosses a bf16 rounding boundary in a few hundred outputs; the
+        // engine's batch-invariance tests, over millions of rounded values, are what catch one.
+        var x = Random(40 + k, 6, k);
+        var w = Random(41 + k, 37, k);   // nine 4-row blocks and one weight row alone
+
+        var together = DecodeLinear.Forward(x, w, kernel: LinearKernel.RowGemv);
+
+        for (var r = 0; r < 6; r++)
+        {
+            Assert.True(together.narrow(0, r, 1).equal(DecodeLinear.Forward(x.narrow(0, r, 1), w, kernel: LinearKernel.RowGemv)).all().item<bool>(), $"row {r}");
+        }
+    }
+
     [Fact]
     public void PinnedToTheKernel_ManyRowsEachEqualTheirOwnCall()
     {
