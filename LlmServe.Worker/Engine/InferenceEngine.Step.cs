@@ -119,7 +119,7 @@ internal sealed partial class InferenceEngine
             placed.Add((part, rows, allLogits));
             rows += allLogits ? part.Count : part.Samples ? 1 : 0;
         }
-        using var batch = AttentionBatchBuilder.Build(slices, kernel, attentionPerRow: _invariant is not null);
+        using var batch = AttentionBatchBuilder.Build(slices, kernel, attentionPerRow: _attentionPerRow);
         var logits = Model.Network.Forward(torch.tensor(tokens.ToArray()), batch, _cache);     // (rows, V)
         if (rows == 0)
         {

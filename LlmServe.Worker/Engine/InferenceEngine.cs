@@ -25,6 +25,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly Thread _thread;
     private readonly TokenEmitter _emitter;
     private readonly InvariantKernels? _invariant;
+    private readonly bool _attentionPerRow;
     private long _arrivals;
     private int _disposed;
 
@@ -38,6 +39,7 @@ internal sealed partial class InferenceEngine : IDisposable
         // Batch invariance caches prompt blocks only: a generated position's K/V come from another kernel or another
         // attention path, and a later prompt reusing them would not get the bits it computes itself.
         _invariant = options.BatchInvariant ? model.Network.InvariantKernels : null;
+        _attentionPerRow = _invariant is not null || model.Network.PrefersRowAttention;
         _kv = new KvCacheManager(new BlockPool(numBlocks), options.BlockSize, options.EnablePrefixCaching, cachePromptsOnly: _invariant is not null);
         _scheduler = new Scheduler(options.Scheduler with { RecomputeAsDecoded = _invariant is not null || options.Scheduler.RecomputeAsDecoded }, _kv);
         _emitter = new TokenEmitter(model, metrics);

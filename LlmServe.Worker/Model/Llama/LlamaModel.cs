@@ -109,6 +109,15 @@ internal sealed class LlamaModel : IDisposable
         _ => null,
     };
 
+    /// <summary>
+    /// Whether prompt tokens should attend as rows of their own (the decode attention kernel) even when a step is not
+    /// batch-invariant: bf16 on a CPU where torch's bf16 matrix products, its prefill attention's, are its slow fallback
+    /// (<see cref="TorchBf16.GemmIsFast"/>), which makes the kernel the faster path; not with soft-capped attention, which
+    /// the kernel does not compute.
+    /// </summary>
+    public bool PrefersRowAttention => DType == ScalarType.BFloat16 && Shards.Primary.type == DeviceType.CPU && !TorchBf16.GemmIsFast
+        && Config.AttentionLogitSoftcap is null;
+
     /// <summary>The fused path of small decode steps; null when the model is not one it can run (see FusedDecodeWeights).</summary>
     internal FusedDecode? FusedDecode => _fusedDecode;
 

@@ -45,6 +45,22 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
         Assert.Null(model.Network.FusedDecode);
     }
 
+    /// <summary>
+    /// Prompt tokens attend as rows of their own outside batch-invariant steps exactly where torch's bf16 GEMM is its
+    /// slow fallback, for bf16 models whose attention the kernel computes (not Gemma 2's soft-capped scores).
+    /// </summary>
+    [Fact]
+    public void PrefersRowAttention_OnlyBf16WithoutAFastTorchBf16Gemm()
+    {
+        using var bf16 = ModelLoader.Load(files.Gguf("llama"), ScalarType.BFloat16);
+        using var f32 = ModelLoader.Load(files.Gguf("llama"), ScalarType.Float32);
+        using var softcapped = ModelLoader.Load(files.Gguf("gemma2"), ScalarType.BFloat16);
+
+        Assert.Equal(!TorchBf16.GemmIsFast, bf16.Network.PrefersRowAttention);
+        Assert.False(f32.Network.PrefersRowAttention);
+        Assert.False(softcapped.Network.PrefersRowAttention);
+    }
+
     [Fact]
     public void TryForward_StepsItDoesNotTake_ReturnNullAndTouchNothing()
     {
