@@ -9,8 +9,8 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <c>F.linear</c> that sends decode-sized bf16 inputs on the CPU to <see cref="Bf16Gemv"/> and everything else to
 /// torch. Torch's bf16 path on the CPU is a GEMM tuned for many rows: at one row it runs far below memory bandwidth,
 /// which is what a batch-1 decode step is bound by (and on CPUs without AVX-512 it is slow at any row count, so there
-/// the kernel takes more rows and a float32 product the rest). float32 inputs go to <see cref="F32Gemv"/> likewise (a 0.5B model's
-/// batch-1 decode in float32: 9.0-9.4 tok/s with torch's linears, 12.6-13.7 with the kernel).
+/// the kernel takes more rows and a float32 product the rest). float32 inputs go to <see cref="F32Gemv"/> likewise
+/// (a 0.5B model's batch-1 decode in float32: 9.0-9.4 tok/s with torch's linears, 12.6-13.7 with the kernel).
 /// </summary>
 /// <remarks>
 /// Each path gives a row the same bits whatever the other rows are (the kernel by construction; torch's GEMM blocks
