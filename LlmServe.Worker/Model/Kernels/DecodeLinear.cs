@@ -47,7 +47,7 @@ internal static class DecodeLinear
         var dtype = x.dtype;
         if (kernel == LinearKernel.Torch || !Supports(x, linears, kernel))
         {
-            var widen = kernel == LinearKernel.Auto && dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && !TorchBf16.GemmIsFast;
+            var widen = kernel == LinearKernel.Auto && IsSlowTorchBf16(x);
             for (var i = 0; i < linears.Length; i++)
             {
                 outputs[i] = widen ? Float32Linear(x, linears[i].Weight, linears[i].Bias) : F.linear(x, linears[i].Weight, linears[i].Bias);
@@ -93,15 +93,18 @@ internal static class DecodeLinear
         return y.to_type(ScalarType.BFloat16);
     }
 
+    /// <summary>A bf16 CPU input on a CPU where torch's bf16 GEMM is its slow fallback (<see cref="TorchBf16.GemmIsFast"/>).</summary>
+    private static bool IsSlowTorchBf16(Tensor x) =>
+        x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU && !TorchBf16.GemmIsFast;
+
     /// <summary>Rows of an input that <see cref="LinearKernel.Auto"/> sends to the kernel.</summary>
-    private static int AutoMaxRows(ScalarType dtype) =>
-        dtype == ScalarType.BFloat16 && !TorchBf16.GemmIsFast ? MaxRowsWithoutFastBf16Gemm : MaxRows;
+    private static int AutoMaxRows(Tensor x) => IsSlowTorchBf16(x) ? MaxRowsWithoutFastBf16Gemm : MaxRows;
 
     /// <summary>bf16 or float32 up to <see cref="AutoMaxRows"/> rows, or any row count when pinned to the kernel.</summary>
     private static bool Supports(Tensor x, ReadOnlySpan<(Tensor Weight, Tensor? Bias)> linears, LinearKernel kernel)
     {
         var dtype = x.dtype;
-        var maxRows = kernel == LinearKernel.RowGemv ? int.MaxValue : AutoMaxRows(dtype);
+        var maxRows = kernel == LinearKernel.RowGemv ? int.MaxValue : AutoMaxRows(x);
         if (!Vector256.IsHardwareAccelerated || x.device_type != DeviceType.CPU || x.dim() != 2 || x.shape[0] < 1 || x.shape[0] > maxRows
             || (dtype != ScalarType.BFloat16 && dtype != ScalarType.Float32))
         {

@@ -81,7 +81,7 @@ internal sealed unsafe partial class FusedDecode
                 return null;
             }
         }
-        if (ReadsAnotherRowsSlot(step, context, offsets, lengths))
+        if (RowsShareASequence(offsets, (int)m))
         {
             return null;
         }
@@ -92,22 +92,20 @@ internal sealed unsafe partial class FusedDecode
     }
 
     /// <summary>
-    /// Whether a row attends over the slot another row of the step writes (tokens of one prompt chunk, which a
-    /// batch-invariant step sends as rows of their own): the job writes a row's K/V and attends in one work item, with
-    /// no barrier between rows, so such a row could read its neighbour's slot before or after it is written.
+    /// Whether two rows are tokens of one sequence (one prompt chunk's tokens, which a batch-invariant step sends as rows
+    /// of their own; <see cref="DecodeRowsBuilder"/> gives such rows one context, so the same offset): the later row
+    /// attends over the slot the earlier one writes, and the job writes a row's K/V and attends in one work item with no
+    /// barrier between rows, so it could read that slot before or after it is written.
     /// </summary>
-    private static bool ReadsAnotherRowsSlot(in Step step, long* context, long* offsets, long* lengths)
+    private static bool RowsShareASequence(long* offsets, int rows)
     {
-        for (var r = 0; r < step.Rows; r++)
+        for (var r = 1; r < rows; r++)
         {
-            for (var i = offsets[r]; i < offsets[r] + lengths[r]; i++)
+            for (var other = 0; other < r; other++)
             {
-                for (var other = 0; other < step.Rows; other++)
+                if (offsets[other] == offsets[r])
                 {
-                    if (other != r && context[i] == step.Slots[other])
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
         }

@@ -32,7 +32,7 @@ internal static class WorkerBench
         Console.WriteLine("Memory bandwidth ...");
         var bandwidth = MemoryBandwidth.Measure(s.BandwidthBytes, 5);
         Console.WriteLine($"  read {bandwidth.ReadGBps:F1} GB/s, copy {bandwidth.CopyGBps:F1} GB/s");
-        Console.WriteLine("Compute floor of (a): its GEMMs alone at libtorch's bf16 speed ...");
+        Console.WriteLine("Compute floor of (a): its GEMMs alone at libtorch's speed (bf16 or float32, the faster) ...");
         var floor = GemmFloor.Measure(checkpoint.Spec, s.Concurrency, s.PromptTokens, s.OutputTokens, s.StepTokenBudget);
         Console.WriteLine($"  prefill {floor.PrefillSeconds:F1} s + decode {floor.DecodeSeconds:F1} s, best {floor.BestGflops:F0} GFLOP/s");
         GC.Collect();
