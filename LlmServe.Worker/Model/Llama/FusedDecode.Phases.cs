@@ -9,6 +9,9 @@ internal sealed unsafe partial class FusedDecode
     /// <summary>Gate/up rows per SiLU group: one 256-bit vector, so a row's SiLU is computed the same way in any chunk.</summary>
     private const int SiluGroup = SiluAndMul.Group;
 
+    /// <summary>Compiles only while a fused step's rows fit one tile of <see cref="Bf16Gemv.Block"/>, which GateUp and LmHead rely on.</summary>
+    private const uint TileHoldsAStep = Bf16Gemv.MaxTile - DecodeLinear.MaxRows;
+
     /// <summary>Member 0: the token embeddings, (M, d).</summary>
     private void Embed(in Step s)
     {
@@ -71,29 +74,47 @@ internal sealed unsafe partial class FusedDecode
         var stride = Bf16Gemv.InputStride(_d);
         var chunkRows = Math.Max(SiluGroup, Bf16Gemv.ChunkRows(_d) / 2 / SiluGroup * SiluGroup); // gate and up rows: half as many
         var chunks = (_ffn + chunkRows - 1) / chunkRows;
-        var gate = stackalloc float[SiluGroup];
-        var up = stackalloc float[SiluGroup];
+        const int tile = Bf16Gemv.MaxTile;                       // a step's rows fit one tile (TileHoldsAStep)
+        var sums = stackalloc float[tile * tile];
+        var gate = stackalloc float[DecodeLinear.MaxRows * SiluGroup];
+        var up = stackalloc float[DecodeLinear.MaxRows * SiluGroup];
         for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
         {
             int end = Math.Min(_ffn, (c + 1) * chunkRows);
             for (var start = c * chunkRows; start < end; start += SiluGroup)
             {
                 var count = Math.Min(SiluGroup, end - start);
+                for (var j = 0; j < count; j += tile)
+                {
+                    var rows = Math.Min(tile, count - j);
+                    Bf16Gemv.Block(input, stride, m, (ushort*)w.Gate + (long)(start + j) * _d, _d, rows, sums);
+                    Gather(sums, m, rows, gate + j);
+                    Bf16Gemv.Block(input, stride, m, (ushort*)w.Up + (long)(start + j) * _d, _d, rows, sums);
+                    Gather(sums, m, rows, up + j);
+                }
                 for (var r = 0; r < m; r++)
                 {
-                    var xs = input + (long)r * stride;
-                    for (var j = 0; j < count; j++)
-                    {
-                        gate[j] = Bf16.Round(Bf16Gemv.Dot(xs, (ushort*)w.Gate + (long)(start + j) * _d, _d));
-                        up[j] = Bf16.Round(Bf16Gemv.Dot(xs, (ushort*)w.Up + (long)(start + j) * _d, _d));
-                    }
-                    SiluAndMul.SiluBf16(gate, count);
+                    var g = gate + r * SiluGroup;
+                    var u = up + r * SiluGroup;
+                    SiluAndMul.SiluBf16(g, count);
                     var act = _act + (long)r * _ffn + start;
                     for (var j = 0; j < count; j++)
                     {
-                        act[j] = Bf16.FromSingle(gate[j] * up[j]);
+                        act[j] = Bf16.FromSingle(g[j] * u[j]);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>A tile's sums (input row i at i * MaxTile) into rows SiluGroup apart, each rounded to bf16 as torch's bf16 linear is.</summary>
+    private static void Gather(float* sums, int inputs, int rows, float* into)
+    {
+        for (var i = 0; i < inputs; i++)
+        {
+            for (var j = 0; j < rows; j++)
+            {
+                into[i * SiluGroup + j] = Bf16.Round(sums[i * Bf16Gemv.MaxTile + j]);
             }
         }
     }
@@ -105,15 +126,21 @@ internal sealed unsafe partial class FusedDecode
         var stride = Bf16Gemv.InputStride(_d);
         var chunkRows = Bf16Gemv.ChunkRows(_d);
         var chunks = (_vocab + chunkRows - 1) / chunkRows;
+        const int tile = Bf16Gemv.MaxTile;
+        var sums = stackalloc float[tile * tile];
         for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
         {
             var end = Math.Min(_vocab, (c + 1) * chunkRows);
-            for (var row = c * chunkRows; row < end; row++)
+            for (var row = c * chunkRows; row < end; row += tile)
             {
-                var weight = (ushort*)_w.LmHead + (long)row * _d;
+                var rows = Math.Min(tile, end - row);
+                Bf16Gemv.Block(input, stride, s.Samples, (ushort*)_w.LmHead + (long)row * _d, _d, rows, sums);
                 for (var i = 0; i < s.Samples; i++)
                 {
-                    s.Logits[(long)i * _vocab + row] = Bf16.Round(Bf16Gemv.Dot(input + (long)i * stride, weight, _d));
+                    for (var j = 0; j < rows; j++)
+                    {
+                        s.Logits[(long)i * _vocab + row + j] = Bf16.Round(sums[i * tile + j]);
+                    }
                 }
             }
         }

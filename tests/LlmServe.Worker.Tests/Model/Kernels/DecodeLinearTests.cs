@@ -124,14 +124,14 @@ public sealed class DecodeLinearTests
     }
 
     /// <summary>
-    /// Several input rows share each weight row's loads (four weight rows at a time; without 512-bit vectors, two by two
-    /// in 256-bit ones), one input row runs alone: the same bits for K that end in every kind of tail.
+    /// Several input rows run in register tiles with several weight rows (4 x 4 with 512-bit vectors, 2 x 2 with 256-bit
+    /// ones), one input row in a tile of weight rows alone: the same bits for K that end in every kind of tail.
     /// </summary>
     [Theory]
     [InlineData(10)]     // 5 pairs: scalar pairs only
-    [InlineData(50)]     // 25 pairs: a 16-pair iteration, an 8-pair block, a scalar pair
+    [InlineData(50)]     // 25 pairs: a 16-pair iteration, then 9 scalar pairs
     [InlineData(97)]     // odd K: the last element has no partner
-    [InlineData(4864)]   // the benchmark's FFN width: 512-bit iterations where the CPU has them
+    [InlineData(4864)]   // the benchmark's FFN width: 152 whole 16-pair iterations
     public void PinnedToTheKernel_EachRowEqualsItsOwnCall_ForEveryKindOfTail(int k)
     {
         using var scope = NewDisposeScope();
