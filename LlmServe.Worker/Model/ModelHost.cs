@@ -22,11 +22,13 @@ internal sealed partial class ModelHost(
 {
     /// <summary>
     /// Native blocks below this come from the heap (see <see cref="NativeHeap.KeepLargeBlocks"/>): above a prompt
-    /// chunk's largest intermediate tensor (a 512-token chunk's float32 FFN activation of a 7B model is ~39 MB) and the
-    /// prefill attention's 32 MiB score tiles. On the benchmark model (32 concurrent requests) this took prefill from
-    /// ~19 to ~15 s and the whole run 12-24% faster, with the same RSS after.
+    /// chunk's per-op intermediates (a 512-token chunk's FFN activations of the benchmark model are 5-10 MB), below the
+    /// prefill attention's score tiles (up to 32 MiB), which stay fresh mappings: with a 64 MiB threshold a Worker without
+    /// batch invariance that had served 32 concurrent requests then took 5-7.5 s instead of ~2 s for a 1,000-token
+    /// prompt. On the benchmark model (32 concurrent requests, batch-invariant) this took prefill from ~19 to ~15 s and
+    /// the whole run 12-24% faster, with the same RSS after.
     /// </summary>
-    private const int NativeHeapMmapThreshold = 64 << 20;
+    private const int NativeHeapMmapThreshold = 16 << 20;
 
     /// <summary>Freed native memory kept for the next step before any is returned to the OS.</summary>
     private const int NativeHeapTrimThreshold = 512 << 20;
