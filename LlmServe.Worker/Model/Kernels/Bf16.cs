@@ -11,6 +11,10 @@ internal static class Bf16
     public static unsafe Vector256<float> Load8(ushort* p) =>
         Vector256.ShiftLeft(Vector256.WidenLower(Vector128.Load(p).ToVector256Unsafe()), 16).AsSingle();
 
+    /// <summary>Four bf16 values as float32 (exact), as <see cref="Load8"/>.</summary>
+    public static unsafe Vector128<float> Load4(ushort* p) =>
+        Vector128.ShiftLeft(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsUInt16()), 16).AsSingle();
+
     /// <summary>Sixteen bf16 values as float32 (exact), as <see cref="Load8"/>.</summary>
     public static unsafe Vector512<float> Load16(ushort* p) =>
         Vector512.ShiftLeft(Vector512.WidenLower(Vector256.Load(p).ToVector512Unsafe()), 16).AsSingle();
@@ -23,6 +27,13 @@ internal static class Bf16
     {
         var high = rounded.AsUInt32() >> 16;
         Vector128.Narrow(high.GetLower(), high.GetUpper()).Store(p);
+    }
+
+    /// <summary>Four values that are already bf16 (as <see cref="Round(Vector128{float})"/> leaves them) as bf16, as <see cref="Store8"/>.</summary>
+    public static unsafe void Store4(Vector128<float> rounded, ushort* p)
+    {
+        var high = rounded.AsUInt32() >> 16;
+        *(ulong*)p = Vector128.Narrow(high, high).AsUInt64().ToScalar();
     }
 
     /// <summary>The value a bf16 tensor would hold: what torch's bf16 elementwise ops store after computing in float32.</summary>
@@ -42,6 +53,14 @@ internal static class Bf16
         var bits = v.AsUInt32();
         var rounded = bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One);
         return (rounded & Vector256.Create(0xFFFF0000u)).AsSingle();
+    }
+
+    /// <inheritdoc cref="Round(Vector512{float})"/>
+    public static Vector128<float> Round(Vector128<float> v)
+    {
+        var bits = v.AsUInt32();
+        var rounded = bits + Vector128.Create(0x7FFFu) + ((bits >> 16) & Vector128<uint>.One);
+        return (rounded & Vector128.Create(0xFFFF0000u)).AsSingle();
     }
 
     /// <summary>Round to nearest, ties to even; NaN stays a quiet NaN.</summary>

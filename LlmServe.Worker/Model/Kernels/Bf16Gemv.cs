@@ -158,16 +158,14 @@ internal static unsafe partial class Bf16Gemv
             var v = Vector128.Load(sums);
             if (bias != null)
             {
-                v += Vector128.ShiftLeft(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)bias).AsUInt16()), 16).AsSingle();
+                v += Bf16.Load4(bias);
             }
             if (!Vector128.EqualsAll(v, v))
             {
                 StoreEach(output, v);   // a NaN among them
                 return;
             }
-            var bits = v.AsUInt32();
-            var rounded = (bits + Vector128.Create(0x7FFFu) + ((bits >> 16) & Vector128<uint>.One)) >> 16;
-            *(ulong*)output = Vector128.Narrow(rounded, rounded).AsUInt64().ToScalar();
+            Bf16.Store4(Bf16.Round(v), output);
             return;
         }
         for (var j = 0; j < count; j++)

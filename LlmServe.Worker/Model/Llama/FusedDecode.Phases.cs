@@ -88,9 +88,9 @@ internal sealed unsafe partial class FusedDecode
                 {
                     var rows = Math.Min(tile, count - j);
                     Bf16Gemv.Block(input, stride, m, (ushort*)w.Gate + (long)(start + j) * _d, _d, rows, sums);
-                    Gather(sums, m, rows, gate + j);
+                    Gather(sums, m, rows, gate + j, SiluGroup);
                     Bf16Gemv.Block(input, stride, m, (ushort*)w.Up + (long)(start + j) * _d, _d, rows, sums);
-                    Gather(sums, m, rows, up + j);
+                    Gather(sums, m, rows, up + j, SiluGroup);
                 }
                 for (var r = 0; r < m; r++)
                 {
@@ -107,14 +107,14 @@ internal sealed unsafe partial class FusedDecode
         }
     }
 
-    /// <summary>A tile's sums (input row i at i * MaxTile) into rows SiluGroup apart, each rounded to bf16 as torch's bf16 linear is.</summary>
-    private static void Gather(float* sums, int inputs, int rows, float* into)
+    /// <summary>A tile's sums (input row i at i * MaxTile) into rows <paramref name="intoStride"/> apart, each rounded to bf16 as torch's bf16 linear is.</summary>
+    private static void Gather(float* sums, int inputs, int rows, float* into, long intoStride)
     {
         for (var i = 0; i < inputs; i++)
         {
             for (var j = 0; j < rows; j++)
             {
-                into[i * SiluGroup + j] = Bf16.Round(sums[i * Bf16Gemv.MaxTile + j]);
+                into[i * intoStride + j] = Bf16.Round(sums[i * Bf16Gemv.MaxTile + j]);
             }
         }
     }
@@ -135,13 +135,7 @@ internal sealed unsafe partial class FusedDecode
             {
                 var rows = Math.Min(tile, end - row);
                 Bf16Gemv.Block(input, stride, s.Samples, (ushort*)_w.LmHead + (long)row * _d, _d, rows, sums);
-                for (var i = 0; i < s.Samples; i++)
-                {
-                    for (var j = 0; j < rows; j++)
-                    {
-                        s.Logits[(long)i * _vocab + row + j] = Bf16.Round(sums[i * tile + j]);
-                    }
-                }
+                Gather(sums, s.Samples, rows, s.Logits + row, _vocab);
             }
         }
     }
