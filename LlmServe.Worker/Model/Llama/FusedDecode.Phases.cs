@@ -3,7 +3,7 @@ using LlmServe.Worker.Model.Kernels;
 
 namespace LlmServe.Worker.Model.Llama;
 
-/// <summary>The phases of a fused decode step. Members take work items of a phase from its cursor until none is left.</summary>
+/// <summary>The phases of a fused decode step. Members take work items of a phase from its cursors (<see cref="TeamWork"/>) until none is left.</summary>
 internal sealed unsafe partial class FusedDecode
 {
     /// <summary>Gate/up rows per SiLU group: one 256-bit vector, so a row's SiLU is computed the same way in any chunk.</summary>
@@ -11,6 +11,12 @@ internal sealed unsafe partial class FusedDecode
 
     /// <summary>Compiles only while a fused step's rows fit one tile of <see cref="Bf16Gemv.Block"/>, which GateUp and LmHead rely on.</summary>
     private const uint TileHoldsAStep = Bf16Gemv.MaxTile - DecodeLinear.MaxRows;
+
+    /// <summary>One member's view of a phase's work cursors.</summary>
+    private readonly struct Work(int* cursors, int member, int members)
+    {
+        public bool Next(int items, out int item) => TeamWork.Next(cursors, member, members, items, out item);
+    }
 
     /// <summary>Member 0: the token embeddings, (M, d).</summary>
     private void Embed(in Step s)
@@ -23,11 +29,11 @@ internal sealed unsafe partial class FusedDecode
     }
 
     /// <summary>output_t (M, Rows_t) = x (M, K) · W_t^T + b_t for every target, work split by weight chunks.</summary>
-    private static void Linear(int m, ushort* x, int k, float* input, int* cursor, ReadOnlySpan<GemvTarget> targets)
+    private static void Linear(int m, ushort* x, int k, float* input, Work work, ReadOnlySpan<GemvTarget> targets)
     {
         Bf16Gemv.PrepareInput(x, m, k, input);
         var chunks = Bf16Gemv.Chunks(k, targets);
-        for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
+        while (work.Next(chunks, out var c))
         {
             Bf16Gemv.RunChunk(input, m, k, targets, c);
         }
@@ -37,12 +43,12 @@ internal sealed unsafe partial class FusedDecode
     /// One work item per (sequence, kv head): q/k norms and RoPE of that kv head's query heads and key, its K/V written
     /// to the sequence's new cache slot, then its attention. Items touch disjoint heads and slots, so none waits on another.
     /// </summary>
-    private void Attend(in Step s, in FusedLayer w, int layer, int* cursor)
+    private void Attend(in Step s, in FusedLayer w, int layer, Work work)
     {
         var g = _heads / _kvHeads;
         var args = s.Attention with { Keys = s.Keys[layer], Values = s.Values[layer] };
         var items = s.Rows * _kvHeads;
-        for (int i; (i = Interlocked.Increment(ref *cursor) - 1) < items;)
+        while (work.Next(items, out var i))
         {
             int row = i / _kvHeads, kvHead = i % _kvHeads;
             var q = _q + ((long)row * _heads + kvHead * g) * _headDim;             // (G, D)
@@ -68,7 +74,7 @@ internal sealed unsafe partial class FusedDecode
     /// act (M, F) = silu(gate x) * (up x), rounded where torch's bf16 path rounds: each product, silu's result, their
     /// product. A gate row and its up row are one work item, so the activation never waits for a separate phase.
     /// </summary>
-    private void GateUp(int m, in FusedLayer w, float* input, int* cursor)
+    private void GateUp(int m, in FusedLayer w, float* input, Work work)
     {
         Bf16Gemv.PrepareInput(_xn, m, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
@@ -78,7 +84,7 @@ internal sealed unsafe partial class FusedDecode
         var sums = stackalloc float[tile * tile];
         var gate = stackalloc float[DecodeLinear.MaxRows * SiluGroup];
         var up = stackalloc float[DecodeLinear.MaxRows * SiluGroup];
-        for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
+        while (work.Next(chunks, out var c))
         {
             int end = Math.Min(_ffn, (c + 1) * chunkRows);
             for (var start = c * chunkRows; start < end; start += SiluGroup)
@@ -120,7 +126,7 @@ internal sealed unsafe partial class FusedDecode
     }
 
     /// <summary>Logits (samples, V) float32 of the normed sampled rows in _xn, each rounded to bf16 as the bf16 LM head is.</summary>
-    private void LmHead(in Step s, float* input, int* cursor)
+    private void LmHead(in Step s, float* input, Work work)
     {
         Bf16Gemv.PrepareInput(_xn, s.Samples, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
@@ -128,7 +134,7 @@ internal sealed unsafe partial class FusedDecode
         var chunks = (_vocab + chunkRows - 1) / chunkRows;
         const int tile = Bf16Gemv.MaxTile;
         var sums = stackalloc float[tile * tile];
-        for (int c; (c = Interlocked.Increment(ref *cursor) - 1) < chunks;)
+        while (work.Next(chunks, out var c))
         {
             var end = Math.Min(_vocab, (c + 1) * chunkRows);
             for (var row = c * chunkRows; row < end; row += tile)

@@ -21,11 +21,8 @@ namespace LlmServe.Worker.Model.Llama;
 /// </remarks>
 internal sealed unsafe partial class FusedDecode : IDisposable
 {
-    /// <summary>Phases with a work cursor per layer: q/k/v, attention, o, gate/up, down.</summary>
+    /// <summary>Phases with work cursors per layer: q/k/v, attention, o, gate/up, down.</summary>
     private const int PhasesPerLayer = 5;
-
-    /// <summary>Ints between two phases' work cursors, so members taking work in one phase don't share a cache line.</summary>
-    private const int CursorSpacing = 16;
 
     private readonly object _gate = new();
     private bool _disposed;
@@ -46,7 +43,7 @@ internal sealed unsafe partial class FusedDecode : IDisposable
         (_d, _heads, _kvHeads, _headDim, _ffn, _vocab, _layers) = (config.HiddenSize, config.NumHeads, config.NumKvHeads,
             config.HeadDim, config.IntermediateSize, config.VocabSize, config.NumLayers);
         _eps = (float)config.RmsNormEps;
-        _cursors = GC.AllocateArray<int>((PhasesPerLayer * _layers + 1) * CursorSpacing, pinned: true);
+        _cursors = GC.AllocateArray<int>((PhasesPerLayer * _layers + 1) * TeamWork.CursorInts(team.Size), pinned: true);
         long m = DecodeLinear.MaxRows, q = (long)_heads * _headDim, kv = (long)_kvHeads * _headDim;
         long[] widths = [_d, _d, q, kv, kv, q, _d, _ffn];
         var elements = widths.Sum() * m;
@@ -111,13 +108,13 @@ internal sealed unsafe partial class FusedDecode : IDisposable
                 Bf16RmsNorm.Run(_x, (ushort*)w.AttentionNorm, _xn, s.Rows, _d, _eps);
             }
             member.Barrier();
-            Linear(s.Rows, _xn, _d, input, Cursor(phase++),
+            Linear(s.Rows, _xn, _d, input, Cursor(phase++, member),
                 [new GemvTarget(w.Wq, w.Bq, (nint)_q, _heads * _headDim), new GemvTarget(w.Wk, w.Bk, (nint)_k, _kvHeads * _headDim),
                  new GemvTarget(w.Wv, w.Bv, (nint)_v, _kvHeads * _headDim)]);
             member.Barrier();
-            Attend(s, w, l, Cursor(phase++));
+            Attend(s, w, l, Cursor(phase++, member));
             member.Barrier();
-            Linear(s.Rows, _attn, _heads * _headDim, input, Cursor(phase++), [new GemvTarget(w.Wo, 0, (nint)_o, _d)]);
+            Linear(s.Rows, _attn, _heads * _headDim, input, Cursor(phase++, member), [new GemvTarget(w.Wo, 0, (nint)_o, _d)]);
             member.Barrier();
             if (member.Index == 0)
             {
@@ -125,9 +122,9 @@ internal sealed unsafe partial class FusedDecode : IDisposable
                 Bf16RmsNorm.Run(_x, (ushort*)w.FfnNorm, _xn, s.Rows, _d, _eps);
             }
             member.Barrier();
-            GateUp(s.Rows, w, input, Cursor(phase++));
+            GateUp(s.Rows, w, input, Cursor(phase++, member));
             member.Barrier();
-            Linear(s.Rows, _act, _ffn, input, Cursor(phase++), [new GemvTarget(w.Down, 0, (nint)_o, _d)]);
+            Linear(s.Rows, _act, _ffn, input, Cursor(phase++, member), [new GemvTarget(w.Down, 0, (nint)_o, _d)]);
             member.Barrier();
             if (member.Index == 0)
             {
@@ -142,11 +139,12 @@ internal sealed unsafe partial class FusedDecode : IDisposable
             }
         }
         member.Barrier();
-        LmHead(s, input, Cursor(phase));
+        LmHead(s, input, Cursor(phase, member));
     }
 
-    /// <summary>The work cursor of one phase: pinned, so members may share it through its address.</summary>
-    private int* Cursor(int phase) => (int*)Unsafe.AsPointer(ref _cursors[phase * CursorSpacing]);
+    /// <summary>The work cursors of one phase (see <see cref="TeamWork"/>): pinned, so members may share them through their address.</summary>
+    private Work Cursor(int phase, KernelTeam.Member member) =>
+        new((int*)Unsafe.AsPointer(ref _cursors[phase * TeamWork.CursorInts(member.Count)]), member.Index, member.Count);
 
     public void Dispose()
     {
