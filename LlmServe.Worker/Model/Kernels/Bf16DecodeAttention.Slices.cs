@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using static LlmServe.Worker.Model.Kernels.VectorMath;
 
 namespace LlmServe.Worker.Model.Kernels;
@@ -7,8 +8,9 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <summary>
 /// The decode attention of one (sequence, kv head) for head sizes made of whole 512-bit slices (64, 128, ...): the
 /// general <see cref="Group"/>'s arithmetic in an order that keeps the CPU busy. Scores keep two accumulators per dot
-/// product instead of one long chain; the weighted sum of V runs one 16-wide slice of the head at a time for four query
-/// heads at once, its accumulators in registers, instead of reading and writing every head's context for every key.
+/// product instead of one long chain, and 16 keys' sums are reduced together (<see cref="Score16"/>); the weighted sum
+/// of V runs one 16-wide slice of the head at a time for eight query heads at once, its accumulators in registers,
+/// instead of reading and writing every head's context for every key.
 /// </summary>
 /// <remarks>
 /// Like the general path, each float32 sum depends only on the head size and the sequence's own context, so a sequence
@@ -19,8 +21,14 @@ internal static unsafe partial class Bf16DecodeAttention
     /// <summary>Floats in one 512-bit slice of a head.</summary>
     private const int Slice = 16;
 
-    /// <summary>Query heads whose weighted sums of V run together (their accumulators stay in registers).</summary>
-    private const int HeadsPerPass = 4;
+    /// <summary>
+    /// Query heads whose weighted sums of V run together: their accumulators stay in registers, and eight independent
+    /// chains of fused multiply-adds keep both FMA pipes busy where four left them waiting on each other's latency.
+    /// </summary>
+    private const int HeadsPerPass = 8;
+
+    /// <summary>Keys scored together by <see cref="Score16"/>: one per float32 lane of a 512-bit vector.</summary>
+    private const int KeyBlock = 16;
 
     private static void GroupInSlices(in Args a, int sequence, int kvHead)
     {
@@ -28,15 +36,19 @@ internal static unsafe partial class Bf16DecodeAttention
         var passes = (g + HeadsPerPass - 1) / HeadsPerPass;
         var context = a.Row(sequence);
         var stride = context.Stride(Slice);                                 // a score row padded to whole vectors
-        var scratch = Scratch(g * d + d + passes * HeadsPerPass * stride + g * d);
+        var scratch = Scratch(g * d + KeyBlock * d + passes * HeadsPerPass * stride + g * d);
         var row = ((long*)a.TokenRows)[sequence];
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         fixed (float* buffer = scratch)
         {
-            // (G, D) queries, (D) one widened key, (G rounded up to a whole pass, stride) scores, (G, D) contexts
-            float* queries = buffer, key = queries + g * d, scores = key + d, contexts = scores + passes * HeadsPerPass * stride;
+            // (G, D) queries, (16, D) widened keys, (G rounded up to a whole pass, stride) scores, (G, D) contexts
+            float* queries = buffer, keys = queries + g * d, scores = keys + KeyBlock * d, contexts = scores + passes * HeadsPerPass * stride;
             WidenQueries(a, offset, g * d, queries);
-            Probabilities<SliceDot>(a, kvHead, context, queries, key, scores, stride);
+            ScoreInBlocks(a, kvHead, context, queries, keys, scores, stride);
+            for (var h = 0; h < g; h++)
+            {
+                Softmax(scores + h * stride, stride, a.Scale);
+            }
             // The heads that fill up the last pass have zero weights: they add nothing and are not written.
             new Span<float>(scores + g * stride, (passes * HeadsPerPass - g) * stride).Clear();
             for (var pass = 0; pass < passes; pass++)
@@ -55,16 +67,96 @@ internal static unsafe partial class Bf16DecodeAttention
         }
     }
 
-    /// <summary>The slices path's dot product (D a whole number of slices).</summary>
-    private readonly struct SliceDot : IDot
+    /// <summary>
+    /// The G heads' raw scores (rows <paramref name="stride"/> apart, -inf where masked), each <see cref="DotInSlices"/>:
+    /// blocks of 16 visible keys through <see cref="Score16"/>, the keys of a block that straddles the context's ends one
+    /// at a time.
+    /// </summary>
+    private static void ScoreInBlocks(in Args a, int kvHead, RowContext context, float* queries, float* keys, float* scores, int stride)
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Of(float* q, float* k, int d) => DotInSlices(q, k, d / Slice);
+        int d = a.HeadDim, g = a.Heads / a.KvHeads, slices = d / Slice;
+        for (var s0 = 0; s0 < stride; s0 += KeyBlock)
+        {
+            if (s0 >= context.First && s0 + KeyBlock <= context.Length)
+            {
+                for (var j = 0; j < KeyBlock; j++)
+                {
+                    Widen((ushort*)a.Keys + (context.Slots[s0 + j] * a.KvHeads + kvHead) * d, keys + j * d, d);
+                }
+                for (var h = 0; h < g; h++)
+                {
+                    Score16(queries + h * d, keys, d, slices).Store(scores + h * stride + s0);
+                }
+                continue;
+            }
+            for (var s = s0; s < s0 + KeyBlock; s++)
+            {
+                if (MaskedOut(s, context, scores, stride, g))
+                {
+                    continue;
+                }
+                Widen((ushort*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d, keys, d);
+                for (var h = 0; h < g; h++)
+                {
+                    scores[h * stride + s] = DotInSlices(queries + h * d, keys, slices);
+                }
+            }
+        }
     }
 
-    /// <summary>q·k over whole slices: even and odd slices in two accumulators, then one reduction.</summary>
+    /// <summary>q·k over whole slices: <see cref="SliceSum"/>, then <see cref="VectorMath.Reduce(Vector512{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float DotInSlices(float* q, float* k, int slices)
+    internal static float DotInSlices(float* q, float* k, int slices) => Reduce(SliceSum(q, k, slices));
+
+    /// <summary>
+    /// <see cref="DotInSlices"/> of q with 16 keys (rows <paramref name="d"/> apart), lane j holding key j's, bit for
+    /// bit: the 16 lane sums are reduced together by shuffles that pair the same lanes as <see cref="VectorMath.Reduce(Vector512{float})"/>
+    /// does for one (lanes i and i + 8, then i and i + 4, then (0 + 2) + (1 + 3)), a few instructions per key
+    /// instead of a reduction and a scalar store each.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Vector512<float> Score16(float* q, float* keys, int d, int slices)
+    {
+        var h01 = Halves(SliceSum(q, keys, slices), SliceSum(q, keys + d, slices));
+        var h23 = Halves(SliceSum(q, keys + 2 * d, slices), SliceSum(q, keys + 3 * d, slices));
+        var h45 = Halves(SliceSum(q, keys + 4 * d, slices), SliceSum(q, keys + 5 * d, slices));
+        var h67 = Halves(SliceSum(q, keys + 6 * d, slices), SliceSum(q, keys + 7 * d, slices));
+        var h89 = Halves(SliceSum(q, keys + 8 * d, slices), SliceSum(q, keys + 9 * d, slices));
+        var h1011 = Halves(SliceSum(q, keys + 10 * d, slices), SliceSum(q, keys + 11 * d, slices));
+        var h1213 = Halves(SliceSum(q, keys + 12 * d, slices), SliceSum(q, keys + 13 * d, slices));
+        var h1415 = Halves(SliceSum(q, keys + 14 * d, slices), SliceSum(q, keys + 15 * d, slices));
+        // Each 128-bit lane i of quarters k holds key 4k + i's four partial sums.
+        var q0 = Pairs(Quarters(h01, h23));
+        var q1 = Pairs(Quarters(h45, h67));
+        var q2 = Pairs(Quarters(h89, h1011));
+        var q3 = Pairs(Quarters(h1213, h1415));
+        // (0 + 2) and (1 + 3) of keys i and 4 + i, then of 8 + i and 12 + i, side by side in lane i.
+        var low = Avx512F.Shuffle(q0, q1, 0x44);
+        var high = Avx512F.Shuffle(q2, q3, 0x44);
+        var sums = Avx512F.Shuffle(low, high, 0x88) + Avx512F.Shuffle(low, high, 0xDD);   // element 4i + t: key 4t + i
+        return Avx512F.PermuteVar16x32(sums, Transpose4x4);
+    }
+
+    /// <summary>Where <see cref="Score16"/>'s key j sits before its last permutation: element 4 (j % 4) + j / 4.</summary>
+    private static readonly Vector512<int> Transpose4x4 = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+
+    /// <summary>Lanes i + (i + 8) of two keys' sums: a's eight in the low half, b's in the high.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Halves(Vector512<float> a, Vector512<float> b) =>
+        Avx512F.Shuffle4x128(a, b, 0x44) + Avx512F.Shuffle4x128(a, b, 0xEE);
+
+    /// <summary>Lanes i + (i + 4) of four keys' halves (two per argument): each key's four in one 128-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Quarters(Vector512<float> a, Vector512<float> b) =>
+        Avx512F.Shuffle4x128(a, b, 0x88) + Avx512F.Shuffle4x128(a, b, 0xDD);
+
+    /// <summary>In each 128-bit lane (x0, x1, x2, x3): x0 + x2 and x1 + x3 in its first two elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pairs(Vector512<float> quarters) => quarters + Avx512F.Shuffle(quarters, quarters, 0x4E);
+
+    /// <summary>q·k's lanes over whole slices: even and odd slices in two accumulators, added lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SliceSum(float* q, float* k, int slices)
     {
         var even = Vector512.Load(q) * Vector512.Load(k);
         var odd = Vector512<float>.Zero;
@@ -78,11 +170,11 @@ internal static unsafe partial class Bf16DecodeAttention
         {
             odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + j * Slice), Vector512.Load(k + j * Slice), odd);
         }
-        return Reduce(even + odd);
+        return even + odd;
     }
 
     /// <summary>
-    /// Slice <paramref name="slice"/> of Σ_s p_h[s]·V[s] for one pass of up to four heads (weights rows
+    /// Slice <paramref name="slice"/> of Σ_s p_h[s]·V[s] for one pass of up to eight heads (weights rows
     /// <paramref name="weights"/>, <paramref name="stride"/> apart), written to <paramref name="contexts"/> (rows D apart).
     /// Each sum runs over the context in order, as the general path's does.
     /// </summary>
@@ -90,8 +182,10 @@ internal static unsafe partial class Bf16DecodeAttention
         float* contexts, int d, int heads)
     {
         float* p0 = weights, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+        float* p4 = p3 + stride, p5 = p4 + stride, p6 = p5 + stride, p7 = p6 + stride;
         var values = (ushort*)a.Values + (long)kvHead * d + slice * Slice;
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
         for (var s = context.First; s < context.Length; s++)
         {
             var v = Bf16.Load16(values + context.Slots[s] * a.KvHeads * d);
@@ -99,19 +193,15 @@ internal static unsafe partial class Bf16DecodeAttention
             c1 = Vector512.FusedMultiplyAdd(Vector512.Create(p1[s]), v, c1);
             c2 = Vector512.FusedMultiplyAdd(Vector512.Create(p2[s]), v, c2);
             c3 = Vector512.FusedMultiplyAdd(Vector512.Create(p3[s]), v, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(p4[s]), v, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(p5[s]), v, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(p6[s]), v, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(p7[s]), v, c7);
         }
-        c0.Store(contexts);
-        if (heads > 1)
+        Span<Vector512<float>> sums = [c0, c1, c2, c3, c4, c5, c6, c7];
+        for (var h = 0; h < heads; h++)
         {
-            c1.Store(contexts + d);
-        }
-        if (heads > 2)
-        {
-            c2.Store(contexts + 2 * d);
-        }
-        if (heads > 3)
-        {
-            c3.Store(contexts + 3 * d);
+            sums[h].Store(contexts + h * d);
         }
     }
 }

@@ -85,7 +85,7 @@ internal static unsafe partial class Bf16DecodeAttention
         {
             float* queries = buffer, contexts = buffer + g * d, kv = contexts + g * d, scores = kv + d; // (G, D) (G, D) (D) (G, stride)
             WidenQueries(a, offset, g * d, queries);
-            Probabilities<WholeDot>(a, kvHead, context, queries, kv, scores, stride);
+            Probabilities(a, kvHead, context, queries, kv, scores, stride);
             new Span<float>(contexts, g * d).Clear();
             for (var s = context.First; s < context.Length; s++)
             {
@@ -110,11 +110,10 @@ internal static unsafe partial class Bf16DecodeAttention
     /// <summary>
     /// The G query heads' bf16-rounded probabilities over the sequence's context, rows <paramref name="stride"/> apart
     /// (zero where masked): each key widened once into <paramref name="key"/> and scored against every head by
-    /// <typeparamref name="TDot"/>, then each row's softmax. A struct type argument makes the dot product a direct,
-    /// inlined call in each path's own copy of the loop.
+    /// <see cref="Dot"/>, then each row's softmax.
     /// </summary>
-    private static void Probabilities<TDot>(in Args a, int kvHead, RowContext context, float* queries, float* key,
-        float* scores, int stride) where TDot : struct, IDot
+    private static void Probabilities(in Args a, int kvHead, RowContext context, float* queries, float* key,
+        float* scores, int stride)
     {
         int d = a.HeadDim, g = a.Heads / a.KvHeads;
         for (var s = 0; s < stride; s++)
@@ -126,26 +125,13 @@ internal static unsafe partial class Bf16DecodeAttention
             Widen((ushort*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d, key, d);
             for (var h = 0; h < g; h++)
             {
-                scores[h * stride + s] = TDot.Of(queries + h * d, key, d);
+                scores[h * stride + s] = Dot(queries + h * d, key, d);
             }
         }
         for (var h = 0; h < g; h++)
         {
             Softmax(scores + h * stride, stride, a.Scale);
         }
-    }
-
-    /// <summary>A float32 dot product over a head's D values, as one score-loop flavour sums it.</summary>
-    private interface IDot
-    {
-        static abstract float Of(float* q, float* k, int d);
-    }
-
-    /// <summary>The general path's dot product (any D, any vector width).</summary>
-    private readonly struct WholeDot : IDot
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Of(float* q, float* k, int d) => Dot(q, k, d);
     }
 
     /// <summary>The group's G query heads (G·D bf16 values from <paramref name="offset"/> in Q) as float32.</summary>
