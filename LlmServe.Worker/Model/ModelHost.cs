@@ -1,9 +1,9 @@
+using LlmServe.ServiceDefaults.Memory;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Engine.Embedding;
 using LlmServe.Worker.Model.Bert;
 using LlmServe.Worker.Model.HuggingFace;
 using LlmServe.Worker.Tokenization;
-using LlmServe.ServiceDefaults.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

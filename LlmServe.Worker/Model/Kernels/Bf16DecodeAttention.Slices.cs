@@ -45,10 +45,7 @@ internal static unsafe partial class Bf16DecodeAttention
             float* queries = buffer, keys = queries + g * d, scores = keys + KeyBlock * d, contexts = scores + passes * HeadsPerPass * stride;
             WidenQueries(a, offset, g * d, queries);
             ScoreInBlocks(a, kvHead, context, queries, keys, scores, stride);
-            for (var h = 0; h < g; h++)
-            {
-                Softmax(scores + h * stride, stride, a.Scale);
-            }
+            SoftmaxRows(scores, g, stride, a.Scale);
             // The heads that fill up the last pass have zero weights: they add nothing and are not written.
             new Span<float>(scores + g * stride, (passes * HeadsPerPass - g) * stride).Clear();
             for (var pass = 0; pass < passes; pass++)
@@ -70,7 +67,7 @@ internal static unsafe partial class Bf16DecodeAttention
     /// <summary>
     /// The G heads' raw scores (rows <paramref name="stride"/> apart, -inf where masked), each <see cref="DotInSlices"/>:
     /// blocks of 16 visible keys through <see cref="Score16"/>, the keys of a block that straddles the context's ends one
-    /// at a time.
+    /// at a time (<see cref="ScoreKeys"/>).
     /// </summary>
     private static void ScoreInBlocks(in Args a, int kvHead, RowContext context, float* queries, float* keys, float* scores, int stride)
     {
@@ -89,19 +86,15 @@ internal static unsafe partial class Bf16DecodeAttention
                 }
                 continue;
             }
-            for (var s = s0; s < s0 + KeyBlock; s++)
-            {
-                if (MaskedOut(s, context, scores, stride, g))
-                {
-                    continue;
-                }
-                Widen((ushort*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d, keys, d);
-                for (var h = 0; h < g; h++)
-                {
-                    scores[h * stride + s] = DotInSlices(queries + h * d, keys, slices);
-                }
-            }
+            ScoreKeys<SliceDot>(a, kvHead, context, queries, keys, scores, stride, s0, s0 + KeyBlock);
         }
+    }
+
+    /// <summary>The slices path's one-key dot product (D a whole number of slices).</summary>
+    private readonly struct SliceDot : IDot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Of(float* q, float* k, int d) => DotInSlices(q, k, d / Slice);
     }
 
     /// <summary>q·k over whole slices: <see cref="SliceSum"/>, then <see cref="VectorMath.Reduce(Vector512{float})"/>.</summary>
@@ -125,14 +118,14 @@ internal static unsafe partial class Bf16DecodeAttention
         var h1011 = Halves(SliceSum(q, keys + 10 * d, slices), SliceSum(q, keys + 11 * d, slices));
         var h1213 = Halves(SliceSum(q, keys + 12 * d, slices), SliceSum(q, keys + 13 * d, slices));
         var h1415 = Halves(SliceSum(q, keys + 14 * d, slices), SliceSum(q, keys + 15 * d, slices));
-        // Each 128-bit lane i of quarters k holds key 4k + i's four partial sums.
-        var q0 = Pairs(Quarters(h01, h23));
-        var q1 = Pairs(Quarters(h45, h67));
-        var q2 = Pairs(Quarters(h89, h1011));
-        var q3 = Pairs(Quarters(h1213, h1415));
-        // (0 + 2) and (1 + 3) of keys i and 4 + i, then of 8 + i and 12 + i, side by side in lane i.
-        var low = Avx512F.Shuffle(q0, q1, 0x44);
-        var high = Avx512F.Shuffle(q2, q3, 0x44);
+        // Lane i of pairsK: key 4K + i's (0 + 2) and (1 + 3) in its first two elements.
+        var pairs0 = Pairs(Quarters(h01, h23));
+        var pairs1 = Pairs(Quarters(h45, h67));
+        var pairs2 = Pairs(Quarters(h89, h1011));
+        var pairs3 = Pairs(Quarters(h1213, h1415));
+        // Those of keys i and 4 + i, then of 8 + i and 12 + i, side by side in lane i.
+        var low = Avx512F.Shuffle(pairs0, pairs1, 0x44);
+        var high = Avx512F.Shuffle(pairs2, pairs3, 0x44);
         var sums = Avx512F.Shuffle(low, high, 0x88) + Avx512F.Shuffle(low, high, 0xDD);   // element 4i + t: key 4t + i
         return Avx512F.PermuteVar16x32(sums, Transpose4x4);
     }

@@ -85,7 +85,8 @@ internal static unsafe partial class Bf16DecodeAttention
         {
             float* queries = buffer, contexts = buffer + g * d, kv = contexts + g * d, scores = kv + d; // (G, D) (G, D) (D) (G, stride)
             WidenQueries(a, offset, g * d, queries);
-            Probabilities(a, kvHead, context, queries, kv, scores, stride);
+            ScoreKeys<WholeDot>(a, kvHead, context, queries, kv, scores, stride, 0, stride);
+            SoftmaxRows(scores, g, stride, a.Scale);
             new Span<float>(contexts, g * d).Clear();
             for (var s = context.First; s < context.Length; s++)
             {
@@ -108,15 +109,16 @@ internal static unsafe partial class Bf16DecodeAttention
     }
 
     /// <summary>
-    /// The G query heads' bf16-rounded probabilities over the sequence's context, rows <paramref name="stride"/> apart
-    /// (zero where masked): each key widened once into <paramref name="key"/> and scored against every head by
-    /// <see cref="Dot"/>, then each row's softmax.
+    /// The G query heads' raw scores of keys [<paramref name="from"/>, <paramref name="to"/>), one key at a time, into
+    /// rows <paramref name="stride"/> apart (-inf where masked): each key widened once into <paramref name="key"/> and
+    /// scored against every head by <typeparamref name="TDot"/>. A struct type argument makes the dot product a direct,
+    /// inlined call in each path's own copy of the loop.
     /// </summary>
-    private static void Probabilities(in Args a, int kvHead, RowContext context, float* queries, float* key,
-        float* scores, int stride)
+    private static void ScoreKeys<TDot>(in Args a, int kvHead, RowContext context, float* queries, float* key,
+        float* scores, int stride, int from, int to) where TDot : struct, IDot
     {
         int d = a.HeadDim, g = a.Heads / a.KvHeads;
-        for (var s = 0; s < stride; s++)
+        for (var s = from; s < to; s++)
         {
             if (MaskedOut(s, context, scores, stride, g))
             {
@@ -125,12 +127,30 @@ internal static unsafe partial class Bf16DecodeAttention
             Widen((ushort*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d, key, d);
             for (var h = 0; h < g; h++)
             {
-                scores[h * stride + s] = Dot(queries + h * d, key, d);
+                scores[h * stride + s] = TDot.Of(queries + h * d, key, d);
             }
         }
+    }
+
+    /// <summary>A float32 dot product over a head's D values, as one score-loop flavour sums it.</summary>
+    private interface IDot
+    {
+        static abstract float Of(float* q, float* k, int d);
+    }
+
+    /// <summary>The general path's dot product (any D, any vector width).</summary>
+    private readonly struct WholeDot : IDot
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Of(float* q, float* k, int d) => Dot(q, k, d);
+    }
+
+    /// <summary>Each of the G score rows (<paramref name="stride"/> apart) becomes its bf16-rounded probabilities (<see cref="Softmax"/>).</summary>
+    private static void SoftmaxRows(float* scores, int g, int stride, float scale)
+    {
         for (var h = 0; h < g; h++)
         {
-            Softmax(scores + h * stride, stride, a.Scale);
+            Softmax(scores + h * stride, stride, scale);
         }
     }
 
