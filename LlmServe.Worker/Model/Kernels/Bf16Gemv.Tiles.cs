@@ -9,8 +9,9 @@ namespace LlmServe.Worker.Model.Kernels;
 /// </summary>
 /// <remarks>
 /// Every output element takes one fixed sequence of operations that depends only on K: a 16-lane float32 accumulator
-/// that, for each 16 pairs of elements, adds the even elements' products and then the odd ones' (one fused
-/// multiply-add each), then a fixed tree over its lanes (<see cref="Reduce"/>), then the pairs past the last 16 and
+/// that, for each 16 pairs of elements, adds the odd elements' products and then the even ones' (one fused
+/// multiply-add each: the order of AVX512_BF16's VDPBF16PS, which <see cref="Bf16DotTiles"/> runs where the CPU has
+/// it), then a fixed tree over its lanes (<see cref="Reduce"/>), then the pairs past the last 16 and
 /// the last element of an odd K in scalar order (<see cref="Tail"/>). The tiles only choose which outputs run side by
 /// side, so a row's bits do not depend on the tile, the row count, the thread or the vector width: the 256-bit code
 /// keeps the accumulator as two halves that see exactly the 512-bit lanes' operations.
@@ -29,13 +30,43 @@ internal static unsafe partial class Bf16Gemv
     /// </summary>
     public static void Block(float* xs, int stride, int inputs, ushort* w, int k, int rows, float* sums)
     {
-        if (Vector512.IsHardwareAccelerated)
+        if (Bf16DotTiles.IsSupported)
+        {
+            BlockBf16(xs, stride, inputs, w, k, rows, sums);
+        }
+        else if (Vector512.IsHardwareAccelerated)
         {
             Block512(xs, stride, inputs, w, k, rows, sums);
         }
         else
         {
             Block256(xs, stride, inputs, w, k, rows, sums);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Block"/> with the vector loop and lane tree in AVX512_BF16 (<see cref="Bf16DotTiles"/>, any shape up to
+    /// 4 x 4), then the managed tiles' scalar tail where K leaves one.
+    /// </summary>
+    internal static void BlockBf16(float* xs, int stride, int inputs, ushort* w, int k, int rows, float* sums)
+    {
+        const int lanes = Bf16DotTiles.PairsPerStep;
+        if (inputs == 0 || rows == 0)
+        {
+            return;                                                                 // e.g. a step that samples no row
+        }
+        var steps = k / 2 / lanes;
+        Bf16DotTiles.Run((uint*)(xs + PairsOffset(k)), (long)stride * sizeof(float), inputs, (uint*)w, (long)k * sizeof(ushort), rows, steps, sums);
+        if (steps * lanes * 2 == k)
+        {
+            return;
+        }
+        for (var i = 0; i < inputs; i++)
+        {
+            for (var j = 0; j < rows; j++)
+            {
+                sums[i * MaxTile + j] = Tail(xs + (long)i * stride, w + (long)j * k, k, sums[i * MaxTile + j], steps * lanes);
+            }
         }
     }
 
@@ -107,8 +138,8 @@ internal static unsafe partial class Bf16Gemv
         for (; p + 16 <= pairs; p += 16)
         {
             var u = Vector512.Load(lanes + p);
-            a = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u, 16).AsSingle(), Vector512.Load(xs + p), a);
             a = Vector512.FusedMultiplyAdd((u & high).AsSingle(), Vector512.Load(xs + pairs + p), a);
+            a = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u, 16).AsSingle(), Vector512.Load(xs + p), a);
         }
         return Tail(xs, w, k, Reduce(a), p);
     }
@@ -125,11 +156,11 @@ internal static unsafe partial class Bf16Gemv
         for (; p + 16 <= pairs; p += 16)
         {
             var u = Vector256.Load(lanes + p);
-            lo = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), Vector256.Load(xs + p), lo);
             lo = Vector256.FusedMultiplyAdd((u & high).AsSingle(), Vector256.Load(xs + pairs + p), lo);
+            lo = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), Vector256.Load(xs + p), lo);
             u = Vector256.Load(lanes + p + 8);
-            hi = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), Vector256.Load(xs + p + 8), hi);
             hi = Vector256.FusedMultiplyAdd((u & high).AsSingle(), Vector256.Load(xs + pairs + p + 8), hi);
+            hi = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u, 16).AsSingle(), Vector256.Load(xs + p + 8), hi);
         }
         return Tail(xs, w, k, Reduce(lo + hi), p);
     }
@@ -161,44 +192,44 @@ internal static unsafe partial class Bf16Gemv
             Vector512<float> e3 = Vector512.ShiftLeft(u3, 16).AsSingle(), o3 = (u3 & high).AsSingle();
             var xe = Vector512.Load(x0 + p);
             var xo = Vector512.Load(x0 + pairs + p);
-            a00 = Vector512.FusedMultiplyAdd(e0, xe, a00);
-            a01 = Vector512.FusedMultiplyAdd(e1, xe, a01);
-            a02 = Vector512.FusedMultiplyAdd(e2, xe, a02);
-            a03 = Vector512.FusedMultiplyAdd(e3, xe, a03);
             a00 = Vector512.FusedMultiplyAdd(o0, xo, a00);
             a01 = Vector512.FusedMultiplyAdd(o1, xo, a01);
             a02 = Vector512.FusedMultiplyAdd(o2, xo, a02);
             a03 = Vector512.FusedMultiplyAdd(o3, xo, a03);
+            a00 = Vector512.FusedMultiplyAdd(e0, xe, a00);
+            a01 = Vector512.FusedMultiplyAdd(e1, xe, a01);
+            a02 = Vector512.FusedMultiplyAdd(e2, xe, a02);
+            a03 = Vector512.FusedMultiplyAdd(e3, xe, a03);
             xe = Vector512.Load(x1 + p);
             xo = Vector512.Load(x1 + pairs + p);
-            a10 = Vector512.FusedMultiplyAdd(e0, xe, a10);
-            a11 = Vector512.FusedMultiplyAdd(e1, xe, a11);
-            a12 = Vector512.FusedMultiplyAdd(e2, xe, a12);
-            a13 = Vector512.FusedMultiplyAdd(e3, xe, a13);
             a10 = Vector512.FusedMultiplyAdd(o0, xo, a10);
             a11 = Vector512.FusedMultiplyAdd(o1, xo, a11);
             a12 = Vector512.FusedMultiplyAdd(o2, xo, a12);
             a13 = Vector512.FusedMultiplyAdd(o3, xo, a13);
+            a10 = Vector512.FusedMultiplyAdd(e0, xe, a10);
+            a11 = Vector512.FusedMultiplyAdd(e1, xe, a11);
+            a12 = Vector512.FusedMultiplyAdd(e2, xe, a12);
+            a13 = Vector512.FusedMultiplyAdd(e3, xe, a13);
             xe = Vector512.Load(x2 + p);
             xo = Vector512.Load(x2 + pairs + p);
-            a20 = Vector512.FusedMultiplyAdd(e0, xe, a20);
-            a21 = Vector512.FusedMultiplyAdd(e1, xe, a21);
-            a22 = Vector512.FusedMultiplyAdd(e2, xe, a22);
-            a23 = Vector512.FusedMultiplyAdd(e3, xe, a23);
             a20 = Vector512.FusedMultiplyAdd(o0, xo, a20);
             a21 = Vector512.FusedMultiplyAdd(o1, xo, a21);
             a22 = Vector512.FusedMultiplyAdd(o2, xo, a22);
             a23 = Vector512.FusedMultiplyAdd(o3, xo, a23);
+            a20 = Vector512.FusedMultiplyAdd(e0, xe, a20);
+            a21 = Vector512.FusedMultiplyAdd(e1, xe, a21);
+            a22 = Vector512.FusedMultiplyAdd(e2, xe, a22);
+            a23 = Vector512.FusedMultiplyAdd(e3, xe, a23);
             xe = Vector512.Load(x3 + p);
             xo = Vector512.Load(x3 + pairs + p);
-            a30 = Vector512.FusedMultiplyAdd(e0, xe, a30);
-            a31 = Vector512.FusedMultiplyAdd(e1, xe, a31);
-            a32 = Vector512.FusedMultiplyAdd(e2, xe, a32);
-            a33 = Vector512.FusedMultiplyAdd(e3, xe, a33);
             a30 = Vector512.FusedMultiplyAdd(o0, xo, a30);
             a31 = Vector512.FusedMultiplyAdd(o1, xo, a31);
             a32 = Vector512.FusedMultiplyAdd(o2, xo, a32);
             a33 = Vector512.FusedMultiplyAdd(o3, xo, a33);
+            a30 = Vector512.FusedMultiplyAdd(e0, xe, a30);
+            a31 = Vector512.FusedMultiplyAdd(e1, xe, a31);
+            a32 = Vector512.FusedMultiplyAdd(e2, xe, a32);
+            a33 = Vector512.FusedMultiplyAdd(e3, xe, a33);
         }
         ushort* w0 = w, w1 = w + k, w2 = w + 2L * k, w3 = w + 3L * k;
         sums[0] = Tail(x0, w0, k, Reduce(a00), p);
@@ -238,14 +269,14 @@ internal static unsafe partial class Bf16Gemv
             var u1 = Vector512.Load(l1 + p);
             var u2 = Vector512.Load(l2 + p);
             var u3 = Vector512.Load(l3 + p);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u0, 16).AsSingle(), xe, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u1, 16).AsSingle(), xe, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u2, 16).AsSingle(), xe, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u3, 16).AsSingle(), xe, a3);
             a0 = Vector512.FusedMultiplyAdd((u0 & high).AsSingle(), xo, a0);
             a1 = Vector512.FusedMultiplyAdd((u1 & high).AsSingle(), xo, a1);
             a2 = Vector512.FusedMultiplyAdd((u2 & high).AsSingle(), xo, a2);
             a3 = Vector512.FusedMultiplyAdd((u3 & high).AsSingle(), xo, a3);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u0, 16).AsSingle(), xe, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u1, 16).AsSingle(), xe, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u2, 16).AsSingle(), xe, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(u3, 16).AsSingle(), xe, a3);
         }
         sums[0] = Tail(xs, w, k, Reduce(a0), p);
         sums[1] = Tail(xs, w + k, k, Reduce(a1), p);
@@ -277,16 +308,16 @@ internal static unsafe partial class Bf16Gemv
             Vector256<float> e1 = Vector256.ShiftLeft(u1, 16).AsSingle(), o1 = (u1 & high).AsSingle();
             var xe = Vector256.Load(x0 + p);
             var xo = Vector256.Load(x0 + pairs + p);
-            a00 = Vector256.FusedMultiplyAdd(e0, xe, a00);
-            a01 = Vector256.FusedMultiplyAdd(e1, xe, a01);
             a00 = Vector256.FusedMultiplyAdd(o0, xo, a00);
             a01 = Vector256.FusedMultiplyAdd(o1, xo, a01);
+            a00 = Vector256.FusedMultiplyAdd(e0, xe, a00);
+            a01 = Vector256.FusedMultiplyAdd(e1, xe, a01);
             xe = Vector256.Load(x1 + p);
             xo = Vector256.Load(x1 + pairs + p);
-            a10 = Vector256.FusedMultiplyAdd(e0, xe, a10);
-            a11 = Vector256.FusedMultiplyAdd(e1, xe, a11);
             a10 = Vector256.FusedMultiplyAdd(o0, xo, a10);
             a11 = Vector256.FusedMultiplyAdd(o1, xo, a11);
+            a10 = Vector256.FusedMultiplyAdd(e0, xe, a10);
+            a11 = Vector256.FusedMultiplyAdd(e1, xe, a11);
             u0 = Vector256.Load(l0 + p + 8);
             u1 = Vector256.Load(l1 + p + 8);
             e0 = Vector256.ShiftLeft(u0, 16).AsSingle();
@@ -295,16 +326,16 @@ internal static unsafe partial class Bf16Gemv
             o1 = (u1 & high).AsSingle();
             xe = Vector256.Load(x0 + p + 8);
             xo = Vector256.Load(x0 + pairs + p + 8);
-            b00 = Vector256.FusedMultiplyAdd(e0, xe, b00);
-            b01 = Vector256.FusedMultiplyAdd(e1, xe, b01);
             b00 = Vector256.FusedMultiplyAdd(o0, xo, b00);
             b01 = Vector256.FusedMultiplyAdd(o1, xo, b01);
+            b00 = Vector256.FusedMultiplyAdd(e0, xe, b00);
+            b01 = Vector256.FusedMultiplyAdd(e1, xe, b01);
             xe = Vector256.Load(x1 + p + 8);
             xo = Vector256.Load(x1 + pairs + p + 8);
-            b10 = Vector256.FusedMultiplyAdd(e0, xe, b10);
-            b11 = Vector256.FusedMultiplyAdd(e1, xe, b11);
             b10 = Vector256.FusedMultiplyAdd(o0, xo, b10);
             b11 = Vector256.FusedMultiplyAdd(o1, xo, b11);
+            b10 = Vector256.FusedMultiplyAdd(e0, xe, b10);
+            b11 = Vector256.FusedMultiplyAdd(e1, xe, b11);
         }
         sums[0] = Tail(x0, w, k, Reduce(a00 + b00), p);
         sums[1] = Tail(x0, w + k, k, Reduce(a01 + b01), p);
@@ -329,18 +360,18 @@ internal static unsafe partial class Bf16Gemv
             var xo = Vector256.Load(xs + pairs + p);
             var u0 = Vector256.Load(l0 + p);
             var u1 = Vector256.Load(l1 + p);
-            a0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u0, 16).AsSingle(), xe, a0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u1, 16).AsSingle(), xe, a1);
             a0 = Vector256.FusedMultiplyAdd((u0 & high).AsSingle(), xo, a0);
             a1 = Vector256.FusedMultiplyAdd((u1 & high).AsSingle(), xo, a1);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u0, 16).AsSingle(), xe, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u1, 16).AsSingle(), xe, a1);
             xe = Vector256.Load(xs + p + 8);
             xo = Vector256.Load(xs + pairs + p + 8);
             u0 = Vector256.Load(l0 + p + 8);
             u1 = Vector256.Load(l1 + p + 8);
-            b0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u0, 16).AsSingle(), xe, b0);
-            b1 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u1, 16).AsSingle(), xe, b1);
             b0 = Vector256.FusedMultiplyAdd((u0 & high).AsSingle(), xo, b0);
             b1 = Vector256.FusedMultiplyAdd((u1 & high).AsSingle(), xo, b1);
+            b0 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u0, 16).AsSingle(), xe, b0);
+            b1 = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(u1, 16).AsSingle(), xe, b1);
         }
         sums[0] = Tail(xs, w, k, Reduce(a0 + b0), p);
         sums[1] = Tail(xs, w + k, k, Reduce(a1 + b1), p);

@@ -73,17 +73,32 @@ internal static unsafe partial class Bf16Gemv
     public static int ChunkRows(int k) => Math.Max(1, ChunkBytes / (2 * k) / MaxTile) * MaxTile;
 
     /// <summary>Floats per row of a prepared input (see <see cref="PrepareInput"/>).</summary>
-    public static int InputStride(int k) => k + 1;
+    public static int InputStride(int k) => Bf16DotTiles.IsSupported ? PairsOffset(k) + AlignToVector(k / 2) : k + 1;
 
-    /// <summary>x (M, K) bf16 as the float32 rows <see cref="RunRows"/> reads, <see cref="InputStride"/> apart.</summary>
+    /// <summary>
+    /// x (M, K) bf16 as the rows <see cref="RunRows"/> reads, <see cref="InputStride"/> floats apart: float32 in the
+    /// order the managed tiles and the scalar tail consume it, then, for <see cref="Bf16DotTiles"/>, the row's bf16
+    /// pairs as they are (<see cref="PairsOffset"/> floats in).
+    /// </summary>
     public static void PrepareInput(ushort* x, int m, int k, float* into)
     {
         var stride = InputStride(k);
         for (var r = 0; r < m; r++)
         {
-            SplitEvenOdd(x + (long)r * k, k, into + (long)r * stride);
+            var row = into + (long)r * stride;
+            SplitEvenOdd(x + (long)r * k, k, row);
+            if (Bf16DotTiles.IsSupported)
+            {
+                var bytes = k / 2 * sizeof(uint);
+                Buffer.MemoryCopy(x + (long)r * k, row + PairsOffset(k), bytes, bytes);
+            }
         }
     }
+
+    /// <summary>Where a prepared row's bf16 pairs start, in floats: after its K float32 values, on a 64-byte boundary of the row.</summary>
+    private static int PairsOffset(int k) => AlignToVector(k + 1);
+
+    private static int AlignToVector(int floats) => (floats + 15) & ~15;
 
     /// <summary>Output rows [start, end) counted across the targets in order, from an input made by <see cref="PrepareInput"/>.</summary>
     public static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)

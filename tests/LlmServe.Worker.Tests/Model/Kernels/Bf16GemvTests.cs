@@ -47,23 +47,27 @@ public sealed unsafe class Bf16GemvTests
             {
                 for (var rows = 1; rows <= Tile; rows++)
                 {
-                    foreach (var wide in new[] { true, false })
+                    foreach (var variant in Variants())
                     {
                         Array.Clear(sums);
-                        if (wide)
+                        switch (variant)
                         {
-                            Bf16Gemv.Block512(xsp, stride, inputs, wp, k, rows, sp);
-                        }
-                        else
-                        {
-                            Bf16Gemv.Block256(xsp, stride, inputs, wp, k, rows, sp);
+                            case "512-bit":
+                                Bf16Gemv.Block512(xsp, stride, inputs, wp, k, rows, sp);
+                                break;
+                            case "256-bit":
+                                Bf16Gemv.Block256(xsp, stride, inputs, wp, k, rows, sp);
+                                break;
+                            default:
+                                Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, sp);
+                                break;
                         }
                         for (var i = 0; i < inputs; i++)
                         {
                             for (var j = 0; j < rows; j++)
                             {
                                 Assert.True(BitConverter.SingleToUInt32Bits(sp[i * Tile + j]) == BitConverter.SingleToUInt32Bits(ap[i * Tile + j]),
-                                    $"{(wide ? 512 : 256)}-bit {inputs}x{rows} tile, output ({i}, {j}): {sp[i * Tile + j]} vs {ap[i * Tile + j]} alone");
+                                    $"{variant} {inputs}x{rows} tile, output ({i}, {j}): {sp[i * Tile + j]} vs {ap[i * Tile + j]} alone");
                             }
                         }
                     }
@@ -72,12 +76,82 @@ public sealed unsafe class Bf16GemvTests
         }
     }
 
-    private static ushort[] RandomBf16(Random random, int count)
+    [Theory]
+    [InlineData(33)]
+    [InlineData(50)]
+    [InlineData(896)]
+    [InlineData(4864)]
+    public void EveryOutput_IsTheDocumentedOperationSequence(int k)
+    {
+        // The order the tiles document (and VDPBF16PS defines): per lane, for each pair the odd product then the even
+        // one, each a float32 fused multiply-add; the lanes' tree; then the scalar tail. A different order rounds
+        // differently on some of these outputs, so this pins the sequence on whichever path the CPU takes.
+        var random = new Random(k + 1);
+        var x = RandomBf16(random, Tile * k, binades: 12);
+        var w = RandomBf16(random, Tile * k, binades: 12);
+        var stride = Bf16Gemv.InputStride(k);
+        var xs = new float[Tile * stride];
+        var sums = new float[Tile * Tile];
+        fixed (ushort* xp = x, wp = w)
+        fixed (float* xsp = xs, sp = sums)
+        {
+            Bf16Gemv.PrepareInput(xp, Tile, k, xsp);
+            Bf16Gemv.Block(xsp, stride, Tile, wp, k, Tile, sp);
+        }
+        for (var i = 0; i < Tile; i++)
+        {
+            for (var j = 0; j < Tile; j++)
+            {
+                var expected = Reference(x.AsSpan(i * k, k), w.AsSpan(j * k, k));
+                Assert.Equal(BitConverter.SingleToUInt32Bits(expected), BitConverter.SingleToUInt32Bits(sums[i * Tile + j]));
+            }
+        }
+    }
+
+    /// <summary>The dot product's documented sequence, one scalar operation at a time.</summary>
+    private static float Reference(ReadOnlySpan<ushort> x, ReadOnlySpan<ushort> w)
+    {
+        const int lanes = 16;
+        int k = x.Length, pairs = k / 2, vectorPairs = pairs / lanes * lanes;
+        var acc = new float[lanes];
+        for (var p = 0; p < vectorPairs; p++)
+        {
+            var lane = p % lanes;
+            acc[lane] = MathF.FusedMultiplyAdd(Bf16.ToSingle(x[2 * p + 1]), Bf16.ToSingle(w[2 * p + 1]), acc[lane]);
+            acc[lane] = MathF.FusedMultiplyAdd(Bf16.ToSingle(x[2 * p]), Bf16.ToSingle(w[2 * p]), acc[lane]);
+        }
+        var eight = new float[8];
+        for (var l = 0; l < 8; l++)
+        {
+            eight[l] = acc[l] + acc[l + 8];
+        }
+        var four = new float[4];
+        for (var l = 0; l < 4; l++)
+        {
+            four[l] = eight[l] + eight[l + 4];
+        }
+        var sum = (four[0] + four[2]) + (four[1] + four[3]);
+        for (var p = vectorPairs; p < pairs; p++)
+        {
+            sum += Bf16.ToSingle(x[2 * p]) * Bf16.ToSingle(w[2 * p]) + Bf16.ToSingle(x[2 * p + 1]) * Bf16.ToSingle(w[2 * p + 1]);
+        }
+        if ((k & 1) != 0)
+        {
+            sum += Bf16.ToSingle(x[k - 1]) * Bf16.ToSingle(w[k - 1]);
+        }
+        return sum;
+    }
+
+    /// <summary>The tile implementations this CPU runs: the AVX512_BF16 loop only where it was assembled.</summary>
+    private static IEnumerable<string> Variants() =>
+        Bf16DotTiles.IsSupported ? ["512-bit", "256-bit", "AVX512_BF16"] : ["512-bit", "256-bit"];
+
+    private static ushort[] RandomBf16(Random random, int count, int binades = 1)
     {
         var values = new ushort[count];
         for (var i = 0; i < count; i++)
         {
-            values[i] = Bf16.FromSingle((float)(random.NextDouble() * 2 - 1));
+            values[i] = Bf16.FromSingle((float)(random.NextDouble() * 2 - 1) * MathF.Pow(2, random.Next(binades)));
         }
         return values;
     }

@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Iced.Intel;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace LlmServe.Worker.Model.Kernels;
+
+/// <summary>
+/// The vector loop of <see cref="Bf16Gemv"/>'s register tiles in AVX512_BF16, assembled at startup. VDPBF16PS
+/// multiplies 16 pairs of bf16 elements and adds both products of a pair into a float32 lane: one instruction where
+/// the managed tiles spend two fused multiply-adds and share two widening ops, so a 32-row decode step, which the
+/// managed tiles run at the float32 FMA peak, does about twice the arithmetic per cycle. .NET 10 has no intrinsic for
+/// it, so each tile shape's loop is assembled (Iced) into executable memory once per process.
+/// </summary>
+/// <remarks>
+/// The instruction adds a lane's odd product and then its even one, each rounded to float32; both products are exact
+/// in float32, so that is the managed tiles' two FMAs in the same order, and a row gets the same bits on CPUs with and
+/// without it. It differs only in treating subnormal operands and results as zero (magnitudes below 2^-126, which
+/// trained weights and normed activations do not reach). A process uses it for every tile or for none
+/// (<see cref="IsSupported"/>), so a row's result never depends on its batch.
+/// </remarks>
+internal static unsafe class Bf16DotTiles
+{
+    /// <summary>Pairs of elements each iteration takes from every row: one 512-bit vector of bf16 pairs.</summary>
+    public const int PairsPerStep = 16;
+
+    /// <summary>Setting this environment variable to 0 keeps the managed tiles (to compare the two).</summary>
+    public const string Switch = "LLMSERVE_AVX512_BF16";
+
+    private const int Tile = Bf16Gemv.MaxTile;
+    private const int VectorBytes = 64;
+
+    /// <summary>Entry points by shape at (inputs - 1) * MaxTile + rows - 1; null where the CPU or OS offers none.</summary>
+    private static readonly nint[]? Entries = Load();
+
+    /// <summary>Whether tiles run the assembled loop: AVX512_BF16 present, executable memory granted, not switched off.</summary>
+    public static bool IsSupported => Entries is not null;
+
+    /// <summary>
+    /// sums[i * MaxTile + j] = input row i · weight row j over the first <paramref name="steps"/> x 16 pairs (rows read
+    /// as 32-bit lanes of bf16 pairs), its 16 lanes added in <c>Bf16Gemv.Reduce</c>'s tree; meanwhile the rows that
+    /// follow the tile's in memory are prefetched at the pace the tile reads its own (see <c>Bf16Gemv.PrefetchNext</c>).
+    /// </summary>
+    /// <param name="x">Input rows' pairs, <paramref name="xStrideBytes"/> apart; 1-4 rows.</param>
+    /// <param name="w">Weight rows' pairs, <paramref name="wStrideBytes"/> apart; 1-4 rows.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(uint* x, long xStrideBytes, int inputs, uint* w, long wStrideBytes, int rows, long steps, float* sums)
+    {
+        var entry = (delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, void>)Entries![(inputs - 1) * Tile + rows - 1];
+        entry(x, xStrideBytes, w, wStrideBytes, steps, sums);
+    }
+
+    private static nint[]? Load()
+    {
+        if (!CpuHasAvx512Bf16() || Environment.GetEnvironmentVariable(Switch) == "0")
+        {
+            return null;
+        }
+        var code = new List<byte>();
+        var offsets = new int[Tile * Tile];
+        for (var inputs = 1; inputs <= Tile; inputs++)
+        {
+            for (var rows = 1; rows <= Tile; rows++)
+            {
+                while (code.Count % VectorBytes != 0)
+                {
+                    code.Add(0xCC);                                     // int3 between entries
+                }
+                offsets[(inputs - 1) * Tile + rows - 1] = code.Count;
+                code.AddRange(Assemble(inputs, rows));
+            }
+        }
+        if (ExecutableMemory.TryLoad(code.ToArray()) is not { } pages)
+        {
+            return null;
+        }
+        return Array.ConvertAll(offsets, o => pages + o);
+    }
+
+    /// <summary>AVX512_BF16 is CPUID leaf 7, sub-leaf 1, EAX bit 5; the OS must also keep 512-bit state (Vector512).</summary>
+    private static bool CpuHasAvx512Bf16() =>
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && X86Base.IsSupported
+        && X86Base.CpuId(7, 0).Eax >= 1 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
+
+    /// <summary>
+    /// One tile shape's loop, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums.
+    /// Registers: zmm0-15 accumulators (input i, row j at i * 4 + j), zmm16-19 weight vectors, zmm20 an input vector, zmm21-22 the lane tree.
+    /// </summary>
+    internal static byte[] Assemble(int inputs, int rows)
+    {
+        var a = new Assembler(64) { PreferVex = false };                  // EVEX throughout: zmm16-31 exist only there
+        AssemblerRegisterZMM[] zmm = [zmm0, zmm1, zmm2, zmm3, zmm4, zmm5, zmm6, zmm7, zmm8, zmm9, zmm10, zmm11, zmm12, zmm13, zmm14, zmm15];
+        AssemblerRegisterZMM[] weights = [zmm16, zmm17, zmm18, zmm19];
+        var input = zmm20;
+        AssemblerRegisterZMM Acc(int i, int j) => zmm[i * Tile + j];
+        for (var i = 0; i < inputs; i++)
+        {
+            for (var j = 0; j < rows; j++)
+            {
+                a.vpxord(Acc(i, j), Acc(i, j), Acc(i, j));
+            }
+        }
+        a.lea(r10, __[rcx + rcx * 2]);                                   // 3 weight rows
+        a.lea(r11, __[rsi + rsi * 2]);                                   // 3 input rows
+        a.imul(rax, rcx, rows);
+        a.add(rax, rdx);                                                 // the rows after the tile's
+        var loop = a.CreateLabel();
+        var done = a.CreateLabel();
+        a.test(r8, r8);
+        a.jz(done);
+        a.Label(ref loop);
+        for (var line = 0; line < rows; line++)
+        {
+            a.prefetcht0(__byte_ptr[rax + line * VectorBytes]);
+        }
+        for (var j = 0; j < rows; j++)
+        {
+            a.vmovdqu32(weights[j], __zmmword_ptr[Row(rdx, rcx, r10, j)]);
+        }
+        for (var i = 0; i < inputs; i++)
+        {
+            a.vmovdqu32(input, __zmmword_ptr[Row(rdi, rsi, r11, i)]);
+            for (var j = 0; j < rows; j++)
+            {
+                a.vdpbf16ps(Acc(i, j), weights[j], input);
+            }
+        }
+        a.add(rdx, VectorBytes);
+        a.add(rdi, VectorBytes);
+        a.add(rax, rows * VectorBytes);
+        a.dec(r8);
+        a.jnz(loop);
+        a.Label(ref done);
+        AssemblerRegisterYMM[] halves = [ymm0, ymm1, ymm2, ymm3, ymm4, ymm5, ymm6, ymm7, ymm8, ymm9, ymm10, ymm11, ymm12, ymm13, ymm14, ymm15];
+        for (var i = 0; i < inputs; i++)
+        {
+            for (var j = 0; j < rows; j++)
+            {
+                // Bf16Gemv.Reduce's tree: lanes i + (i + 8), then i + (i + 4), then (0 + 2) + (1 + 3).
+                a.vextractf64x4(ymm21, Acc(i, j), 1);
+                a.vaddps(ymm21, halves[i * Tile + j], ymm21);
+                a.vextractf32x4(xmm22, ymm21, 1);
+                a.vaddps(xmm21, xmm21, xmm22);
+                a.vmovhlps(xmm22, xmm21, xmm21);
+                a.vaddps(xmm21, xmm21, xmm22);
+                a.vmovshdup(xmm22, xmm21);
+                a.vaddss(xmm21, xmm21, xmm22);
+                a.vmovss(__dword_ptr[r9 + (i * Tile + j) * sizeof(float)], xmm21);
+            }
+        }
+        a.vzeroupper();
+        a.ret();
+        using var stream = new MemoryStream();
+        a.Assemble(new StreamCodeWriter(stream), 0);                    // position-independent: no RIP-relative operands
+        return stream.ToArray();
+    }
+
+    /// <summary>Row r (0-3) of a block that starts at <paramref name="first"/>, rows <paramref name="stride"/> apart (<paramref name="triple"/> = 3 strides).</summary>
+    private static AssemblerMemoryOperand Row(AssemblerRegister64 first, AssemblerRegister64 stride, AssemblerRegister64 triple, int r) => r switch
+    {
+        0 => __[first],
+        1 => __[first + stride],
+        2 => __[first + stride * 2],
+        _ => __[first + triple],
+    };
+}
