@@ -125,7 +125,7 @@ internal sealed partial class InferenceEngine
         {
             return null;   // only prefill chunks ran: nothing to sample yet
         }
-        var all = logits.data<float>().ToArray();
+        var all = TensorMemory.ToFloatArray(logits);
         foreach (var (part, firstRow, allLogits) in placed)
         {
             if (allLogits)
