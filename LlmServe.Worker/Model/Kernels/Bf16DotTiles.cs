@@ -38,17 +38,20 @@ internal static unsafe class Bf16DotTiles
     public static bool IsSupported => Entries is not null;
 
     /// <summary>
-    /// sums[i * MaxTile + j] = input row i · weight row j over the first <paramref name="steps"/> x 16 pairs (rows read
-    /// as 32-bit lanes of bf16 pairs), its 16 lanes added in <c>Bf16Gemv.Reduce</c>'s tree; meanwhile the rows that
-    /// follow the tile's in memory are prefetched at the pace the tile reads its own (see <c>Bf16Gemv.PrefetchNext</c>).
+    /// For each of <paramref name="tiles"/> tiles of <paramref name="rows"/> consecutive weight rows (tile t starting
+    /// <paramref name="rows"/> x <paramref name="wStrideBytes"/> after tile t - 1): sums[t * 16 + i * MaxTile + j] =
+    /// input row i · the tile's weight row j over the first <paramref name="steps"/> x 16 pairs (rows read as 32-bit
+    /// lanes of bf16 pairs), its 16 lanes added in <c>Bf16Gemv.Reduce</c>'s tree. Meanwhile the rows after each tile's
+    /// are prefetched at the pace it reads its own (see <c>Bf16Gemv.PrefetchNext</c>).
     /// </summary>
     /// <param name="x">Input rows' pairs, <paramref name="xStrideBytes"/> apart; 1-4 rows.</param>
-    /// <param name="w">Weight rows' pairs, <paramref name="wStrideBytes"/> apart; 1-4 rows.</param>
+    /// <param name="w">The first tile's weight rows' pairs, <paramref name="wStrideBytes"/> apart; 1-4 rows a tile.</param>
+    /// <param name="sums">16 floats per tile; those of absent rows and inputs are left undefined.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(uint* x, long xStrideBytes, int inputs, uint* w, long wStrideBytes, int rows, long steps, float* sums)
+    public static void Run(uint* x, long xStrideBytes, int inputs, uint* w, long wStrideBytes, int rows, long steps, long tiles, float* sums)
     {
-        var entry = (delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, void>)Entries![(inputs - 1) * Tile + rows - 1];
-        entry(x, xStrideBytes, w, wStrideBytes, steps, sums);
+        var entry = (delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, long, void>)Entries![(inputs - 1) * Tile + rows - 1];
+        entry(x, xStrideBytes, w, wStrideBytes, steps, sums, tiles);
     }
 
     private static nint[]? Load()
@@ -84,8 +87,10 @@ internal static unsafe class Bf16DotTiles
         && X86Base.CpuId(7, 0).Eax >= 1 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
 
     /// <summary>
-    /// One tile shape's loop, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums.
-    /// Registers: zmm0-15 accumulators (input i, row j at i * 4 + j), zmm16-19 weight vectors, zmm20 an input vector, zmm21-22 the lane tree.
+    /// One tile shape's loops, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums, the
+    /// tile count on the stack. Registers: zmm0-15 accumulators (input i, row j at i * 4 + j; those of absent inputs
+    /// and rows zero), zmm16-19 weight vectors, zmm20 an input vector, zmm21-22 the reduction's temporaries;
+    /// rbx tiles left, r12 the tile's first weight row, r13 steps left, rax the prefetch address.
     /// </summary>
     internal static byte[] Assemble(int inputs, int rows)
     {
@@ -94,22 +99,33 @@ internal static unsafe class Bf16DotTiles
         AssemblerRegisterZMM[] weights = [zmm16, zmm17, zmm18, zmm19];
         var input = zmm20;
         AssemblerRegisterZMM Acc(int i, int j) => zmm[i * Tile + j];
-        for (var i = 0; i < inputs; i++)
-        {
-            for (var j = 0; j < rows; j++)
-            {
-                a.vpxord(Acc(i, j), Acc(i, j), Acc(i, j));
-            }
-        }
+        a.push(rbx);
+        a.push(r12);
+        a.push(r13);
+        a.mov(rbx, __qword_ptr[rsp + 32]);                               // the 7th argument, above 3 pushes and the return address
         a.lea(r10, __[rcx + rcx * 2]);                                   // 3 weight rows
         a.lea(r11, __[rsi + rsi * 2]);                                   // 3 input rows
-        a.imul(rax, rcx, rows);
-        a.add(rax, rdx);                                                 // the rows after the tile's
-        var loop = a.CreateLabel();
+        a.mov(r12, rdx);
+        var tileLoop = a.CreateLabel();
+        var stepLoop = a.CreateLabel();
+        var reduce = a.CreateLabel();
         var done = a.CreateLabel();
-        a.test(r8, r8);
+        a.test(rbx, rbx);
         a.jz(done);
-        a.Label(ref loop);
+        a.Label(ref tileLoop);
+        foreach (var z in zmm)
+        {
+            a.vpxord(z, z, z);                                           // absent inputs and rows too: the reduction reads all 16
+        }
+        a.mov(rdx, r12);
+        a.imul(rax, rcx, rows);
+        a.add(r12, rax);                                                 // the next tile's first row
+        a.mov(rax, r12);                                                 // the rows after the tile's
+        a.push(rdi);
+        a.mov(r13, r8);
+        a.test(r13, r13);
+        a.jz(reduce);
+        a.Label(ref stepLoop);
         for (var line = 0; line < rows; line++)
         {
             a.prefetcht0(__byte_ptr[rax + line * VectorBytes]);
@@ -129,31 +145,65 @@ internal static unsafe class Bf16DotTiles
         a.add(rdx, VectorBytes);
         a.add(rdi, VectorBytes);
         a.add(rax, rows * VectorBytes);
-        a.dec(r8);
-        a.jnz(loop);
+        a.dec(r13);
+        a.jnz(stepLoop);
+        a.Label(ref reduce);
+        a.pop(rdi);
+        ReduceSixteen(a, [.. Enumerable.Range(0, Tile * Tile).Select(key => Acc(key % Tile, key / Tile))]);
+        a.vmovups(__zmmword_ptr[r9], zmm0);
+        a.add(r9, Tile * Tile * sizeof(float));
+        a.dec(rbx);
+        a.jnz(tileLoop);
         a.Label(ref done);
-        AssemblerRegisterYMM[] halves = [ymm0, ymm1, ymm2, ymm3, ymm4, ymm5, ymm6, ymm7, ymm8, ymm9, ymm10, ymm11, ymm12, ymm13, ymm14, ymm15];
-        for (var i = 0; i < inputs; i++)
-        {
-            for (var j = 0; j < rows; j++)
-            {
-                // Bf16Gemv.Reduce's tree: lanes i + (i + 8), then i + (i + 4), then (0 + 2) + (1 + 3).
-                a.vextractf64x4(ymm21, Acc(i, j), 1);
-                a.vaddps(ymm21, halves[i * Tile + j], ymm21);
-                a.vextractf32x4(xmm22, ymm21, 1);
-                a.vaddps(xmm21, xmm21, xmm22);
-                a.vmovhlps(xmm22, xmm21, xmm21);
-                a.vaddps(xmm21, xmm21, xmm22);
-                a.vmovshdup(xmm22, xmm21);
-                a.vaddss(xmm21, xmm21, xmm22);
-                a.vmovss(__dword_ptr[r9 + (i * Tile + j) * sizeof(float)], xmm21);
-            }
-        }
+        a.pop(r13);
+        a.pop(r12);
+        a.pop(rbx);
         a.vzeroupper();
         a.ret();
         using var stream = new MemoryStream();
         a.Assemble(new StreamCodeWriter(stream), 0);                    // position-independent: no RIP-relative operands
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The sums of 16 accumulators into zmm0, key k's in element 4 (k % 4) + k / 4, each by Bf16Gemv.Reduce's tree
+    /// (lanes i + (i + 8), then i + (i + 4), then (0 + 2) + (1 + 3)) with the lanes of several keys paired by shuffles,
+    /// as <c>Bf16DecodeAttention.Score16</c> does: ~50 instructions instead of ~9 per key. Overwrites the accumulators.
+    /// Keys are given so that accumulator (i, j) is key 4 j + i, which puts its sum at element 4 i + j.
+    /// </summary>
+    private static void ReduceSixteen(Assembler a, AssemblerRegisterZMM[] keys)
+    {
+        AssemblerRegisterZMM t0 = zmm21, t1 = zmm22;
+        void Combine(AssemblerRegisterZMM into, AssemblerRegisterZMM x, AssemblerRegisterZMM y, int low, int high, bool lanes128)
+        {
+            if (lanes128)
+            {
+                a.vshuff32x4(t0, x, y, (byte)low);
+                a.vshuff32x4(t1, x, y, (byte)high);
+            }
+            else
+            {
+                a.vshufps(t0, x, y, (byte)low);
+                a.vshufps(t1, x, y, (byte)high);
+            }
+            a.vaddps(into, t0, t1);
+        }
+        // Halves: lanes i + (i + 8) of keys 2n and 2n + 1, in the low and high 256 bits of keys[2n].
+        for (var n = 0; n < 8; n++)
+        {
+            Combine(keys[2 * n], keys[2 * n], keys[2 * n + 1], 0x44, 0xEE, lanes128: true);
+        }
+        // Quarters: lanes i + (i + 4) of four keys, one per 128-bit lane of keys[4n]; then (0 + 2) and (1 + 3) in its first two elements.
+        for (var n = 0; n < 4; n++)
+        {
+            Combine(keys[4 * n], keys[4 * n], keys[4 * n + 2], 0x88, 0xDD, lanes128: true);
+            a.vshufps(t0, keys[4 * n], keys[4 * n], 0x4E);
+            a.vaddps(keys[4 * n], keys[4 * n], t0);
+        }
+        // Keys i and 4 + i, then 8 + i and 12 + i, side by side in 128-bit lane i; then (0 + 2) + (1 + 3).
+        a.vshufps(keys[0], keys[0], keys[4], 0x44);
+        a.vshufps(keys[8], keys[8], keys[12], 0x44);
+        Combine(zmm0, keys[0], keys[8], 0x88, 0xDD, lanes128: false);
     }
 
     /// <summary>Row r (0-3) of a block that starts at <paramref name="first"/>, rows <paramref name="stride"/> apart (<paramref name="triple"/> = 3 strides).</summary>

@@ -32,7 +32,7 @@ internal static unsafe partial class Bf16Gemv
     {
         if (Bf16DotTiles.IsSupported)
         {
-            BlockBf16(xs, stride, inputs, w, k, rows, sums);
+            BlockBf16(xs, stride, inputs, w, k, rows, 1, sums);
         }
         else if (Vector512.IsHardwareAccelerated)
         {
@@ -44,28 +44,52 @@ internal static unsafe partial class Bf16Gemv
         }
     }
 
+    /// <summary>Tiles one <see cref="Tiles"/> call takes at most: enough to amortise a call, few enough for the stack.</summary>
+    public const int TilesPerCall = 16;
+
     /// <summary>
-    /// <see cref="Block"/> with the vector loop and lane tree in AVX512_BF16 (<see cref="Bf16DotTiles"/>, any shape up to
+    /// <see cref="Block"/> for <paramref name="tiles"/> consecutive tiles of <paramref name="rows"/> weight rows each:
+    /// sums[t * 16 + i * MaxTile + j] for tile t. The AVX512_BF16 code runs them in one call; the managed tiles one by one.
+    /// </summary>
+    public static void Tiles(float* xs, int stride, int inputs, ushort* w, int k, int rows, int tiles, float* sums)
+    {
+        if (Bf16DotTiles.IsSupported)
+        {
+            BlockBf16(xs, stride, inputs, w, k, rows, tiles, sums);
+            return;
+        }
+        for (var t = 0; t < tiles; t++)
+        {
+            Block(xs, stride, inputs, w + (long)t * rows * k, k, rows, sums + t * MaxTile * MaxTile);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Tiles"/> with the vector loop and lane tree in AVX512_BF16 (<see cref="Bf16DotTiles"/>, any shape up to
     /// 4 x 4), then the managed tiles' scalar tail where K leaves one.
     /// </summary>
-    internal static void BlockBf16(float* xs, int stride, int inputs, ushort* w, int k, int rows, float* sums)
+    internal static void BlockBf16(float* xs, int stride, int inputs, ushort* w, int k, int rows, int tiles, float* sums)
     {
         const int lanes = Bf16DotTiles.PairsPerStep;
-        if (inputs == 0 || rows == 0)
+        if (inputs == 0 || rows == 0 || tiles == 0)
         {
             return;                                                                 // e.g. a step that samples no row
         }
         var steps = k / 2 / lanes;
-        Bf16DotTiles.Run((uint*)(xs + PairsOffset(k)), (long)stride * sizeof(float), inputs, (uint*)w, (long)k * sizeof(ushort), rows, steps, sums);
+        Bf16DotTiles.Run((uint*)(xs + PairsOffset(k)), (long)stride * sizeof(float), inputs, (uint*)w, (long)k * sizeof(ushort), rows, steps, tiles, sums);
         if (steps * lanes * 2 == k)
         {
             return;
         }
-        for (var i = 0; i < inputs; i++)
+        for (var t = 0; t < tiles; t++)
         {
-            for (var j = 0; j < rows; j++)
+            for (var i = 0; i < inputs; i++)
             {
-                sums[i * MaxTile + j] = Tail(xs + (long)i * stride, w + (long)j * k, k, sums[i * MaxTile + j], steps * lanes);
+                for (var j = 0; j < rows; j++)
+                {
+                    var sum = sums + t * MaxTile * MaxTile + i * MaxTile + j;
+                    *sum = Tail(xs + (long)i * stride, w + ((long)t * rows + j) * k, k, *sum, steps * lanes);
+                }
             }
         }
     }

@@ -101,9 +101,11 @@ internal static unsafe partial class Bf16Gemv
     private static int AlignToVector(int floats) => (floats + 15) & ~15;
 
     /// <summary>Output rows [start, end) counted across the targets in order, from an input made by <see cref="PrepareInput"/>.</summary>
+    [SkipLocalsInit]
     public static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)
     {
-        var sums = stackalloc float[MaxTile * MaxTile];
+        const int tileFloats = MaxTile * MaxTile;
+        var sums = stackalloc float[TilesPerCall * tileFloats];                 // (tiles, inputs, rows) of MaxTile each
         var offset = 0;
         foreach (var t in targets)
         {
@@ -111,18 +113,22 @@ internal static unsafe partial class Bf16Gemv
             var weight = (ushort*)t.Weight;
             var bias = (ushort*)t.Bias;
             var output = (ushort*)t.Output;
-            // A block of input rows against every weight row of the item, a block of those at a time: the input block
+            // A block of input rows against every weight row of the item, a few tiles at a time: the input block
             // stays in the first-level cache while the item's weights (ChunkBytes) stream past it from the second.
             for (var r = 0; r < m; r += MaxTile)
             {
                 var inputs = Math.Min(MaxTile, m - r);
-                for (var row = lo; row < hi; row += MaxTile)
+                for (var row = lo; row < hi;)
                 {
                     var rows = Math.Min(MaxTile, hi - row);
-                    Block(xs + (long)r * stride, stride, inputs, weight + (long)row * k, k, rows, sums);
-                    for (var i = 0; i < inputs; i++)
+                    var tiles = Math.Max(1, Math.Min(TilesPerCall, (hi - row) / MaxTile));
+                    Tiles(xs + (long)r * stride, stride, inputs, weight + (long)row * k, k, rows, tiles, sums);
+                    for (var tile = 0; tile < tiles; tile++, row += rows)
                     {
-                        Store(output + (long)(r + i) * t.Rows + row, sums + i * MaxTile, rows, bias == null ? null : bias + row);
+                        for (var i = 0; i < inputs; i++)
+                        {
+                            Store(output + (long)(r + i) * t.Rows + row, sums + tile * tileFloats + i * MaxTile, rows, bias == null ? null : bias + row);
+                        }
                     }
                 }
             }

@@ -14,7 +14,7 @@ public sealed unsafe class Bf16DotTilesTests
     private const int Tile = Bf16Gemv.MaxTile;
 
     [Fact]
-    public void EveryShape_IsOneLoop_WithADotProductPerOutputAndIteration()
+    public void EveryShape_IsATileLoopAroundAStepLoop_WithADotProductPerOutputAndStep()
     {
         for (var inputs = 1; inputs <= Tile; inputs++)
         {
@@ -30,8 +30,8 @@ public sealed unsafe class Bf16DotTilesTests
                 Assert.DoesNotContain(instructions, i => i.IsInvalid);
                 Assert.Equal(inputs * rows, instructions.Count(i => i.Mnemonic == Mnemonic.Vdpbf16ps));
                 Assert.Equal(rows, instructions.Count(i => i.Mnemonic == Mnemonic.Prefetcht0));
-                Assert.Equal(inputs * rows, instructions.Count(i => i.Mnemonic == Mnemonic.Vmovss));   // one sum stored per output
-                Assert.Single(instructions, i => i.Mnemonic == Mnemonic.Jne);                         // the loop's back edge
+                Assert.Single(instructions, i => i.Mnemonic == Mnemonic.Vmovups);                     // a tile's 16 sums in one store
+                Assert.Equal(2, instructions.Count(i => i.Mnemonic == Mnemonic.Jne));                 // the step and tile loops' back edges
                 Assert.Equal(Mnemonic.Ret, instructions[^1].Mnemonic);
             }
         }
@@ -71,7 +71,7 @@ public sealed unsafe class Bf16DotTilesTests
                 for (var rows = 1; rows <= Tile; rows++)
                 {
                     Bf16Gemv.Block512(xsp, stride, inputs, wp, k, rows, mp);
-                    Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, ap);
+                    Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, 1, ap);
                     for (var i = 0; i < inputs * Tile; i++)
                     {
                         if (i % Tile < rows)

@@ -59,7 +59,7 @@ public sealed unsafe class Bf16GemvTests
                                 Bf16Gemv.Block256(xsp, stride, inputs, wp, k, rows, sp);
                                 break;
                             default:
-                                Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, sp);
+                                Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, 1, sp);
                                 break;
                         }
                         for (var i = 0; i < inputs; i++)
@@ -68,6 +68,44 @@ public sealed unsafe class Bf16GemvTests
                             {
                                 Assert.True(BitConverter.SingleToUInt32Bits(sp[i * Tile + j]) == BitConverter.SingleToUInt32Bits(ap[i * Tile + j]),
                                     $"{variant} {inputs}x{rows} tile, output ({i}, {j}): {sp[i * Tile + j]} vs {ap[i * Tile + j]} alone");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(64)]     // whole iterations
+    [InlineData(903)]    // iterations, scalar pairs and an odd last element
+    public void SeveralTilesInOneCall_GiveEachTileTheBitsOfItsOwnCall(int k)
+    {
+        const int tiles = 5;
+        var random = new Random(k + 2);
+        var x = RandomBf16(random, Tile * k);
+        var w = RandomBf16(random, tiles * Tile * k);
+        var stride = Bf16Gemv.InputStride(k);
+        var xs = new float[Tile * stride];
+        var together = new float[tiles * Tile * Tile];
+        var alone = new float[Tile * Tile];
+        fixed (ushort* xp = x, wp = w)
+        fixed (float* xsp = xs, tp = together, ap = alone)
+        {
+            Bf16Gemv.PrepareInput(xp, Tile, k, xsp);
+            for (var inputs = 1; inputs <= Tile; inputs++)
+            {
+                foreach (var rows in new[] { 1, 3, Tile })
+                {
+                    Bf16Gemv.Tiles(xsp, stride, inputs, wp, k, rows, tiles, tp);
+                    for (var t = 0; t < tiles; t++)
+                    {
+                        Bf16Gemv.Block(xsp, stride, inputs, wp + (long)t * rows * k, k, rows, ap);
+                        for (var i = 0; i < inputs; i++)
+                        {
+                            for (var j = 0; j < rows; j++)
+                            {
+                                Assert.Equal(BitConverter.SingleToUInt32Bits(ap[i * Tile + j]), BitConverter.SingleToUInt32Bits(tp[t * Tile * Tile + i * Tile + j]));
                             }
                         }
                     }
