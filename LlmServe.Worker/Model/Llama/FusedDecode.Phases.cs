@@ -9,9 +9,6 @@ internal sealed unsafe partial class FusedDecode
     /// <summary>Gate/up rows per SiLU group: one 256-bit vector, so a row's SiLU is computed the same way in any chunk.</summary>
     private const int SiluGroup = SiluAndMul.Group;
 
-    /// <summary>Compiles only while a fused step's rows fit one tile of <see cref="Bf16Gemv.Block"/>, which GateUp and LmHead rely on.</summary>
-    private const uint TileHoldsAStep = Bf16Gemv.MaxTile - DecodeLinear.MaxRows;
-
     /// <summary>One member's view of a phase's work cursors.</summary>
     private readonly struct Work(int* cursors, int member, int members)
     {
@@ -80,10 +77,10 @@ internal sealed unsafe partial class FusedDecode
         var stride = Bf16Gemv.InputStride(_d);
         var chunkRows = Math.Max(SiluGroup, Bf16Gemv.ChunkRows(_d) / 2 / SiluGroup * SiluGroup); // gate and up rows: half as many
         var chunks = (_ffn + chunkRows - 1) / chunkRows;
-        const int tile = Bf16Gemv.MaxTile;                       // a step's rows fit one tile (TileHoldsAStep)
+        const int tile = Bf16Gemv.MaxTile;
         var sums = stackalloc float[tile * tile];
-        var gate = stackalloc float[DecodeLinear.MaxRows * SiluGroup];
-        var up = stackalloc float[DecodeLinear.MaxRows * SiluGroup];
+        var gate = stackalloc float[MaxRows * SiluGroup];
+        var up = stackalloc float[MaxRows * SiluGroup];
         while (work.Next(chunks, out var c))
         {
             int end = Math.Min(_ffn, (c + 1) * chunkRows);
@@ -93,10 +90,15 @@ internal sealed unsafe partial class FusedDecode
                 for (var j = 0; j < count; j += tile)
                 {
                     var rows = Math.Min(tile, count - j);
-                    Bf16Gemv.Block(input, stride, m, (ushort*)w.Gate + (long)(start + j) * _d, _d, rows, sums);
-                    Gather(sums, m, rows, gate + j, SiluGroup);
-                    Bf16Gemv.Block(input, stride, m, (ushort*)w.Up + (long)(start + j) * _d, _d, rows, sums);
-                    Gather(sums, m, rows, up + j, SiluGroup);
+                    for (var r = 0; r < m; r += tile)
+                    {
+                        var inputs = Math.Min(tile, m - r);
+                        var x = input + (long)r * stride;
+                        Bf16Gemv.Block(x, stride, inputs, (ushort*)w.Gate + (long)(start + j) * _d, _d, rows, sums);
+                        Gather(sums, inputs, rows, gate + r * SiluGroup + j, SiluGroup);
+                        Bf16Gemv.Block(x, stride, inputs, (ushort*)w.Up + (long)(start + j) * _d, _d, rows, sums);
+                        Gather(sums, inputs, rows, up + r * SiluGroup + j, SiluGroup);
+                    }
                 }
                 for (var r = 0; r < m; r++)
                 {
@@ -140,8 +142,12 @@ internal sealed unsafe partial class FusedDecode
             for (var row = c * chunkRows; row < end; row += tile)
             {
                 var rows = Math.Min(tile, end - row);
-                Bf16Gemv.Block(input, stride, s.Samples, (ushort*)_w.LmHead + (long)row * _d, _d, rows, sums);
-                Gather(sums, s.Samples, rows, s.Logits + row, _vocab);
+                for (var r = 0; r < s.Samples; r += tile)
+                {
+                    var inputs = Math.Min(tile, s.Samples - r);
+                    Bf16Gemv.Block(input + (long)r * stride, stride, inputs, (ushort*)_w.LmHead + (long)row * _d, _d, rows, sums);
+                    Gather(sums, inputs, rows, s.Logits + (long)r * _vocab + row, _vocab);
+                }
             }
         }
     }

@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace LlmServe.Worker.Model.Llama;
 
 /// <summary>
-/// A step whose sequences all decode one token, a few at a time (at most <see cref="DecodeLinear.MaxRows"/>), run as
-/// one job of a <see cref="KernelTeam"/>: the same kernels and rounding as the general path (bf16 GEMV, RMS norm, RoPE,
+/// A step whose sequences all decode one token, a few at a time (at most <see cref="DecodeLinear.MaxRows"/>; up to
+/// <see cref="MaxRows"/> where the step pins its linears to the kernel, as batch-invariant steps do), run as one job
+/// of a <see cref="KernelTeam"/>: the same kernels and rounding as the general path (bf16 GEMV, RMS norm, RoPE,
 /// decode attention), with the layer's glue (embedding, residual adds, SiLU, cache writes) in the job's own loops
 /// and the team's barriers between phases. Such a step is bound by streaming the weights once; the general path adds
 /// ~25 torch calls and four thread-pool dispatches per layer: 13-14% of a batch-1 step of a 0.5B model on two cores.
@@ -21,6 +22,13 @@ namespace LlmServe.Worker.Model.Llama;
 /// </remarks>
 internal sealed unsafe partial class FusedDecode : IDisposable
 {
+    /// <summary>
+    /// Decodes a step pinned to the kernel (<see cref="LinearKernel.RowGemv"/>) may hold: a 32-request decode then runs
+    /// as one job, not ~25 torch calls and four thread-pool dispatches per layer (waking a sleeping pool thread costs
+    /// more on a virtual machine than on bare metal).
+    /// </summary>
+    public const int MaxRows = 64;
+
     /// <summary>Phases with work cursors per layer: q/k/v, attention, o, gate/up, down.</summary>
     private const int PhasesPerLayer = 5;
 
@@ -44,7 +52,7 @@ internal sealed unsafe partial class FusedDecode : IDisposable
             config.HeadDim, config.IntermediateSize, config.VocabSize, config.NumLayers);
         _eps = (float)config.RmsNormEps;
         _cursors = GC.AllocateArray<int>((PhasesPerLayer * _layers + 1) * TeamWork.CursorInts(team.Size), pinned: true);
-        long m = DecodeLinear.MaxRows, q = (long)_heads * _headDim, kv = (long)_kvHeads * _headDim;
+        long m = MaxRows, q = (long)_heads * _headDim, kv = (long)_kvHeads * _headDim;
         long[] widths = [_d, _d, q, kv, kv, q, _d, _ffn];
         var elements = widths.Sum() * m;
         _activations = (nint)NativeMemory.AlignedAlloc((nuint)(elements * sizeof(ushort)), 64);
@@ -70,7 +78,8 @@ internal sealed unsafe partial class FusedDecode : IDisposable
 
     /// <summary>
     /// Logits (M, V) float32 of the sampled rows when the step is one this path takes (decodes only, at most
-    /// <see cref="DecodeLinear.MaxRows"/> of them, bf16 CPU cache, indices in range); null otherwise, nothing done.
+    /// <see cref="DecodeLinear.MaxRows"/> of them or <see cref="MaxRows"/> pinned to the kernel, bf16 CPU cache, indices
+    /// in range); null otherwise, nothing done.
     /// </summary>
     public Tensor? TryForward(Tensor tokens, AttentionBatch batch, KvCache cache)
     {

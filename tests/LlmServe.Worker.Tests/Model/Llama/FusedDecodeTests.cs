@@ -36,6 +36,18 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
     [Fact]
     public void FusedStep_HuggingFaceLayout_EqualsTheGeneralPath_BitForBit() => AssertFusedMatchesGeneral(files.HuggingFace("llama3"));
 
+    /// <summary>
+    /// Steps pinned to the kernel (batch-invariant decodes) take the fused path past four rows: input rows beyond one
+    /// tile in every linear, gate/up and the LM head, still the general path's bits.
+    /// </summary>
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("qwen2")]
+    public void FusedStep_ManyDecodesPinnedToTheKernel_EqualsTheGeneralPath_BitForBit(string name) =>
+        AssertFusedMatchesGeneral(files.Gguf(name), [3, 17, 9, 30, 5, 12, 21, 8, 14, 2, 26, 11, 7],
+            [[.. Enumerable.Range(0, 13)], [12, 0, 5, 7, 1, 9], [3, 1, 4, 11, 5, 9, 2, 6, 8], [.. Enumerable.Range(0, 13).Reverse()]],
+            blocks: 13 * 12, LinearKernel.RowGemv);
+
     /// <summary>RoPE over part of each head is left to the general path, which rotates only that part.</summary>
     [Fact]
     public void PartialRotary_HasNoFusedStep()
@@ -72,9 +84,13 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
         using var before = cache.Keys(0).clone();
         var vocab = model.Network.Config.VocabSize;
 
-        // A prefill (several new tokens), five decodes (above DecodeLinear.MaxRows), a token id outside the vocabulary.
+        // A prefill (several new tokens), five decodes (above DecodeLinear.MaxRows) not pinned to the kernel, more
+        // decodes than the fused buffers hold, a token id outside the vocabulary.
         Assert.Null(Try(fused, cache, [1, 2, 3], [new SequenceSlice([0, 1, 2], 3, Sample: true)]));
-        Assert.Null(Try(fused, cache, [1, 2, 3, 4, 5], [.. Enumerable.Range(0, 5).Select(i => new SequenceSlice([i * 8, i * 8 + 1], 1, Sample: true))]));
+        Assert.Null(Try(fused, cache, [1, 2, 3, 4, 5], [.. Enumerable.Range(0, 5).Select(i => new SequenceSlice([i * 2, i * 2 + 1], 1, Sample: true))],
+            kernel: LinearKernel.Auto));
+        var many = FusedDecode.MaxRows + 1;
+        Assert.Null(Try(fused, cache, [.. Enumerable.Repeat(1L, many)], [.. Enumerable.Range(0, many).Select(i => new SequenceSlice([i * 2, i * 2 + 1], 1, Sample: true))]));
         Assert.Null(Try(fused, cache, [vocab], [new SequenceSlice([0, 1], 1, Sample: true)]));
         // A prompt chunk whose tokens a batch-invariant step sends as rows of their own: each row attends over the
         // slots its neighbours write, which the job's one work item per row cannot order.
@@ -130,27 +146,30 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
         return tokens;
     }
 
-    private static Tensor? Try(FusedDecode fused, KvCache cache, long[] tokens, SequenceSlice[] slices, bool attentionPerRow = false)
+    private static Tensor? Try(FusedDecode fused, KvCache cache, long[] tokens, SequenceSlice[] slices, bool attentionPerRow = false,
+        LinearKernel kernel = LinearKernel.RowGemv)
     {
-        using var batch = AttentionBatchBuilder.Build(slices, LinearKernel.RowGemv, attentionPerRow);
+        using var batch = AttentionBatchBuilder.Build(slices, kernel, attentionPerRow);
         return fused.TryForward(torch.tensor(tokens), batch, cache);
     }
 
-    private static void AssertFusedMatchesGeneral(string path)
+    private static void AssertFusedMatchesGeneral(string path) => AssertFusedMatchesGeneral(path, PromptLengths, Steps, Blocks, LinearKernel.Auto);
+
+    private static void AssertFusedMatchesGeneral(string path, int[] promptLengths, int[][] steps, int blocks, LinearKernel kernel)
     {
         using var model = ModelLoader.Load(path, ScalarType.BFloat16);
         using var inference = torch.inference_mode();
         var network = model.Network;
         var fused = network.FusedDecode;
         Assert.NotNull(fused);
-        using var generalCache = network.CreateCache(BlockSize * Blocks);
-        using var fusedCache = network.CreateCache(BlockSize * Blocks);
+        using var generalCache = network.CreateCache(BlockSize * blocks);
+        using var fusedCache = network.CreateCache(BlockSize * blocks);
         var random = new Random(7);
         var vocab = network.Config.VocabSize;
-        var sequences = PromptLengths.Select(n => Enumerable.Range(0, n).Select(_ => (long)random.Next(1, vocab)).ToList()).ToArray();
-        // Each sequence owns every fourth block, last first, so contexts are scattered over the cache.
+        var sequences = promptLengths.Select(n => Enumerable.Range(0, n).Select(_ => (long)random.Next(1, vocab)).ToList()).ToArray();
+        // Each sequence owns every n-th block of n sequences, last first, so contexts are scattered over the cache.
         var slots = Enumerable.Range(0, sequences.Length).Select(s =>
-            Enumerable.Range(0, Blocks / sequences.Length).Reverse().SelectMany(b =>
+            Enumerable.Range(0, blocks / sequences.Length).Reverse().SelectMany(b =>
                 Enumerable.Range(0, BlockSize).Select(o => (b * sequences.Length + s) * BlockSize + o)).ToArray()).ToArray();
         foreach (var cache in new[] { generalCache, fusedCache })
         {
@@ -162,7 +181,7 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
             }
         }
 
-        foreach (var step in Steps)
+        foreach (var step in steps)
         {
             using var scope = NewDisposeScope();
             foreach (var s in step)
@@ -170,7 +189,7 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
                 sequences[s].Add(random.Next(1, vocab));
             }
             var tokens = torch.tensor(step.Select(s => sequences[s][^1]).ToArray());
-            using var batch = AttentionBatchBuilder.Build([.. step.Select(s => new SequenceSlice(slots[s][..sequences[s].Count], 1, Sample: true))]);
+            using var batch = AttentionBatchBuilder.Build([.. step.Select(s => new SequenceSlice(slots[s][..sequences[s].Count], 1, Sample: true))], kernel);
 
             var expected = network.ForwardLayers(tokens, batch, generalCache);           // (B, V)
             var actual = fused.TryForward(tokens, batch, fusedCache);                      // (B, V)
