@@ -65,6 +65,10 @@ internal sealed partial class ModelHost(
             var resolved = ModelResolver.Resolve(o.Model, o.DownloadDir);
             var dtype = DtypeResolver.Resolve(o.Dtype, resolved.Path);
             LogDtype(ServedModelName, dtype.ToString());
+            if (dtype == TorchSharp.torch.ScalarType.BFloat16)
+            {
+                LogBf16Kernel(ServedModelName, Kernels.Bf16Gemv.Instructions);
+            }
             if (resolved.Kind == ModelKind.Embedding)
             {
                 LoadEmbedding(resolved.Path, dtype, o.MaxModelLen);
@@ -124,6 +128,9 @@ internal sealed partial class ModelHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{ServedModelName} runs in {ResolvedDtype}")]
     private partial void LogDtype(string servedModelName, string resolvedDtype);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{ServedModelName}'s bf16 decode linears run on {Instructions}")]
+    private partial void LogBf16Kernel(string servedModelName, string instructions);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Native heap keeps blocks below {MmapThresholdMiB} MiB and {TrimThresholdMiB} MiB of free memory: {Applied}")]
     private partial void LogNativeHeap(bool applied, int mmapThresholdMiB, int trimThresholdMiB);
