@@ -5,7 +5,8 @@ internal enum LinearKernel
 {
     /// <summary>
     /// The fastest for the step's row count: the GEMV kernel up to <see cref="DecodeLinear.MaxRows"/> rows, torch's GEMM
-    /// above (for bf16 on CPUs without a fast bf16 GEMM: the kernel up to
+    /// above (for bf16 where the kernel runs AVX512_BF16 dot products: up to
+    /// <see cref="DecodeLinear.MaxRowsWithBf16DotProducts"/> rows; on CPUs without a fast bf16 GEMM: the kernel up to
     /// <see cref="DecodeLinear.MaxRowsWithoutFastBf16Gemm"/> rows, a float32 GEMM above).
     /// </summary>
     Auto,

@@ -24,9 +24,9 @@ internal sealed unsafe partial class FusedDecode
     private CacheAddressBook? _cache;
 
     /// <summary>
-    /// The step when it is decodes only (token row i being decode i), at most <see cref="DecodeLinear.MaxRows"/>
-    /// of them (<see cref="MaxRows"/> when pinned to the kernel, where the general path too takes the kernel at any
-    /// row count), with int64 CPU indices in range and a bf16 CPU cache; null otherwise. Every index a member will follow
+    /// The step when it is decodes only (token row i being decode i), as many as the general path would send to the
+    /// kernel (<see cref="DecodeLinear.Bf16AutoMaxRows"/>, or any number when pinned to it) up to <see cref="MaxRows"/>,
+    /// with int64 CPU indices in range and a bf16 CPU cache; null otherwise. Every index a member will follow
     /// is checked here, so a bad one falls back to the general path (which reports it) instead of failing mid-job.
     /// </summary>
     private Step? Plan(Tensor tokens, AttentionBatch batch, KvCache cache)
@@ -36,7 +36,7 @@ internal sealed unsafe partial class FusedDecode
             return null;
         }
         var m = tokens.shape[0];
-        if (m < 1 || m > (batch.Linears == LinearKernel.RowGemv ? MaxRows : DecodeLinear.MaxRows)
+        if (m < 1 || m > (batch.Linears == LinearKernel.RowGemv ? MaxRows : Math.Min(MaxRows, DecodeLinear.Bf16AutoMaxRows))
             || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, tokens, batch.Positions, batch.SlotMapping, batch.SampleIndices, decodes.TokenRows)
             || !TensorMemory.AreContiguousOnCpu(ScalarType.Int64, decodes.Slots, decodes.Offsets, decodes.Lengths)
             || batch.Positions.numel() != m || batch.SlotMapping.numel() != m || decodes.TokenRows.numel() != m

@@ -7,9 +7,8 @@ using static TorchSharp.torch;
 namespace LlmServe.Worker.Model.Llama;
 
 /// <summary>
-/// A step whose sequences all decode one token, a few at a time (at most <see cref="DecodeLinear.MaxRows"/>; up to
-/// <see cref="MaxRows"/> where the step pins its linears to the kernel, as batch-invariant steps do), run as one job
-/// of a <see cref="KernelTeam"/>: the same kernels and rounding as the general path (bf16 GEMV, RMS norm, RoPE,
+/// A step whose sequences all decode one token, as many as the general path sends to the GEMV kernel (up to
+/// <see cref="MaxRows"/>), run as one job of a <see cref="KernelTeam"/>: the same kernels and rounding as the general path (bf16 GEMV, RMS norm, RoPE,
 /// decode attention), with the layer's glue (embedding, residual adds, SiLU, cache writes) in the job's own loops
 /// and the team's barriers between phases. Such a step is bound by streaming the weights once; the general path adds
 /// ~25 torch calls and four thread-pool dispatches per layer: 13-14% of a batch-1 step of a 0.5B model on two cores.
@@ -23,9 +22,9 @@ namespace LlmServe.Worker.Model.Llama;
 internal sealed unsafe partial class FusedDecode : IDisposable
 {
     /// <summary>
-    /// Decodes a step pinned to the kernel (<see cref="LinearKernel.RowGemv"/>) may hold: a 32-request decode then runs
-    /// as one job, not ~25 torch calls and four thread-pool dispatches per layer (waking a sleeping pool thread costs
-    /// more on a virtual machine than on bare metal).
+    /// Decodes a fused step may hold (those pinned to the kernel, <see cref="LinearKernel.RowGemv"/>, or that
+    /// <see cref="LinearKernel.Auto"/> sends to it): a 32-request decode then runs as one job, not ~25 torch calls and
+    /// four thread-pool dispatches per layer (waking a sleeping pool thread costs more on a virtual machine than on bare metal).
     /// </summary>
     public const int MaxRows = 64;
 
@@ -77,9 +76,8 @@ internal sealed unsafe partial class FusedDecode : IDisposable
     }
 
     /// <summary>
-    /// Logits (M, V) float32 of the sampled rows when the step is one this path takes (decodes only, at most
-    /// <see cref="DecodeLinear.MaxRows"/> of them or <see cref="MaxRows"/> pinned to the kernel, bf16 CPU cache, indices
-    /// in range); null otherwise, nothing done.
+    /// Logits (M, V) float32 of the sampled rows when the step is one this path takes (decodes only, as many as the
+    /// kernel takes up to <see cref="MaxRows"/>, bf16 CPU cache, indices in range); null otherwise, nothing done.
     /// </summary>
     public Tensor? TryForward(Tensor tokens, AttentionBatch batch, KvCache cache)
     {

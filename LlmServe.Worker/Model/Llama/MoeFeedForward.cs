@@ -45,7 +45,7 @@ internal sealed class MoeFeedForward(Tensor router, Tensor gates, Tensor ups, Te
             var tokens = torch.tensor(group.Select(p => (long)(p.Slot / expertsPerToken)).ToArray(), device: x.device); // (n)
             var xe = x.index_select(0, tokens);                                             // (n, d)
             // Decode-sized groups take the bf16 GEMV kernel, whose rows do not depend on each other, so a token gets
-            // the same expert output alone and in a batch (up to DecodeLinear.MaxRows tokens per expert, at any
+            // the same expert output alone and in a batch (up to DecodeLinear.Bf16AutoMaxRows tokens per expert, at any
             // count when the step pins the kernel).
             var gateUp = DecodeLinear.Forward(xe, kernel, (gates[group.Key], null), (ups[group.Key], null)); // 2 x (n, ffn_s)
             var act = SiluAndMul.TryForward(gateUp[0], gateUp[1]) ?? F.silu(gateUp[0]).mul_(gateUp[1]);            // (n, ffn_s)

@@ -84,10 +84,11 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
         using var before = cache.Keys(0).clone();
         var vocab = model.Network.Config.VocabSize;
 
-        // A prefill (several new tokens), five decodes (above DecodeLinear.MaxRows) not pinned to the kernel, more
-        // decodes than the fused buffers hold, a token id outside the vocabulary.
+        // A prefill (several new tokens), more decodes than Auto sends to the kernel, more decodes than the fused
+        // buffers hold, a token id outside the vocabulary.
         Assert.Null(Try(fused, cache, [1, 2, 3], [new SequenceSlice([0, 1, 2], 3, Sample: true)]));
-        Assert.Null(Try(fused, cache, [1, 2, 3, 4, 5], [.. Enumerable.Range(0, 5).Select(i => new SequenceSlice([i * 2, i * 2 + 1], 1, Sample: true))],
+        var auto = Math.Min(FusedDecode.MaxRows, DecodeLinear.Bf16AutoMaxRows) + 1;
+        Assert.Null(Try(fused, cache, [.. Enumerable.Repeat(1L, auto)], [.. Enumerable.Range(0, auto).Select(i => new SequenceSlice([i * 2, i * 2 + 1], 1, Sample: true))],
             kernel: LinearKernel.Auto));
         var many = FusedDecode.MaxRows + 1;
         Assert.Null(Try(fused, cache, [.. Enumerable.Repeat(1L, many)], [.. Enumerable.Range(0, many).Select(i => new SequenceSlice([i * 2, i * 2 + 1], 1, Sample: true))]));
