@@ -6,7 +6,8 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <summary>
 /// bf16 matrix-vector products for decode-sized inputs (a few rows), reading the weights in place. At batch 1 a linear
 /// layer streams its whole weight once for 2 flops per element, so speed is memory bandwidth: the kernel keeps one
-/// pass over each weight row, widens bf16 to float32 in registers and accumulates in float32, and splits the output
+/// pass over each weight row, widens bf16 to float32 in registers (or, with AVX512_BF16, multiplies bf16 pairs as they
+/// are: <see cref="Bf16DotTiles"/>) and accumulates in float32, and splits the output
 /// rows over the cores. Results are rounded to bf16 once, like torch's bf16 linear.
 /// </summary>
 /// <remarks>
