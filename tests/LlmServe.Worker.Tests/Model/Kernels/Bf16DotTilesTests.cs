@@ -56,16 +56,15 @@ public sealed unsafe class Bf16DotTilesTests
         Assert.SkipUnless(Bf16DotTiles.IsSupported, "the assembled tiles need AVX512_BF16");
         var random = new Random(k);
         // Values over 2^-20..2^20 with cancelling signs: two roundings per pair in another order would show.
-        var x = Values(random, Tile * k);
-        var w = Values(random, Tile * k);
+        var x = Bf16Inputs.Random(random, Tile * k, -20, 20);
+        var w = Bf16Inputs.Random(random, Tile * k, -20, 20);
         var stride = Bf16Gemv.InputStride(k);
-        var xs = new float[Tile * stride];
+        var xs = Bf16Inputs.Prepare(x, Tile, k);
         var managed = new float[Tile * Tile];
         var assembled = new float[Tile * Tile];
-        fixed (ushort* xp = x, wp = w)
+        fixed (ushort* wp = w)
         fixed (float* xsp = xs, mp = managed, ap = assembled)
         {
-            Bf16Gemv.PrepareInput(xp, Tile, k, xsp);
             for (var inputs = 1; inputs <= Tile; inputs++)
             {
                 for (var rows = 1; rows <= Tile; rows++)
@@ -82,15 +81,5 @@ public sealed unsafe class Bf16DotTilesTests
                 }
             }
         }
-    }
-
-    private static ushort[] Values(Random random, int count)
-    {
-        var values = new ushort[count];
-        for (var i = 0; i < count; i++)
-        {
-            values[i] = Bf16.FromSingle((float)(random.NextDouble() * 2 - 1) * MathF.Pow(2, random.Next(-20, 20)));
-        }
-        return values;
     }
 }

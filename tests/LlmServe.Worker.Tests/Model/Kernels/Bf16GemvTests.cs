@@ -20,16 +20,15 @@ public sealed unsafe class Bf16GemvTests
     public void EveryTileShape_AndBothVectorWidths_GiveEachOutputItsOwnBits(int k)
     {
         var random = new Random(k);
-        var x = RandomBf16(random, Tile * k);
-        var w = RandomBf16(random, Tile * k);
+        var x = Bf16Inputs.Random(random, Tile * k);
+        var w = Bf16Inputs.Random(random, Tile * k);
         var stride = Bf16Gemv.InputStride(k);
-        var xs = new float[Tile * stride];
+        var xs = Bf16Inputs.Prepare(x, Tile, k);
         var sums = new float[Tile * Tile];
         var alone = new float[Tile * Tile];
-        fixed (ushort* xp = x, wp = w)
+        fixed (ushort* wp = w)
         fixed (float* xsp = xs, sp = sums, ap = alone)
         {
-            Bf16Gemv.PrepareInput(xp, Tile, k, xsp);
             for (var i = 0; i < Tile; i++)
             {
                 for (var j = 0; j < Tile; j++)
@@ -83,16 +82,15 @@ public sealed unsafe class Bf16GemvTests
     {
         const int tiles = 5;
         var random = new Random(k + 2);
-        var x = RandomBf16(random, Tile * k);
-        var w = RandomBf16(random, tiles * Tile * k);
+        var x = Bf16Inputs.Random(random, Tile * k);
+        var w = Bf16Inputs.Random(random, tiles * Tile * k);
         var stride = Bf16Gemv.InputStride(k);
-        var xs = new float[Tile * stride];
+        var xs = Bf16Inputs.Prepare(x, Tile, k);
         var together = new float[tiles * Tile * Tile];
         var alone = new float[Tile * Tile];
-        fixed (ushort* xp = x, wp = w)
+        fixed (ushort* wp = w)
         fixed (float* xsp = xs, tp = together, ap = alone)
         {
-            Bf16Gemv.PrepareInput(xp, Tile, k, xsp);
             for (var inputs = 1; inputs <= Tile; inputs++)
             {
                 foreach (var rows in new[] { 1, 3, Tile })
@@ -125,16 +123,14 @@ public sealed unsafe class Bf16GemvTests
         // one, each a float32 fused multiply-add; the lanes' tree; then the scalar tail. A different order rounds
         // differently on some of these outputs, so this pins the sequence on whichever path the CPU takes.
         var random = new Random(k + 1);
-        var x = RandomBf16(random, Tile * k, binades: 12);
-        var w = RandomBf16(random, Tile * k, binades: 12);
-        var stride = Bf16Gemv.InputStride(k);
-        var xs = new float[Tile * stride];
+        var x = Bf16Inputs.Random(random, Tile * k, maxExponent: 12);
+        var w = Bf16Inputs.Random(random, Tile * k, maxExponent: 12);
+        var xs = Bf16Inputs.Prepare(x, Tile, k);
         var sums = new float[Tile * Tile];
-        fixed (ushort* xp = x, wp = w)
+        fixed (ushort* wp = w)
         fixed (float* xsp = xs, sp = sums)
         {
-            Bf16Gemv.PrepareInput(xp, Tile, k, xsp);
-            Bf16Gemv.Block(xsp, stride, Tile, wp, k, Tile, sp);
+            Bf16Gemv.Block(xsp, Bf16Gemv.InputStride(k), Tile, wp, k, Tile, sp);
         }
         for (var i = 0; i < Tile; i++)
         {
@@ -183,14 +179,4 @@ public sealed unsafe class Bf16GemvTests
     /// <summary>The tile implementations this CPU runs: the AVX512_BF16 loop only where it was assembled.</summary>
     private static IEnumerable<string> Variants() =>
         Bf16DotTiles.IsSupported ? ["512-bit", "256-bit", "AVX512_BF16"] : ["512-bit", "256-bit"];
-
-    private static ushort[] RandomBf16(Random random, int count, int binades = 1)
-    {
-        var values = new ushort[count];
-        for (var i = 0; i < count; i++)
-        {
-            values[i] = Bf16.FromSingle((float)(random.NextDouble() * 2 - 1) * MathF.Pow(2, random.Next(binades)));
-        }
-        return values;
-    }
 }
