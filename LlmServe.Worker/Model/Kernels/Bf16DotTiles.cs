@@ -38,6 +38,9 @@ internal static unsafe class Bf16DotTiles
     /// <summary>Whether tiles run the assembled loop: AVX512_BF16 present, executable memory granted, not switched off.</summary>
     public static bool IsSupported => Entries is not null;
 
+    /// <summary>Whether <see cref="Switch"/> is 0, which keeps the managed tiles whatever the CPU has.</summary>
+    public static bool IsSwitchedOff => Environment.GetEnvironmentVariable(Switch) == "0";
+
     /// <summary>
     /// For each of <paramref name="tiles"/> tiles of <paramref name="rows"/> consecutive weight rows (tile t starting
     /// <paramref name="rows"/> x <paramref name="wStrideBytes"/> after tile t - 1): sums[t * 16 + i * MaxTile + j] =
@@ -57,7 +60,7 @@ internal static unsafe class Bf16DotTiles
 
     private static nint[]? Load()
     {
-        if (!CpuHasAvx512Bf16() || Environment.GetEnvironmentVariable(Switch) == "0")
+        if (!CpuHasAvx512Bf16() || IsSwitchedOff)
         {
             return null;
         }

@@ -73,7 +73,7 @@ internal static unsafe partial class Bf16Gemv
         const int lanes = Bf16DotTiles.PairsPerStep;
         if (inputs == 0 || rows == 0 || tiles == 0)
         {
-            return;                                                                 // e.g. a step that samples no row
+            return;                                                                 // nothing to sum, as in the managed tiles
         }
         var steps = k / 2 / lanes;
         Bf16DotTiles.Run((uint*)(xs + PairsOffset(k)), (long)stride * sizeof(float), inputs, (uint*)w, (long)k * sizeof(ushort), rows, steps, tiles, sums);

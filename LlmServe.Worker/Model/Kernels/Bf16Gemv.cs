@@ -50,7 +50,7 @@ internal static unsafe partial class Bf16Gemv
     /// <summary>The instructions the tiles run on this machine, for the startup log.</summary>
     public static string Instructions =>
         Bf16DotTiles.IsSupported ? "AVX512_BF16 (assembled at startup)"
-        : Vector512.IsHardwareAccelerated ? $"AVX-512 float32 FMAs{(Environment.GetEnvironmentVariable(Bf16DotTiles.Switch) == "0" ? $" ({Bf16DotTiles.Switch}=0)" : "")}"
+        : Vector512.IsHardwareAccelerated ? $"AVX-512 float32 FMAs{(Bf16DotTiles.IsSwitchedOff ? $" ({Bf16DotTiles.Switch}=0)" : "")}"
         : Vector256.IsHardwareAccelerated ? "AVX2 float32 FMAs" : "torch (no AVX2)";
 
     /// <summary>Work items of a run over <paramref name="targets"/>: their output rows, counted across them in order, in chunks of <see cref="ChunkRows"/>.</summary>

@@ -43,7 +43,7 @@ public sealed unsafe class Bf16DotTilesTests
         var hasInstruction = Vector512.IsHardwareAccelerated && X86Base.IsSupported && X86Base.CpuId(7, 0).Eax >= 1
             && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
         Assert.SkipUnless(hasInstruction, "this CPU has no AVX512_BF16");
-        Assert.SkipWhen(Environment.GetEnvironmentVariable(Bf16DotTiles.Switch) == "0", $"{Bf16DotTiles.Switch}=0 keeps the managed tiles");
+        Assert.SkipWhen(Bf16DotTiles.IsSwitchedOff, $"{Bf16DotTiles.Switch}=0 keeps the managed tiles");
         Assert.True(Bf16DotTiles.IsSupported, "AVX512_BF16 is present but the tiles were not assembled or mapped");
     }
 
