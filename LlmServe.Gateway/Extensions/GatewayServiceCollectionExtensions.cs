@@ -49,7 +49,8 @@ internal static class GatewayServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptionsMonitor<GatewayOptions>>();
             var handler = UpstreamHttpHandler.Create();
             handler.ConnectTimeout = options.CurrentValue.Resilience.ConnectTimeout;
-            return new HttpMessageInvoker(new FirstByteTimeoutHandler(handler, options, sp.GetRequiredService<TimeProvider>()), disposeHandler: true);
+            return new HttpMessageInvoker(
+                new FirstByteTimeoutHandler(new OneWriteRequestHandler(handler), options, sp.GetRequiredService<TimeProvider>()), disposeHandler: true);
         });
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<InferenceProxy>();

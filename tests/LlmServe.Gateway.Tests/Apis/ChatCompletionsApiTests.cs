@@ -35,6 +35,28 @@ public sealed class ChatCompletionsApiTests(GatewayFixture fixture)
         Assert.False(string.IsNullOrEmpty(echo.GetProperty("forwardedFor").GetString()));
     }
 
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(100, false)]
+    [InlineData(200_000, true)]
+    [InlineData(200_000, false)]
+    public async Task Post_BodyOfAnySizeAndFraming_ReachesWorkerByteForByte(int contentChars, bool declareLength)
+    {
+        // Small bodies leave with their headers in one write, large ones in several, chunked ones without a length.
+        var body = $$"""{"model":"echo-model","messages":[{"role":"user","content":"{{new string('x', contentChars)}}"}]}""";
+        var bytes = Encoding.UTF8.GetBytes(body);
+        HttpContent content = declareLength ? new ByteArrayContent(bytes) : new StreamContent(new MemoryStream(bytes));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = content };
+        request.Headers.TransferEncodingChunked = !declareLength;
+
+        using var response = await fixture.Client.SendAsync(request, Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        Assert.Equal(body, echo.GetProperty("body").GetString());
+    }
+
     [Fact]
     public async Task Post_BehindAnotherProxy_WorkerSeesItsOwnHostAndTheClientChainInForwardedFor()
     {
