@@ -9,6 +9,12 @@ internal sealed unsafe partial class FusedDecode
     /// <summary>Gate/up rows per SiLU group: one 256-bit vector, so a row's SiLU is computed the same way in any chunk.</summary>
     private const int SiluGroup = SiluAndMul.Group;
 
+    /// <summary>Most gate (and up) rows in one work item: the rows one <see cref="Bf16Gemv.Tiles"/> call covers.</summary>
+    private const int GateUpRows = Bf16Gemv.TilesPerCall * Bf16Gemv.MaxTile;
+
+    /// <summary>Floats of one tile's sums.</summary>
+    private const int TileFloats = Bf16Gemv.MaxTile * Bf16Gemv.MaxTile;
+
     /// <summary>One member's view of a phase's work cursors.</summary>
     private readonly struct Work(int* cursors, int member, int members)
     {
@@ -69,60 +75,88 @@ internal sealed unsafe partial class FusedDecode
 
     /// <summary>
     /// act (M, F) = silu(gate x) * (up x), rounded where torch's bf16 path rounds: each product, silu's result, their
-    /// product. A gate row and its up row are one work item, so the activation never waits for a separate phase.
+    /// product. A work item is a range of gate rows and the same up rows, so the activation never waits for a separate
+    /// phase; each input block meets the range's weights in as few tile calls as <see cref="Bf16Gemv.Tiles"/> allows.
     /// </summary>
     private void GateUp(int m, in FusedLayer w, float* input, Work work)
     {
         Bf16Gemv.PrepareInput(_xn, m, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
-        var chunkRows = Math.Max(SiluGroup, Bf16Gemv.ChunkRows(_d) / 2 / SiluGroup * SiluGroup); // gate and up rows: half as many
+        // Half a chunk of gate rows and as many up rows, in whole SiLU groups (a row's groups start at multiples of
+        // SiluGroup whatever the chunking, so its bits do not depend on it), at most what the buffers below hold.
+        var chunkRows = Math.Clamp(Bf16Gemv.ChunkRows(_d) / 2 / SiluGroup * SiluGroup, SiluGroup, GateUpRows);
         var chunks = (_ffn + chunkRows - 1) / chunkRows;
-        const int tile = Bf16Gemv.MaxTile;
-        var sums = stackalloc float[tile * tile];
-        var gate = stackalloc float[MaxRows * SiluGroup];
-        var up = stackalloc float[MaxRows * SiluGroup];
+        var sums = stackalloc float[Bf16Gemv.TilesPerCall * TileFloats];
+        var gate = stackalloc float[MaxRows * GateUpRows];                     // (M, chunkRows) of the item's sums
+        var up = stackalloc float[MaxRows * GateUpRows];
         while (work.Next(chunks, out var c))
         {
-            int end = Math.Min(_ffn, (c + 1) * chunkRows);
-            for (var start = c * chunkRows; start < end; start += SiluGroup)
+            int start = c * chunkRows, count = Math.Min(chunkRows, _ffn - start);
+            for (var r = 0; r < m; r += Bf16Gemv.MaxTile)
             {
-                var count = Math.Min(SiluGroup, end - start);
-                for (var j = 0; j < count; j += tile)
+                var inputs = Math.Min(Bf16Gemv.MaxTile, m - r);
+                var x = input + (long)r * stride;
+                RoundedDots(x, stride, inputs, (ushort*)w.Gate + (long)start * _d, count, gate + r * chunkRows, chunkRows, sums);
+                RoundedDots(x, stride, inputs, (ushort*)w.Up + (long)start * _d, count, up + r * chunkRows, chunkRows, sums);
+            }
+            for (var r = 0; r < m; r++)
+            {
+                var act = _act + (long)r * _ffn + start;
+                for (var j = 0; j < count; j += SiluGroup)
                 {
-                    var rows = Math.Min(tile, count - j);
-                    for (var r = 0; r < m; r += tile)
+                    var n = Math.Min(SiluGroup, count - j);
+                    float* g = gate + r * chunkRows + j, u = up + r * chunkRows + j;
+                    SiluAndMul.SiluBf16(g, n);
+                    for (var e = 0; e < n; e++)
                     {
-                        var inputs = Math.Min(tile, m - r);
-                        var x = input + (long)r * stride;
-                        Bf16Gemv.Block(x, stride, inputs, (ushort*)w.Gate + (long)(start + j) * _d, _d, rows, sums);
-                        Gather(sums, inputs, rows, gate + r * SiluGroup + j, SiluGroup);
-                        Bf16Gemv.Block(x, stride, inputs, (ushort*)w.Up + (long)(start + j) * _d, _d, rows, sums);
-                        Gather(sums, inputs, rows, up + r * SiluGroup + j, SiluGroup);
-                    }
-                }
-                for (var r = 0; r < m; r++)
-                {
-                    var g = gate + r * SiluGroup;
-                    var u = up + r * SiluGroup;
-                    SiluAndMul.SiluBf16(g, count);
-                    var act = _act + (long)r * _ffn + start;
-                    for (var j = 0; j < count; j++)
-                    {
-                        act[j] = Bf16.FromSingle(g[j] * u[j]);
+                        act[j + e] = Bf16.FromSingle(g[e] * u[e]);
                     }
                 }
             }
         }
     }
 
-    /// <summary>A tile's sums (input row i at i * MaxTile) into rows <paramref name="intoStride"/> apart, each rounded to bf16 as torch's bf16 linear is.</summary>
-    private static void Gather(float* sums, int inputs, int rows, float* into, long intoStride)
+    /// <summary>
+    /// into[i * intoStride + j] = bf16-rounded x_i · w_j for up to <see cref="Bf16Gemv.MaxTile"/> prepared input rows and
+    /// <paramref name="count"/> consecutive weight rows (K = d): up to <see cref="Bf16Gemv.TilesPerCall"/> tiles a call.
+    /// </summary>
+    private void RoundedDots(float* x, int stride, int inputs, ushort* w, int count, float* into, long intoStride, float* sums)
     {
-        for (var i = 0; i < inputs; i++)
+        for (var row = 0; row < count;)
         {
-            for (var j = 0; j < rows; j++)
+            var rows = Math.Min(Bf16Gemv.MaxTile, count - row);
+            var tiles = Math.Max(1, Math.Min(Bf16Gemv.TilesPerCall, (count - row) / Bf16Gemv.MaxTile));
+            Bf16Gemv.Tiles(x, stride, inputs, w + (long)row * _d, _d, rows, tiles, sums);
+            Gather(sums, tiles, inputs, rows, into + row, intoStride);
+            row += tiles * rows;
+        }
+    }
+
+    /// <summary>
+    /// Tiles' sums (tile t's input row i at t * TileFloats + i * MaxTile) into rows <paramref name="intoStride"/> apart,
+    /// tile t's outputs from column t * rows, each rounded to bf16 as torch's bf16 linear is: a whole tile row in one
+    /// vector (the same rounding), one at a time where a NaN must stay quiet.
+    /// </summary>
+    private static void Gather(float* sums, int tiles, int inputs, int rows, float* into, long intoStride)
+    {
+        for (var t = 0; t < tiles; t++)
+        {
+            for (var i = 0; i < inputs; i++)
             {
-                into[i * intoStride + j] = Bf16.Round(sums[i * Bf16Gemv.MaxTile + j]);
+                float* from = sums + t * TileFloats + i * Bf16Gemv.MaxTile, to = into + i * intoStride + t * rows;
+                if (rows == Bf16Gemv.MaxTile && Vector128.IsHardwareAccelerated)
+                {
+                    var v = Vector128.Load(from);
+                    if (Vector128.EqualsAll(v, v))
+                    {
+                        Bf16.Round(v).Store(to);
+                        continue;
+                    }
+                }
+                for (var j = 0; j < rows; j++)
+                {
+                    to[j] = Bf16.Round(from[j]);
+                }
             }
         }
     }
@@ -134,20 +168,15 @@ internal sealed unsafe partial class FusedDecode
         var stride = Bf16Gemv.InputStride(_d);
         var chunkRows = Bf16Gemv.ChunkRows(_d);
         var chunks = (_vocab + chunkRows - 1) / chunkRows;
-        const int tile = Bf16Gemv.MaxTile;
-        var sums = stackalloc float[tile * tile];
+        var sums = stackalloc float[Bf16Gemv.TilesPerCall * TileFloats];
         while (work.Next(chunks, out var c))
         {
-            var end = Math.Min(_vocab, (c + 1) * chunkRows);
-            for (var row = c * chunkRows; row < end; row += tile)
+            int row = c * chunkRows, count = Math.Min(chunkRows, _vocab - row);
+            for (var r = 0; r < s.Samples; r += Bf16Gemv.MaxTile)
             {
-                var rows = Math.Min(tile, end - row);
-                for (var r = 0; r < s.Samples; r += tile)
-                {
-                    var inputs = Math.Min(tile, s.Samples - r);
-                    Bf16Gemv.Block(input + (long)r * stride, stride, inputs, (ushort*)_w.LmHead + (long)row * _d, _d, rows, sums);
-                    Gather(sums, inputs, rows, s.Logits + (long)r * _vocab + row, _vocab);
-                }
+                var inputs = Math.Min(Bf16Gemv.MaxTile, s.Samples - r);
+                RoundedDots(input + (long)r * stride, stride, inputs, (ushort*)_w.LmHead + (long)row * _d, count,
+                    s.Logits + (long)r * _vocab + row, _vocab, sums);
             }
         }
     }

@@ -48,6 +48,16 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
             [[.. Enumerable.Range(0, 13)], [12, 0, 5, 7, 1, 9], [3, 1, 4, 11, 5, 9, 2, 6, 8], [.. Enumerable.Range(0, 13).Reverse()]],
             blocks: 13 * 12, LinearKernel.RowGemv);
 
+    /// <summary>
+    /// An FFN width of 151: gate/up end in a part tile (3 rows) and a part SiLU group (7 values), and the down projection
+    /// has an odd K; 13 decodes pinned to the kernel still give the general path's bits.
+    /// </summary>
+    [Fact]
+    public void FusedStep_FfnWidthOfPartTilesAndOddK_EqualsTheGeneralPath_BitForBit() =>
+        AssertFusedMatchesGeneral(files.Gguf("llama-ffn151", OracleSpecs.Get("llama") with { IntermediateSize = 151 }),
+            [3, 17, 9, 30, 5, 12, 21, 8, 14, 2, 26, 11, 7], [[.. Enumerable.Range(0, 13)], [12, 0, 5, 7, 1, 9]],
+            blocks: 13 * 12, LinearKernel.RowGemv);
+
     /// <summary>RoPE over part of each head is left to the general path, which rotates only that part.</summary>
     [Fact]
     public void PartialRotary_HasNoFusedStep()
