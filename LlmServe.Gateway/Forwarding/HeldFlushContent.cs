@@ -24,6 +24,8 @@ internal sealed class HeldFlushContent : HttpContent
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
+    // The public CopyToAsync wraps an IOException from the inner content in an HttpRequestException, one level deeper
+    // than HttpClient's own call would; YARP classifies the failure from its content's recorded outcome, not the type.
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
         _inner.CopyToAsync(new HeldFlushStream(stream), context, cancellationToken);
 

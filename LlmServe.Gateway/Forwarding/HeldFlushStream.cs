@@ -29,7 +29,8 @@ internal sealed class HeldFlushStream(Stream inner) : Stream
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) =>
-        _written ? inner.FlushAsync(cancellationToken) : Task.CompletedTask;
+        _written ? inner.FlushAsync(cancellationToken)
+        : cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : Task.CompletedTask;
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using LlmServe.Worker.Model.Kernels;
 
@@ -78,6 +79,7 @@ internal sealed unsafe partial class FusedDecode
     /// product. A work item is a range of gate rows and the same up rows, so the activation never waits for a separate
     /// phase; each input block meets the range's weights in as few tile calls as <see cref="Bf16Gemv.Tiles"/> allows.
     /// </summary>
+    [SkipLocalsInit]   // ~33 KB of buffers per call, each value written before it is read
     private void GateUp(int m, in FusedLayer w, float* input, Work work)
     {
         Bf16Gemv.PrepareInput(_xn, m, _d, input);
@@ -101,17 +103,33 @@ internal sealed unsafe partial class FusedDecode
             }
             for (var r = 0; r < m; r++)
             {
-                var act = _act + (long)r * _ffn + start;
-                for (var j = 0; j < count; j += SiluGroup)
-                {
-                    var n = Math.Min(SiluGroup, count - j);
-                    float* g = gate + r * chunkRows + j, u = up + r * chunkRows + j;
-                    SiluAndMul.SiluBf16(g, n);
-                    for (var e = 0; e < n; e++)
-                    {
-                        act[j + e] = Bf16.FromSingle(g[e] * u[e]);
-                    }
-                }
+                Activate(gate + r * chunkRows, up + r * chunkRows, count, _act + (long)r * _ffn + start);
+            }
+        }
+    }
+
+    /// <summary>
+    /// act[j] = bf16(silu(gate[j]) * up[j]) for one row's <paramref name="count"/> rounded sums, in SiLU groups from the
+    /// row's start: a whole group in vectors, as the general path's <c>SiluAndMul</c> row does (so a NaN product is
+    /// rounded the same way there and here), a last part group one value at a time. The groups do not wait on each
+    /// other, so the exponentials of several are in flight at once.
+    /// </summary>
+    private static void Activate(float* gate, float* up, int count, ushort* act)
+    {
+        var j = 0;
+        for (; j + SiluGroup <= count; j += SiluGroup)
+        {
+            var g = Vector256.Load(gate + j);
+            var silu = Bf16.Round(g / (Vector256<float>.One + Vector256.Exp(-g)));
+            Bf16.Store8(Bf16.Round(silu * Vector256.Load(up + j)), act + j);
+        }
+        if (j < count)
+        {
+            var n = count - j;
+            SiluAndMul.SiluBf16(gate + j, n);
+            for (var e = 0; e < n; e++)
+            {
+                act[j + e] = Bf16.FromSingle(gate[j + e] * up[j + e]);
             }
         }
     }
@@ -162,6 +180,7 @@ internal sealed unsafe partial class FusedDecode
     }
 
     /// <summary>Logits (samples, V) float32 of the normed sampled rows in _xn, each rounded to bf16 as the bf16 LM head is.</summary>
+    [SkipLocalsInit]
     private void LmHead(in Step s, float* input, Work work)
     {
         Bf16Gemv.PrepareInput(_xn, s.Samples, _d, input);

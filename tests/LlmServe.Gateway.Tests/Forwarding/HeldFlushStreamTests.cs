@@ -36,6 +36,18 @@ public sealed class HeldFlushStreamTests
     }
 
     [Fact]
+    public async Task Flush_BeforeAnyByte_WithACancelledToken_IsCancelled()
+    {
+        var inner = new CountingStream();
+        var stream = new HeldFlushStream(inner);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.FlushAsync(cancelled.Token));
+        Assert.Equal(0, inner.Flushes);
+    }
+
+    [Fact]
     public void Stream_IsWriteOnly()
     {
         var stream = new HeldFlushStream(new MemoryStream());
