@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using LlmServe.Gateway.Forwarding;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
 
 namespace LlmServe.Gateway.Tests.Forwarding;
 
@@ -89,6 +94,52 @@ public sealed class OneWriteRequestHandlerTests
 
         Assert.Same(request, seen);
         Assert.Null(seen?.Content);
+    }
+
+    /// <summary>
+    /// Through SocketsHttpHandler to a real Kestrel server over HTTP/1.1 and HTTP/2 (cleartext, prior knowledge), with a
+    /// declared length and chunked: the body arrives whole whichever way the connection frames it.
+    /// </summary>
+    [Theory]
+    [InlineData("1.1", true)]
+    [InlineData("1.1", false)]
+    [InlineData("2.0", true)]
+    [InlineData("2.0", false)]
+    public async Task Send_ToKestrel_BodyArrivesWhole(string version, bool declareLength)
+    {
+        var http2 = version == "2.0";
+        await using var server = await StartEchoServerAsync(http2 ? HttpProtocols.Http2 : HttpProtocols.Http1);
+        using var invoker = new HttpMessageInvoker(new OneWriteRequestHandler(new SocketsHttpHandler()));
+        var body = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"model\":\"m\"} ", 700)));   // ~10 KB, past one write buffer
+        var content = new HeadersFirstContent(body, flushEveryWrite: false, chunk: 1000);
+        content.Headers.ContentLength = declareLength ? body.Length : null;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(server.Urls.First()), "/echo"))
+        {
+            Content = content,
+            Version = Version.Parse(version),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        using var response = await invoker.SendAsync(request, Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(http2 ? "HTTP/2" : "HTTP/1.1", response.Headers.GetValues("x-protocol").Single());
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync(Cancellation));
+    }
+
+    private static async Task<WebApplication> StartEchoServerAsync(HttpProtocols protocols)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = protocols));
+        var app = builder.Build();
+        app.MapPost("/echo", async (HttpContext context) =>
+        {
+            context.Response.Headers["x-protocol"] = context.Request.Protocol;
+            await context.Request.Body.CopyToAsync(context.Response.Body, context.RequestAborted);
+        });
+        await app.StartAsync(Cancellation);
+        return app;
     }
 
     /// <summary>Stands in for YARP's request content: flushes before the first byte (the headers), then copies the body.</summary>
