@@ -48,6 +48,16 @@ internal static unsafe partial class Bf16Gemv
     public const int TilesPerCall = 16;
 
     /// <summary>
+    /// How the next <see cref="Tiles"/> call covers <paramref name="remaining"/> weight rows: as many whole tiles as fit a
+    /// call, or, for the last fewer than <see cref="MaxTile"/> rows, one part tile of <paramref name="rows"/>.
+    /// </summary>
+    public static int TilesForNextCall(int remaining, out int rows)
+    {
+        rows = Math.Min(MaxTile, remaining);
+        return Math.Max(1, Math.Min(TilesPerCall, remaining / MaxTile));
+    }
+
+    /// <summary>
     /// <see cref="Block"/> for <paramref name="tiles"/> consecutive tiles of <paramref name="rows"/> weight rows each:
     /// sums[t * 16 + i * MaxTile + j] for tile t. The AVX512_BF16 code runs them in one call; the managed tiles one by one.
     /// </summary>

@@ -127,8 +127,7 @@ internal static unsafe partial class Bf16Gemv
                 var inputs = Math.Min(MaxTile, m - r);
                 for (var row = lo; row < hi;)
                 {
-                    var rows = Math.Min(MaxTile, hi - row);
-                    var tiles = Math.Max(1, Math.Min(TilesPerCall, (hi - row) / MaxTile));
+                    var tiles = TilesForNextCall(hi - row, out var rows);
                     Tiles(xs + (long)r * stride, stride, inputs, weight + (long)row * k, k, rows, tiles, sums);
                     for (var tile = 0; tile < tiles; tile++, row += rows)
                     {

@@ -38,19 +38,18 @@ internal static unsafe class SiluAndMul
         return output;
     }
 
-    /// <summary>In place, bf16-rounded x / (1 + e^-x) of <paramref name="count"/> values (at most <see cref="Group"/>).</summary>
-    public static void SiluBf16(float* x, int count)
+    /// <summary>
+    /// output = bf16(bf16(silu(gate)) * up) over one row of <paramref name="cols"/> float32 values that are already bf16
+    /// (the fused decode step's rounded sums): the same groups and rounding as a bf16 tensor's row here.
+    /// </summary>
+    public static void Bf16Row(float* gate, float* up, ushort* output, int cols)
     {
-        if (count == Group)
+        var start = 0;
+        for (; start + Group <= cols; start += Group)
         {
-            var v = Vector256.Load(x);
-            Bf16.Round(v / (Vector256<float>.One + Vector256.Exp(-v))).Store(x);
-            return;
+            Bf16.Store8(SiluTimes(Vector256.Load(gate + start), Vector256.Load(up + start)), output + start);
         }
-        for (var j = 0; j < count; j++)
-        {
-            x[j] = Bf16.Round(x[j] / (1 + MathF.Exp(-x[j])));
-        }
+        PartGroup(gate + start, up + start, output + start, cols - start);
     }
 
     private static void Bf16Row(ushort* gate, ushort* up, ushort* output, int cols)
@@ -58,24 +57,33 @@ internal static unsafe class SiluAndMul
         var start = 0;
         for (; start + Group <= cols; start += Group)
         {
-            // SiluBf16's full-group arithmetic, and the product rounded as FromSingle rounds it, eight at a time.
-            var g = Bf16.Load8(gate + start);
-            var silu = Bf16.Round(g / (Vector256<float>.One + Vector256.Exp(-g)));
-            Bf16.Store8(Bf16.Round(silu * Bf16.Load8(up + start)), output + start);
+            Bf16.Store8(SiluTimes(Bf16.Load8(gate + start), Bf16.Load8(up + start)), output + start);
         }
-        var values = stackalloc float[Group];
-        if (start < cols)
+        var gates = stackalloc float[Group];
+        var ups = stackalloc float[Group];
+        var count = cols - start;
+        for (var j = 0; j < count; j++)
         {
-            var count = cols - start;
-            for (var j = 0; j < count; j++)
-            {
-                values[j] = Bf16.ToSingle(gate[start + j]);
-            }
-            SiluBf16(values, count);
-            for (var j = 0; j < count; j++)
-            {
-                output[start + j] = Bf16.FromSingle(values[j] * Bf16.ToSingle(up[start + j]));
-            }
+            gates[j] = Bf16.ToSingle(gate[start + j]);
+            ups[j] = Bf16.ToSingle(up[start + j]);
+        }
+        PartGroup(gates, ups, output + start, count);
+    }
+
+    /// <summary>
+    /// A full group: silu rounded to bf16, times up, rounded as <see cref="Bf16.FromSingle"/> rounds (a NaN product's
+    /// bits aside). Groups do not depend on each other, so a row's exponentials overlap.
+    /// </summary>
+    private static Vector256<float> SiluTimes(Vector256<float> gate, Vector256<float> up) =>
+        Bf16.Round(Bf16.Round(gate / (Vector256<float>.One + Vector256.Exp(-gate))) * up);
+
+    /// <summary>A row's last <paramref name="count"/> (fewer than <see cref="Group"/>) values, with the scalar exp.</summary>
+    private static void PartGroup(float* gate, float* up, ushort* output, int count)
+    {
+        for (var j = 0; j < count; j++)
+        {
+            var silu = Bf16.Round(gate[j] / (1 + MathF.Exp(-gate[j])));
+            output[j] = Bf16.FromSingle(silu * up[j]);
         }
     }
 

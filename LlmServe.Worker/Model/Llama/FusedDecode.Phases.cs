@@ -103,33 +103,7 @@ internal sealed unsafe partial class FusedDecode
             }
             for (var r = 0; r < m; r++)
             {
-                Activate(gate + r * chunkRows, up + r * chunkRows, count, _act + (long)r * _ffn + start);
-            }
-        }
-    }
-
-    /// <summary>
-    /// act[j] = bf16(silu(gate[j]) * up[j]) for one row's <paramref name="count"/> rounded sums, in SiLU groups from the
-    /// row's start: a whole group in vectors, as the general path's <c>SiluAndMul</c> row does (so a NaN product is
-    /// rounded the same way there and here), a last part group one value at a time. The groups do not wait on each
-    /// other, so the exponentials of several are in flight at once.
-    /// </summary>
-    private static void Activate(float* gate, float* up, int count, ushort* act)
-    {
-        var j = 0;
-        for (; j + SiluGroup <= count; j += SiluGroup)
-        {
-            var g = Vector256.Load(gate + j);
-            var silu = Bf16.Round(g / (Vector256<float>.One + Vector256.Exp(-g)));
-            Bf16.Store8(Bf16.Round(silu * Vector256.Load(up + j)), act + j);
-        }
-        if (j < count)
-        {
-            var n = count - j;
-            SiluAndMul.SiluBf16(gate + j, n);
-            for (var e = 0; e < n; e++)
-            {
-                act[j + e] = Bf16.FromSingle(gate[j + e] * up[j + e]);
+                SiluAndMul.Bf16Row(gate + r * chunkRows, up + r * chunkRows, _act + (long)r * _ffn + start, count);
             }
         }
     }
@@ -142,8 +116,7 @@ internal sealed unsafe partial class FusedDecode
     {
         for (var row = 0; row < count;)
         {
-            var rows = Math.Min(Bf16Gemv.MaxTile, count - row);
-            var tiles = Math.Max(1, Math.Min(Bf16Gemv.TilesPerCall, (count - row) / Bf16Gemv.MaxTile));
+            var tiles = Bf16Gemv.TilesForNextCall(count - row, out var rows);
             Bf16Gemv.Tiles(x, stride, inputs, w + (long)row * _d, _d, rows, tiles, sums);
             Gather(sums, tiles, inputs, rows, into + row, intoStride);
             row += tiles * rows;
