@@ -31,8 +31,9 @@ internal static unsafe class Bf16DotTiles
 
     private const int Tile = Bf16Gemv.MaxTile;
     private const int VectorBytes = 64;
+    private const int Passes = 4;
 
-    /// <summary>Entry points by shape at (inputs - 1) * MaxTile + rows - 1; null where the CPU or OS offers none.</summary>
+    /// <summary>Entry points by pass and shape at (pass * MaxTile + inputs - 1) * MaxTile + rows - 1; null where the CPU or OS offers none.</summary>
     private static readonly nint[]? Entries = Load();
 
     /// <summary>Whether tiles run the assembled loop: AVX512_BF16 present, executable memory granted, not switched off.</summary>
@@ -52,11 +53,28 @@ internal static unsafe class Bf16DotTiles
     /// <param name="w">The first tile's weight rows' pairs, <paramref name="wStrideBytes"/> apart; 1-4 rows a tile.</param>
     /// <param name="sums">16 floats per tile; those of absent rows and inputs are left undefined.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(uint* x, long xStrideBytes, int inputs, uint* w, long wStrideBytes, int rows, long steps, long tiles, float* sums)
-    {
-        var entry = (delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, long, void>)Entries![(inputs - 1) * Tile + rows - 1];
-        entry(x, xStrideBytes, w, wStrideBytes, steps, sums, tiles);
-    }
+    public static void Run(uint* x, long xStrideBytes, int inputs, uint* w, long wStrideBytes, int rows, long steps, long tiles, float* sums) =>
+        Entry(TilePass.Whole, inputs, rows)(x, xStrideBytes, w, wStrideBytes, steps, sums, tiles, null);
+
+    /// <summary>
+    /// One stretch of <paramref name="steps"/> x 16 pairs of a dot product split along K (<paramref name="x"/> and
+    /// <paramref name="w"/> point at the stretch's first pair): <see cref="Run"/>'s tiles, but a tile's 16 accumulators
+    /// start from <paramref name="lanes"/> (<see cref="LaneBytesPerTile"/> a tile, as the stretch before left them)
+    /// unless the pass is <see cref="TilePass.First"/>, and are left there unless it is <see cref="TilePass.Last"/>,
+    /// which reduces them into <paramref name="sums"/>. Accumulators pass through memory unrounded, so the stretches add
+    /// exactly what one pass adds: the same bits. Prefetches follow the next tile's rows at the stretch's columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunStretch(TilePass pass, uint* x, long xStrideBytes, int inputs, uint* w, long wStrideBytes, int rows, long steps,
+        long tiles, float* lanes, float* sums) =>
+        Entry(pass, inputs, rows)(x, xStrideBytes, w, wStrideBytes, steps, sums, tiles, lanes);
+
+    /// <summary>Bytes of accumulators a tile leaves between stretches: 16 vectors.</summary>
+    public const int LaneBytesPerTile = Tile * Tile * VectorBytes;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, long, float*, void> Entry(TilePass pass, int inputs, int rows) =>
+        (delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, long, float*, void>)Entries![(int)pass * Tile * Tile + (inputs - 1) * Tile + rows - 1];
 
     private static nint[]? Load()
     {
@@ -65,17 +83,20 @@ internal static unsafe class Bf16DotTiles
             return null;
         }
         var code = new List<byte>();
-        var offsets = new int[Tile * Tile];
-        for (var inputs = 1; inputs <= Tile; inputs++)
+        var offsets = new int[Passes * Tile * Tile];
+        for (var pass = 0; pass < Passes; pass++)
         {
-            for (var rows = 1; rows <= Tile; rows++)
+            for (var inputs = 1; inputs <= Tile; inputs++)
             {
-                while (code.Count % VectorBytes != 0)
+                for (var rows = 1; rows <= Tile; rows++)
                 {
-                    code.Add(0xCC);                                     // int3 between entries
+                    while (code.Count % VectorBytes != 0)
+                    {
+                        code.Add(0xCC);                                 // int3 between entries
+                    }
+                    offsets[pass * Tile * Tile + (inputs - 1) * Tile + rows - 1] = code.Count;
+                    code.AddRange(Assemble(inputs, rows, (TilePass)pass));
                 }
-                offsets[(inputs - 1) * Tile + rows - 1] = code.Count;
-                code.AddRange(Assemble(inputs, rows));
             }
         }
         if (ExecutableMemory.TryLoad(code.ToArray()) is not { } pages)
@@ -91,22 +112,30 @@ internal static unsafe class Bf16DotTiles
         && X86Base.CpuId(7, 0).Eax >= 1 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
 
     /// <summary>
-    /// One tile shape's loops, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums, the
-    /// tile count on the stack. Registers: zmm0-15 accumulators (input i, row j at i * 4 + j; those of absent inputs
-    /// and rows zero), zmm16-19 weight vectors, zmm20 an input vector, zmm21-22 the reduction's temporaries;
-    /// rbx tiles left, r12 the tile's first weight row, r13 steps left, rax the prefetch address.
+    /// One tile shape's loops, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums, then on
+    /// the stack the tile count and, for a stretch (<see cref="TilePass"/>), where the accumulators are kept. Registers:
+    /// zmm0-15 accumulators (input i, row j at i * 4 + j; those of absent inputs and rows zero), zmm16-19 weight
+    /// vectors, zmm20 an input vector, zmm21-22 the reduction's temporaries; rbx tiles left, r12 the tile's first
+    /// weight row, r13 steps left, r14 the tile's kept accumulators, rax the prefetch address.
     /// </summary>
-    internal static byte[] Assemble(int inputs, int rows)
+    internal static byte[] Assemble(int inputs, int rows, TilePass pass = TilePass.Whole)
     {
         var a = new Assembler(64) { PreferVex = false };                  // EVEX throughout: zmm16-31 exist only there
         AssemblerRegisterZMM[] zmm = [zmm0, zmm1, zmm2, zmm3, zmm4, zmm5, zmm6, zmm7, zmm8, zmm9, zmm10, zmm11, zmm12, zmm13, zmm14, zmm15];
         AssemblerRegisterZMM[] weights = [zmm16, zmm17, zmm18, zmm19];
         var input = zmm20;
         AssemblerRegisterZMM Acc(int i, int j) => zmm[i * Tile + j];
+        bool stretch = pass != TilePass.Whole, resume = pass is TilePass.Middle or TilePass.Last, keep = pass is TilePass.First or TilePass.Middle;
+        bool Used(int key) => key / Tile < inputs && key % Tile < rows;
         a.push(rbx);
         a.push(r12);
         a.push(r13);
-        a.mov(rbx, __qword_ptr[rsp + 32]);                               // the 7th argument, above 3 pushes and the return address
+        if (stretch)
+        {
+            a.push(r14);
+            a.mov(r14, __qword_ptr[rsp + 48]);                           // the 8th argument, above 4 pushes, the return address and the 7th
+        }
+        a.mov(rbx, __qword_ptr[rsp + (stretch ? 40 : 32)]);              // the 7th argument, above the pushes and the return address
         a.lea(r10, __[rcx + rcx * 2]);                                   // 3 weight rows
         a.lea(r11, __[rsi + rsi * 2]);                                   // 3 input rows
         a.mov(r12, rdx);
@@ -117,13 +146,20 @@ internal static unsafe class Bf16DotTiles
         a.test(rbx, rbx);
         a.jz(done);
         a.Label(ref tileLoop);
-        foreach (var z in zmm)
+        for (var key = 0; key < zmm.Length; key++)
         {
-            a.vpxord(z, z, z);                                           // absent inputs and rows too: the reduction reads all 16
+            if (resume && Used(key))
+            {
+                a.vmovups(zmm[key], __zmmword_ptr[r14 + key * VectorBytes]);
+            }
+            else if (!keep || Used(key))
+            {
+                a.vpxord(zmm[key], zmm[key], zmm[key]);                  // absent inputs and rows too: the reduction reads all 16
+            }
         }
         a.mov(rdx, r12);
         a.imul(rax, rcx, rows);
-        a.add(r12, rax);                                                 // the next tile's first row
+        a.add(r12, rax);                                                 // the next tile's first row (a stretch: at its columns)
         a.mov(rax, r12);                                                 // the rows after the tile's
         a.push(rdi);
         a.mov(r13, r8);
@@ -132,7 +168,8 @@ internal static unsafe class Bf16DotTiles
         a.Label(ref stepLoop);
         for (var line = 0; line < rows; line++)
         {
-            a.prefetcht0(__byte_ptr[rax + line * VectorBytes]);
+            // Whole rows: the next tile's bytes as one stream; a stretch: the next tile's rows at the columns read now.
+            a.prefetcht0(stretch ? __byte_ptr[Row(rax, rcx, r10, line)] : __byte_ptr[rax + line * VectorBytes]);
         }
         for (var j = 0; j < rows; j++)
         {
@@ -148,17 +185,38 @@ internal static unsafe class Bf16DotTiles
         }
         a.add(rdx, VectorBytes);
         a.add(rdi, VectorBytes);
-        a.add(rax, rows * VectorBytes);
+        a.add(rax, stretch ? VectorBytes : rows * VectorBytes);
         a.dec(r13);
         a.jnz(stepLoop);
         a.Label(ref reduce);
         a.pop(rdi);
-        ReduceSixteen(a, [.. Enumerable.Range(0, Tile * Tile).Select(key => Acc(key % Tile, key / Tile))]);
-        a.vmovups(__zmmword_ptr[r9], zmm0);
-        a.add(r9, Tile * Tile * sizeof(float));
+        if (keep)
+        {
+            for (var key = 0; key < zmm.Length; key++)
+            {
+                if (Used(key))
+                {
+                    a.vmovups(__zmmword_ptr[r14 + key * VectorBytes], zmm[key]);
+                }
+            }
+        }
+        else
+        {
+            ReduceSixteen(a, [.. Enumerable.Range(0, Tile * Tile).Select(key => Acc(key % Tile, key / Tile))]);
+            a.vmovups(__zmmword_ptr[r9], zmm0);
+            a.add(r9, Tile * Tile * sizeof(float));
+        }
+        if (stretch)
+        {
+            a.add(r14, LaneBytesPerTile);
+        }
         a.dec(rbx);
         a.jnz(tileLoop);
         a.Label(ref done);
+        if (stretch)
+        {
+            a.pop(r14);
+        }
         a.pop(r13);
         a.pop(r12);
         a.pop(rbx);

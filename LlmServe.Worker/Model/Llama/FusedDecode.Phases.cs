@@ -36,7 +36,7 @@ internal sealed unsafe partial class FusedDecode
     private static void Linear(int m, ushort* x, int k, float* input, Work work, ReadOnlySpan<GemvTarget> targets)
     {
         Bf16Gemv.PrepareInput(x, m, k, input);
-        var chunks = Bf16Gemv.Chunks(k, targets);
+        var chunks = Bf16Gemv.Chunks(m, k, targets);
         while (work.Next(chunks, out var c))
         {
             Bf16Gemv.RunChunk(input, m, k, targets, c);
@@ -86,7 +86,7 @@ internal sealed unsafe partial class FusedDecode
         var stride = Bf16Gemv.InputStride(_d);
         // Half a chunk of gate rows and as many up rows, in whole SiLU groups (a row's groups start at multiples of
         // SiluGroup whatever the chunking, so its bits do not depend on it), at most what the buffers below hold.
-        var chunkRows = Math.Clamp(Bf16Gemv.ChunkRows(_d) / 2 / SiluGroup * SiluGroup, SiluGroup, GateUpRows);
+        var chunkRows = Math.Clamp(Bf16Gemv.ChunkRows(m, _d) / 2 / SiluGroup * SiluGroup, SiluGroup, GateUpRows);
         var chunks = (_ffn + chunkRows - 1) / chunkRows;
         var sums = stackalloc float[Bf16Gemv.TilesPerCall * TileFloats];
         var gate = stackalloc float[MaxRows * GateUpRows];                     // (M, chunkRows) of the item's sums
@@ -158,7 +158,7 @@ internal sealed unsafe partial class FusedDecode
     {
         Bf16Gemv.PrepareInput(_xn, s.Samples, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
-        var chunkRows = Bf16Gemv.ChunkRows(_d);
+        var chunkRows = Bf16Gemv.ChunkRows(s.Samples, _d);
         var chunks = (_vocab + chunkRows - 1) / chunkRows;
         var sums = stackalloc float[Bf16Gemv.TilesPerCall * TileFloats];
         while (work.Next(chunks, out var c))

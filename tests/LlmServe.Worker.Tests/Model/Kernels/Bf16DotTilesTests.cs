@@ -13,24 +13,35 @@ public sealed unsafe class Bf16DotTilesTests
 {
     private const int Tile = Bf16Gemv.MaxTile;
 
-    [Fact]
-    public void EveryShape_IsATileLoopAroundAStepLoop_WithADotProductPerOutputAndStep()
+    [Theory]
+    [InlineData(nameof(TilePass.Whole))]
+    [InlineData(nameof(TilePass.First))]
+    [InlineData(nameof(TilePass.Middle))]
+    [InlineData(nameof(TilePass.Last))]
+    public void EveryShape_IsATileLoopAroundAStepLoop_WithADotProductPerOutputAndStep(string passName)
     {
+        var pass = Enum.Parse<TilePass>(passName);
+        bool resumes = pass is TilePass.Middle or TilePass.Last, keeps = pass is TilePass.First or TilePass.Middle;
         for (var inputs = 1; inputs <= Tile; inputs++)
         {
             for (var rows = 1; rows <= Tile; rows++)
             {
-                var code = Bf16DotTiles.Assemble(inputs, rows);
+                var code = Bf16DotTiles.Assemble(inputs, rows, pass);
                 var decoder = Decoder.Create(64, new ByteArrayCodeReader(code));
                 var instructions = new List<Instruction>();
                 while (decoder.IP < (ulong)code.Length)
                 {
                     instructions.Add(decoder.Decode());
                 }
+                var outputs = inputs * rows;
                 Assert.DoesNotContain(instructions, i => i.IsInvalid);
-                Assert.Equal(inputs * rows, instructions.Count(i => i.Mnemonic == Mnemonic.Vdpbf16ps));
+                Assert.Equal(outputs, instructions.Count(i => i.Mnemonic == Mnemonic.Vdpbf16ps));
                 Assert.Equal(rows, instructions.Count(i => i.Mnemonic == Mnemonic.Prefetcht0));
-                Assert.Single(instructions, i => i.Mnemonic == Mnemonic.Vmovups);                     // a tile's 16 sums in one store
+                // Loads and stores of a tile's accumulators (kept between stretches) or its 16 sums in one store.
+                var loads = instructions.Count(i => i.Mnemonic == Mnemonic.Vmovups && i.Op1Kind == OpKind.Memory);
+                var stores = instructions.Count(i => i.Mnemonic == Mnemonic.Vmovups && i.Op0Kind == OpKind.Memory);
+                Assert.Equal(resumes ? outputs : 0, loads);
+                Assert.Equal(keeps ? outputs : 1, stores);
                 Assert.Equal(2, instructions.Count(i => i.Mnemonic == Mnemonic.Jne));                 // the step and tile loops' back edges
                 Assert.Equal(Mnemonic.Ret, instructions[^1].Mnemonic);
             }
@@ -76,6 +87,46 @@ public sealed unsafe class Bf16DotTilesTests
                         if (i % Tile < rows)
                         {
                             Assert.Equal(BitConverter.SingleToUInt32Bits(managed[i]), BitConverter.SingleToUInt32Bits(assembled[i]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(2304)]    // 4 rows of 72 steps: two stretches, no middle one
+    [InlineData(4864)]    // an FFN's down projection: four stretches
+    [InlineData(5003)]    // stretches of unequal steps, 11 scalar pairs and an odd last element
+    public void StretchedTiles_GiveTheManagedTilesBits(int k)
+    {
+        Assert.SkipUnless(Bf16DotTiles.IsSupported, "the assembled tiles need AVX512_BF16");
+        const int tiles = 5;
+        Assert.True(Bf16Gemv.Stretches(Tile, k / 32) > 1, "the case must split K");
+        var random = new Random(k);
+        var x = Bf16Inputs.Random(random, Tile * k, -20, 20);
+        var w = Bf16Inputs.Random(random, tiles * Tile * k, -20, 20);
+        var stride = Bf16Gemv.InputStride(k);
+        var xs = Bf16Inputs.Prepare(x, Tile, k);
+        var managed = new float[Tile * Tile];
+        var assembled = new float[tiles * Tile * Tile];
+        fixed (ushort* wp = w)
+        fixed (float* xsp = xs, mp = managed, ap = assembled)
+        {
+            for (var inputs = 1; inputs <= Tile; inputs++)
+            {
+                for (var rows = 1; rows <= Tile; rows++)
+                {
+                    Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, tiles, ap);
+                    for (var t = 0; t < tiles; t++)
+                    {
+                        Bf16Gemv.Block512(xsp, stride, inputs, wp + (long)t * rows * k, k, rows, mp);
+                        for (var i = 0; i < inputs * Tile; i++)
+                        {
+                            if (i % Tile < rows)
+                            {
+                                Assert.Equal(BitConverter.SingleToUInt32Bits(managed[i]), BitConverter.SingleToUInt32Bits(assembled[t * Tile * Tile + i]));
+                            }
                         }
                     }
                 }

@@ -76,6 +76,30 @@ public sealed unsafe class Bf16GemvTests
     }
 
     [Theory]
+    [InlineData(4, 2048, 1)]    // 16 KiB of input pairs: read whole
+    [InlineData(4, 2304, 2)]
+    [InlineData(4, 4864, 4)]    // 38 KiB in stretches of at most 12 KiB
+    [InlineData(2, 4864, 2)]
+    [InlineData(1, 4864, 1)]    // one row of it fits
+    [InlineData(4, 40, 1)]      // fewer steps than anything to split
+    public void Stretches_KeepEachStretchOfTheInputBlockWithinAThirdOfTheFirstLevelCache(int inputs, int k, int expected)
+    {
+        var steps = k / 2 / Bf16DotTiles.PairsPerStep;
+        var stretches = Bf16Gemv.Stretches(inputs, steps);
+        Assert.Equal(expected, stretches);
+        Assert.True(stretches == 1 || inputs * steps * 64 / stretches <= Bf16Gemv.StretchInputBytes);
+    }
+
+    [Fact]
+    public void AWorkItemOfStretchedTiles_HoldsEnoughTilesToReuseEachStretch()
+    {
+        Assert.SkipUnless(Bf16DotTiles.IsSupported, "stretches are the assembled tiles'");
+        Assert.Equal(12, Bf16Gemv.ChunkRows(1, 4864));           // 128 KiB of weights: 3 tiles, K read whole
+        Assert.Equal(24, Bf16Gemv.ChunkRows(32, 4864));          // 6 tiles of K in 4 stretches
+        Assert.Equal(Bf16Gemv.ChunkRows(1, 896), Bf16Gemv.ChunkRows(32, 896));
+    }
+
+    [Theory]
     [InlineData(64)]     // whole iterations
     [InlineData(903)]    // iterations, scalar pairs and an odd last element
     public void SeveralTilesInOneCall_GiveEachTileTheBitsOfItsOwnCall(int k)
