@@ -31,7 +31,7 @@ internal static unsafe class Bf16DotTiles
 
     private const int Tile = Bf16Gemv.MaxTile;
     private const int VectorBytes = 64;
-    private const int Passes = 4;
+    private const int Passes = 5;
 
     /// <summary>Entry points by pass and shape at (pass * MaxTile + inputs - 1) * MaxTile + rows - 1; null where the CPU or OS offers none.</summary>
     private static readonly nint[]? Entries = Load();
@@ -68,6 +68,16 @@ internal static unsafe class Bf16DotTiles
     public static void RunStretch(TilePass pass, uint* x, long xStrideBytes, int inputs, uint* w, long wStrideBytes, int rows, long steps,
         long tiles, float* lanes, float* sums) =>
         Entry(pass, inputs, rows)(x, xStrideBytes, w, wStrideBytes, steps, sums, tiles, lanes);
+
+    /// <summary>
+    /// One tile of <paramref name="rows"/> weight rows against <paramref name="blocks"/> blocks of 4 input rows (block b
+    /// starting 4 x <paramref name="xStrideBytes"/> after block b - 1): sums[b * 16 + i * MaxTile + j] as <see cref="Run"/>
+    /// computes them, the tile's weights read from the first-level cache after the first block. The next tile's rows
+    /// are prefetched a line a step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunSweep(uint* x, long xStrideBytes, uint* w, long wStrideBytes, int rows, long steps, long blocks, float* sums) =>
+        Entry(TilePass.Sweep, Tile, rows)(x, xStrideBytes, w, wStrideBytes, steps, sums, blocks, null);
 
     /// <summary>Bytes of accumulators a tile leaves between stretches: 16 vectors.</summary>
     public const int LaneBytesPerTile = Tile * Tile * VectorBytes;
@@ -125,7 +135,8 @@ internal static unsafe class Bf16DotTiles
         AssemblerRegisterZMM[] weights = [zmm16, zmm17, zmm18, zmm19];
         var input = zmm20;
         AssemblerRegisterZMM Acc(int i, int j) => zmm[i * Tile + j];
-        bool stretch = pass != TilePass.Whole, resume = pass is TilePass.Middle or TilePass.Last, keep = pass is TilePass.First or TilePass.Middle;
+        bool stretch = pass is TilePass.First or TilePass.Middle or TilePass.Last, sweep = pass == TilePass.Sweep;
+        bool resume = pass is TilePass.Middle or TilePass.Last, keep = pass is TilePass.First or TilePass.Middle;
         bool Used(int key) => key / Tile < inputs && key % Tile < rows;
         a.push(rbx);
         a.push(r12);
@@ -139,6 +150,11 @@ internal static unsafe class Bf16DotTiles
         a.lea(r10, __[rcx + rcx * 2]);                                   // 3 weight rows
         a.lea(r11, __[rsi + rsi * 2]);                                   // 3 input rows
         a.mov(r12, rdx);
+        if (sweep)
+        {
+            a.imul(rax, rcx, rows);
+            a.add(rax, r12);                                             // the next tile's rows, asked for a line a step
+        }
         var tileLoop = a.CreateLabel();
         var stepLoop = a.CreateLabel();
         var reduce = a.CreateLabel();
@@ -158,17 +174,21 @@ internal static unsafe class Bf16DotTiles
             }
         }
         a.mov(rdx, r12);
-        a.imul(rax, rcx, rows);
-        a.add(r12, rax);                                                 // the next tile's first row (a stretch: at its columns)
-        a.mov(rax, r12);                                                 // the rows after the tile's
+        if (!sweep)
+        {
+            a.imul(rax, rcx, rows);
+            a.add(r12, rax);                                             // the next tile's first row (a stretch: at its columns)
+            a.mov(rax, r12);                                             // the rows after the tile's
+        }
         a.push(rdi);
         a.mov(r13, r8);
         a.test(r13, r13);
         a.jz(reduce);
         a.Label(ref stepLoop);
-        for (var line = 0; line < rows; line++)
+        for (var line = 0; line < (sweep ? 1 : rows); line++)
         {
-            // Whole rows: the next tile's bytes as one stream; a stretch: the next tile's rows at the columns read now.
+            // Whole rows: the next tile's bytes as one stream; a stretch: the next tile's rows at the columns read now;
+            // a sweep: the next tile's bytes over all its blocks' steps.
             a.prefetcht0(stretch ? __byte_ptr[Row(rax, rcx, r10, line)] : __byte_ptr[rax + line * VectorBytes]);
         }
         for (var j = 0; j < rows; j++)
@@ -185,11 +205,15 @@ internal static unsafe class Bf16DotTiles
         }
         a.add(rdx, VectorBytes);
         a.add(rdi, VectorBytes);
-        a.add(rax, stretch ? VectorBytes : rows * VectorBytes);
+        a.add(rax, stretch || sweep ? VectorBytes : rows * VectorBytes);
         a.dec(r13);
         a.jnz(stepLoop);
         a.Label(ref reduce);
         a.pop(rdi);
+        if (sweep)
+        {
+            a.lea(rdi, __[rdi + rsi * 4]);                               // the next block of input rows
+        }
         if (keep)
         {
             for (var key = 0; key < zmm.Length; key++)

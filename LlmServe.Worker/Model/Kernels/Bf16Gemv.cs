@@ -137,24 +137,25 @@ internal static unsafe partial class Bf16Gemv
             var weight = (ushort*)t.Weight;
             var bias = (ushort*)t.Bias;
             var output = (ushort*)t.Output;
-            // A block of input rows against every weight row of the item, a few tiles at a time: the input block (or,
-            // for a long K, a stretch of it: see Stretches) stays in the first-level cache while the item's weights
-            // stream past it from the second.
-            for (var r = 0; r < m; r += MaxTile)
+            // The item's weights a few tiles (or one) at a time, each call's against every block of input rows in turn
+            // (see SweepsTiles for which of the two stays in the first-level cache).
+            for (var row = lo; row < hi;)
             {
-                var inputs = Math.Min(MaxTile, m - r);
-                for (var row = lo; row < hi;)
+                var tiles = TilesForNextCall(hi - row, m, k, out var rows);
+                for (var r = 0; r < m;)
                 {
-                    var tiles = TilesForNextCall(hi - row, out var rows);
-                    Tiles(xs + (long)r * stride, stride, inputs, weight + (long)row * k, k, rows, tiles, sums);
-                    for (var tile = 0; tile < tiles; tile++, row += rows)
+                    var n = RunNext(xs, stride, m, r, weight + (long)row * k, k, rows, tiles, sums, out var byBlock);
+                    for (var u = 0; u < (byBlock ? n / MaxTile : tiles); u++)
                     {
-                        for (var i = 0; i < inputs; i++)
+                        int first = r + (byBlock ? u * MaxTile : 0), column = row + (byBlock ? 0 : u * rows);
+                        for (var i = 0; i < Math.Min(MaxTile, m - first); i++)
                         {
-                            Store(output + (long)(r + i) * t.Rows + row, sums + tile * tileFloats + i * MaxTile, rows, bias == null ? null : bias + row);
+                            Store(output + (long)(first + i) * t.Rows + column, sums + u * tileFloats + i * MaxTile, rows, bias == null ? null : bias + column);
                         }
                     }
+                    r += n;
                 }
+                row += tiles * rows;
             }
             offset += t.Rows;
         }

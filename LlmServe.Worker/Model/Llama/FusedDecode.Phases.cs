@@ -77,7 +77,7 @@ internal sealed unsafe partial class FusedDecode
     /// <summary>
     /// act (M, F) = silu(gate x) * (up x), rounded where torch's bf16 path rounds: each product, silu's result, their
     /// product. A work item is a range of gate rows and the same up rows, so the activation never waits for a separate
-    /// phase; each input block meets the range's weights in as few tile calls as <see cref="Bf16Gemv.Tiles"/> allows.
+    /// phase; the range's weights meet the input blocks in the tile calls <see cref="Bf16Gemv.TilesForNextCall"/> picks.
     /// </summary>
     [SkipLocalsInit]   // ~33 KB of buffers per call, each value written before it is read
     private void GateUp(int m, in FusedLayer w, float* input, Work work)
@@ -94,13 +94,8 @@ internal sealed unsafe partial class FusedDecode
         while (work.Next(chunks, out var c))
         {
             int start = c * chunkRows, count = Math.Min(chunkRows, _ffn - start);
-            for (var r = 0; r < m; r += Bf16Gemv.MaxTile)
-            {
-                var inputs = Math.Min(Bf16Gemv.MaxTile, m - r);
-                var x = input + (long)r * stride;
-                RoundedDots(x, stride, inputs, (ushort*)w.Gate + (long)start * _d, count, gate + r * chunkRows, chunkRows, sums);
-                RoundedDots(x, stride, inputs, (ushort*)w.Up + (long)start * _d, count, up + r * chunkRows, chunkRows, sums);
-            }
+            RoundedDots(input, stride, m, (ushort*)w.Gate + (long)start * _d, count, gate, chunkRows, sums);
+            RoundedDots(input, stride, m, (ushort*)w.Up + (long)start * _d, count, up, chunkRows, sums);
             for (var r = 0; r < m; r++)
             {
                 SiluAndMul.Bf16Row(gate + r * chunkRows, up + r * chunkRows, _act + (long)r * _ffn + start, count);
@@ -109,16 +104,30 @@ internal sealed unsafe partial class FusedDecode
     }
 
     /// <summary>
-    /// into[i * intoStride + j] = bf16-rounded x_i · w_j for up to <see cref="Bf16Gemv.MaxTile"/> prepared input rows and
-    /// <paramref name="count"/> consecutive weight rows (K = d): up to <see cref="Bf16Gemv.TilesPerCall"/> tiles a call.
+    /// into[i * intoStride + j] = bf16-rounded x_i · w_j for <paramref name="m"/> prepared input rows and
+    /// <paramref name="count"/> consecutive weight rows (K = d), in the tile calls <see cref="Bf16Gemv.TilesForNextCall"/> picks.
     /// </summary>
-    private void RoundedDots(float* x, int stride, int inputs, ushort* w, int count, float* into, long intoStride, float* sums)
+    private void RoundedDots(float* x, int stride, int m, ushort* w, int count, float* into, long intoStride, float* sums)
     {
         for (var row = 0; row < count;)
         {
-            var tiles = Bf16Gemv.TilesForNextCall(count - row, out var rows);
-            Bf16Gemv.Tiles(x, stride, inputs, w + (long)row * _d, _d, rows, tiles, sums);
-            Gather(sums, tiles, inputs, rows, into + row, intoStride);
+            var tiles = Bf16Gemv.TilesForNextCall(count - row, m, _d, out var rows);
+            for (var r = 0; r < m;)
+            {
+                var n = Bf16Gemv.RunNext(x, stride, m, r, w + (long)row * _d, _d, rows, tiles, sums, out var byBlock);
+                if (byBlock)
+                {
+                    for (var b = 0; b < n / Bf16Gemv.MaxTile; b++)
+                    {
+                        Gather(sums + b * TileFloats, 1, Bf16Gemv.MaxTile, rows, into + (r + b * Bf16Gemv.MaxTile) * intoStride + row, intoStride);
+                    }
+                }
+                else
+                {
+                    Gather(sums, tiles, n, rows, into + r * intoStride + row, intoStride);
+                }
+                r += n;
+            }
             row += tiles * rows;
         }
     }
@@ -164,12 +173,7 @@ internal sealed unsafe partial class FusedDecode
         while (work.Next(chunks, out var c))
         {
             int row = c * chunkRows, count = Math.Min(chunkRows, _vocab - row);
-            for (var r = 0; r < s.Samples; r += Bf16Gemv.MaxTile)
-            {
-                var inputs = Math.Min(Bf16Gemv.MaxTile, s.Samples - r);
-                RoundedDots(input + (long)r * stride, stride, inputs, (ushort*)_w.LmHead + (long)row * _d, count,
-                    s.Logits + (long)r * _vocab + row, _vocab, sums);
-            }
+            RoundedDots(input, stride, s.Samples, (ushort*)_w.LmHead + (long)row * _d, count, s.Logits + row, _vocab, sums);
         }
     }
 

@@ -76,6 +76,51 @@ public sealed unsafe class Bf16GemvTests
     }
 
     [Theory]
+    [InlineData(896)]    // whole iterations
+    [InlineData(903)]    // iterations, scalar pairs and an odd last element
+    [InlineData(4864)]   // K split in stretches: blocks meet many tiles instead
+    public void RunNext_ByBlocksOrByTiles_GivesEveryOutputTheBitsOfItsRowAlone(int k)
+    {
+        const int m = 70;                                                    // 17 whole blocks and a part block
+        var random = new Random(k + 3);
+        var x = Bf16Inputs.Random(random, m * k);
+        var w = Bf16Inputs.Random(random, 3 * Tile * k);
+        var stride = Bf16Gemv.InputStride(k);
+        var xs = Bf16Inputs.Prepare(x, m, k);
+        var sums = new float[Bf16Gemv.TilesPerCall * Tile * Tile];
+        var alone = new float[Tile * Tile];
+        var sweeps = false;
+        fixed (ushort* wp = w)
+        fixed (float* xsp = xs, sp = sums, ap = alone)
+        {
+            foreach (var rows in new[] { 1, 3, Tile })
+            {
+                var tiles = Bf16Gemv.TilesForNextCall(rows == Tile ? 3 * Tile : rows, m, k, out var tileRows);  // 3 tiles or a part tile
+                Assert.Equal(rows, tileRows);
+                for (var r = 0; r < m;)
+                {
+                    var n = Bf16Gemv.RunNext(xsp, stride, m, r, wp, k, rows, tiles, sp, out var byBlock);
+                    sweeps |= byBlock;
+                    for (var u = 0; u < (byBlock ? n / Tile : tiles); u++)
+                    {
+                        var first = r + (byBlock ? u * Tile : 0);
+                        for (var i = 0; i < Math.Min(Tile, m - first); i++)
+                        {
+                            Bf16Gemv.Block(xsp + (long)(first + i) * stride, stride, 1, wp + (long)(byBlock ? 0 : u * rows) * k, k, rows, ap);
+                            for (var j = 0; j < rows; j++)
+                            {
+                                Assert.Equal(BitConverter.SingleToUInt32Bits(ap[j]), BitConverter.SingleToUInt32Bits(sp[u * Tile * Tile + i * Tile + j]));
+                            }
+                        }
+                    }
+                    r += n;
+                }
+            }
+        }
+        Assert.Equal(Bf16Gemv.SweepsTiles(m, k), sweeps);
+    }
+
+    [Theory]
     [InlineData(4, 2048, 1)]    // 16 KiB of input pairs: read whole
     [InlineData(4, 2304, 2)]
     [InlineData(4, 4864, 4)]    // 38 KiB in stretches of at most 12 KiB
