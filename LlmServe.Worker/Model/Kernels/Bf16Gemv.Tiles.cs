@@ -52,11 +52,12 @@ internal static unsafe partial class Bf16Gemv
     /// tile against every block of input rows in turn while its weights stay in the first-level cache
     /// (<see cref="RunNext"/>), rather than a block of inputs against many tiles. The weights then stream from memory
     /// at an even pace over the whole step instead of in a burst at each work item's first block, which the compute did
-    /// not hide (K=896, 32 rows, two cores each over 64 MiB of weights: ~250 -> ~300-340 GFLOP/s a core). Not for one
-    /// block, nor where K is split in stretches (<see cref="Stretches"/>), whose point is a block meeting many tiles.
+    /// not hide (K=896, 32 rows, two cores each over 64 MiB of weights: ~250 -> ~300-340 GFLOP/s a core). Only for the
+    /// assembled tiles (the managed ones, a call per block, ran a 32-row decode 6-17% slower so), not for one block,
+    /// nor where K is split in stretches (<see cref="Stretches"/>), whose point is a block meeting many tiles.
     /// </summary>
     public static bool SweepsTiles(int m, int k) =>
-        m > MaxTile && !(Bf16DotTiles.IsSupported && Stretches(MaxTile, k / 2 / Bf16DotTiles.PairsPerStep) > 1);
+        m > MaxTile && Bf16DotTiles.IsSupported && Stretches(MaxTile, k / 2 / Bf16DotTiles.PairsPerStep) == 1;
 
     /// <summary>
     /// How the next calls of <see cref="RunNext"/> cover <paramref name="remaining"/> weight rows: one tile where
@@ -87,14 +88,6 @@ internal static unsafe partial class Bf16Gemv
             var inputs = Math.Min(MaxTile, m - r);
             Tiles(x, stride, inputs, w, k, rows, tiles, sums);
             return inputs;
-        }
-        if (!Bf16DotTiles.IsSupported)
-        {
-            for (var b = 0; b < blocks; b++)
-            {
-                Block(x + (long)b * MaxTile * stride, stride, MaxTile, w, k, rows, sums + b * MaxTile * MaxTile);
-            }
-            return blocks * MaxTile;
         }
         const int lanes = Bf16DotTiles.PairsPerStep;
         var steps = k / 2 / lanes;
