@@ -72,8 +72,9 @@ internal static unsafe class Bf16DotTiles
     /// <summary>
     /// One tile of <paramref name="rows"/> weight rows against <paramref name="blocks"/> blocks of 4 input rows (block b
     /// starting 4 x <paramref name="xStrideBytes"/> after block b - 1): sums[b * 16 + i * MaxTile + j] as <see cref="Run"/>
-    /// computes them, the tile's weights read from the first-level cache after the first block. The next tile's rows
-    /// are prefetched a line a step.
+    /// computes them, the tile's weights read from the first-level cache after the first block. Prefetches run a line
+    /// a step from the next tile on, over all the blocks: about two tiles ahead at 8 blocks (32 rows), four at 16, and
+    /// part of the next tile only at 2-3 blocks (where there is less to hide).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RunSweep(uint* x, long xStrideBytes, uint* w, long wStrideBytes, int rows, long steps, long blocks, float* sums) =>
@@ -123,10 +124,11 @@ internal static unsafe class Bf16DotTiles
 
     /// <summary>
     /// One tile shape's loops, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums, then on
-    /// the stack the tile count and, for a stretch (<see cref="TilePass"/>), where the accumulators are kept. Registers:
-    /// zmm0-15 accumulators (input i, row j at i * 4 + j; those of absent inputs and rows zero), zmm16-19 weight
-    /// vectors, zmm20 an input vector, zmm21-22 the reduction's temporaries; rbx tiles left, r12 the tile's first
-    /// weight row, r13 steps left, r14 the tile's kept accumulators, rax the prefetch address.
+    /// the stack the tile count (a sweep's: its block count) and, for a stretch (<see cref="TilePass"/>), where the
+    /// accumulators are kept. Registers: zmm0-15 accumulators (input i, row j at i * 4 + j; those of absent inputs and
+    /// rows zero in the passes that reduce), zmm16-19 weight vectors, zmm20 an input vector, zmm21-22 the reduction's
+    /// temporaries; rbx tiles (blocks) left, r12 the tile's first weight row, r13 steps left, r14 the tile's kept
+    /// accumulators, rax the prefetch address.
     /// </summary>
     internal static byte[] Assemble(int inputs, int rows, TilePass pass = TilePass.Whole)
     {

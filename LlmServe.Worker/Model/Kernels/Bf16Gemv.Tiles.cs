@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -44,7 +45,10 @@ internal static unsafe partial class Bf16Gemv
         }
     }
 
-    /// <summary>Tiles one <see cref="Tiles"/> call takes at most: enough to amortise a call, few enough for the stack.</summary>
+    /// <summary>
+    /// Tiles one <see cref="Tiles"/> call takes at most, and blocks of input rows one sweep takes (<see cref="RunNext"/>):
+    /// enough to amortise a call, few enough for the callers' stack buffers of 16 sums each.
+    /// </summary>
     public const int TilesPerCall = 16;
 
     /// <summary>
@@ -75,14 +79,16 @@ internal static unsafe partial class Bf16Gemv
     /// <paramref name="tiles"/> tiles of <paramref name="rows"/> weight rows from <paramref name="w"/>, as
     /// <see cref="TilesForNextCall"/> sized them; returns how many input rows it covered. Sums come in units of 16 floats
     /// (unit u's input row i and weight row j at u * 16 + i * MaxTile + j): per tile when
-    /// <paramref name="byBlock"/> is false (one block of inputs against the tiles), else per block of MaxTile input
-    /// rows (up to <see cref="TilesPerCall"/> blocks, or the last part block, against the one tile).
+    /// <paramref name="byBlock"/> is false (one block of at most MaxTile inputs against the tiles, which is also how a
+    /// sweep's last part block comes), else per block of MaxTile input rows (up to <see cref="TilesPerCall"/> whole
+    /// blocks against the one tile a sweep takes).
     /// </summary>
     public static int RunNext(float* xs, int stride, int m, int r, ushort* w, int k, int rows, int tiles, float* sums, out bool byBlock)
     {
         var x = xs + (long)r * stride;
         var blocks = Math.Min(TilesPerCall, (m - r) / MaxTile);
         byBlock = SweepsTiles(m, k) && blocks > 0;
+        Debug.Assert(!byBlock || tiles == 1, "a sweep takes one tile");
         if (!byBlock)
         {
             var inputs = Math.Min(MaxTile, m - r);
@@ -167,7 +173,10 @@ internal static unsafe partial class Bf16Gemv
     /// <summary>Largest block of input rows (bytes of bf16 pairs) the tiles read whole: K = 2048 at 4 rows.</summary>
     internal const int WholeInputBytes = 16 * 1024;
 
-    /// <summary>Largest stretch of a longer block: a third of a 48 KiB first-level cache, the weights streaming through the rest.</summary>
+    /// <summary>
+    /// Bytes a stretch of a longer block aims at (the stretches are as even as whole steps allow, so one may exceed it by
+    /// a step of the block's rows): a quarter of a 48 KiB first-level cache, the weights streaming through the rest.
+    /// </summary>
     internal const int StretchInputBytes = 12 * 1024;
 
     /// <summary>
@@ -189,7 +198,7 @@ internal static unsafe partial class Bf16Gemv
     /// the next, the tiles' accumulators kept unrounded between them (the same bits as one pass).
     /// </summary>
     [SkipLocalsInit]
-    private static void RunStretches(float* xs, int stride, int inputs, ushort* w, int k, int rows, int tiles, float* sums, long steps, int stretches)
+    internal static void RunStretches(float* xs, int stride, int inputs, ushort* w, int k, int rows, int tiles, float* sums, long steps, int stretches)
     {
         const int lanes = Bf16DotTiles.PairsPerStep;
         var kept = stackalloc byte[TilesPerCall * Bf16DotTiles.LaneBytesPerTile + 63];

@@ -10,7 +10,7 @@ internal sealed unsafe partial class FusedDecode
     /// <summary>Gate/up rows per SiLU group: one 256-bit vector, so a row's SiLU is computed the same way in any chunk.</summary>
     private const int SiluGroup = SiluAndMul.Group;
 
-    /// <summary>Most gate (and up) rows in one work item: the rows one <see cref="Bf16Gemv.Tiles"/> call covers.</summary>
+    /// <summary>Most gate (and up) rows in one work item: the rows one <see cref="Bf16Gemv.Tiles"/> call covers (its buffers hold TilesPerCall units of sums).</summary>
     private const int GateUpRows = Bf16Gemv.TilesPerCall * Bf16Gemv.MaxTile;
 
     /// <summary>Floats of one tile's sums.</summary>

@@ -44,6 +44,15 @@ public sealed unsafe class Bf16DotTilesTests
                 Assert.Equal(resumes ? outputs : 0, loads);
                 Assert.Equal(keeps ? outputs : 1, stores);
                 Assert.Equal(2, instructions.Count(i => i.Mnemonic == Mnemonic.Jne));                 // the step and tile loops' back edges
+                // Callee-saved registers come back, and the stack arguments are read above the pushes and the return address.
+                var pushes = instructions.Where(i => i.Mnemonic == Mnemonic.Push).Select(i => i.Op0Register).ToList();
+                var pops = instructions.Where(i => i.Mnemonic == Mnemonic.Pop).Select(i => i.Op0Register).ToList();
+                pops.Reverse();
+                Assert.Equal(pushes, pops);
+                var stackArguments = instructions.Where(i => i.Op1Kind == OpKind.Memory && i.MemoryBase == Register.RSP)
+                    .Select(i => (long)i.MemoryDisplacement64).Order().ToArray();
+                var saved = 8 * pushes.Count(r => r != Register.RDI);                                    // rdi is pushed per tile, after the reads
+                Assert.Equal(resumes || keeps ? new long[] { saved + 8, saved + 16 } : [saved + 8], stackArguments);
                 Assert.Equal(Mnemonic.Ret, instructions[^1].Mnemonic);
             }
         }
@@ -102,9 +111,28 @@ public sealed unsafe class Bf16DotTilesTests
     public void StretchedTiles_GiveTheManagedTilesBits(int k)
     {
         Assert.SkipUnless(Bf16DotTiles.IsSupported, "the assembled tiles need AVX512_BF16");
-        const int tiles = 5;
         Assert.True(Bf16Gemv.Stretches(Tile, k / 32) > 1, "the case must split K");
-        var random = new Random(k);
+        AssertEveryShapeGivesTheManagedTilesBits(k, tiles: 5, (xs, stride, inputs, w, rows, tiles, sums) =>
+            Bf16Gemv.BlockBf16(xs, stride, inputs, w, k, rows, tiles, sums));
+    }
+
+    [Theory]
+    [InlineData(1024, 2)]    // First and Last
+    [InlineData(1024, 3)]    // and one Middle
+    [InlineData(4864, 5)]    // three Middle, at any input count (one or two rows split only past K = 8192 or 4096)
+    public void AnyNumberOfStretches_GivesTheManagedTilesBits_ForEveryShape(int k, int stretches)
+    {
+        Assert.SkipUnless(Bf16DotTiles.IsSupported, "the assembled tiles need AVX512_BF16");
+        AssertEveryShapeGivesTheManagedTilesBits(k, tiles: 3, (xs, stride, inputs, w, rows, tiles, sums) =>
+            Bf16Gemv.RunStretches(xs, stride, inputs, w, k, rows, tiles, sums, k / 32, stretches));       // K has no scalar tail
+    }
+
+    private delegate void TileRun(float* xs, int stride, int inputs, ushort* w, int rows, int tiles, float* sums);
+
+    /// <summary><paramref name="run"/>'s sums for every shape against the managed tiles', tile by tile, over random rows.</summary>
+    private static void AssertEveryShapeGivesTheManagedTilesBits(int k, int tiles, TileRun run)
+    {
+        var random = new Random(k + tiles);
         var x = Bf16Inputs.Random(random, Tile * k, -20, 20);
         var w = Bf16Inputs.Random(random, tiles * Tile * k, -20, 20);
         var stride = Bf16Gemv.InputStride(k);
@@ -118,7 +146,7 @@ public sealed unsafe class Bf16DotTilesTests
             {
                 for (var rows = 1; rows <= Tile; rows++)
                 {
-                    Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, tiles, ap);
+                    run(xsp, stride, inputs, wp, rows, tiles, ap);
                     for (var t = 0; t < tiles; t++)
                     {
                         Bf16Gemv.Block512(xsp, stride, inputs, wp + (long)t * rows * k, k, rows, mp);
