@@ -1,3 +1,4 @@
+using System.Buffers;
 using LlmServe.Worker.Engine.Scheduling;
 using LlmServe.Worker.Model.Kernels;
 using LlmServe.Worker.Model.Llama;
@@ -17,10 +18,28 @@ internal sealed partial class InferenceEngine
         var promptRows = new List<(EngineRequest Request, int FirstPosition, float[] Logits, int FirstRow, int Count)>();
         var samplers = new List<(EngineRequest Request, float[] Logits, int Row)>();
         var vocab = 0;
-        foreach (var (kernel, parts) in Forwards(scheduled))
+        try
         {
-            vocab = Forward(kernel, parts, promptRows, samplers) ?? vocab;
+            foreach (var (kernel, parts) in Forwards(scheduled))
+            {
+                vocab = Forward(kernel, parts, promptRows, samplers) ?? vocab;
+            }
+            Finish(scheduled, promptRows, samplers, vocab);
         }
+        finally
+        {
+            // Each forward's logits (rented by Forward) are read only within the step, through spans.
+            foreach (var logits in promptRows.Select(p => p.Logits).Concat(samplers.Select(s => s.Logits)).Distinct())
+            {
+                ArrayPool<float>.Shared.Return(logits);
+            }
+        }
+    }
+
+    /// <summary>The step's bookkeeping, prompt log-probabilities and sampling, over the logits its forwards left.</summary>
+    private void Finish(IReadOnlyList<ScheduledRequest> scheduled, List<(EngineRequest Request, int FirstPosition, float[] Logits, int FirstRow, int Count)> promptRows,
+        List<(EngineRequest Request, float[] Logits, int Row)> samplers, int vocab)
+    {
         _scheduler.Advance(scheduled);
         _metrics.RecordStep(scheduled.Sum(s => s.NumTokens));
         foreach (var (request, firstPosition, logits, firstRow, count) in promptRows)
@@ -125,7 +144,7 @@ internal sealed partial class InferenceEngine
         {
             return null;   // only prefill chunks ran: nothing to sample yet
         }
-        var all = TensorMemory.ToFloatArray(logits);
+        var all = TensorMemory.RentFloatArray(logits);
         foreach (var (part, firstRow, allLogits) in placed)
         {
             if (allLogits)
