@@ -98,20 +98,7 @@ internal static unsafe partial class Bf16Gemv
         const int lanes = Bf16DotTiles.PairsPerStep;
         var steps = k / 2 / lanes;
         Bf16DotTiles.RunSweep((uint*)(x + PairsOffset(k)), (long)stride * sizeof(float), (uint*)w, (long)k * sizeof(ushort), rows, steps, blocks, sums);
-        if (steps * lanes * 2 != k)
-        {
-            for (var b = 0; b < blocks; b++)
-            {
-                for (var i = 0; i < MaxTile; i++)
-                {
-                    for (var j = 0; j < rows; j++)
-                    {
-                        var sum = sums + b * MaxTile * MaxTile + i * MaxTile + j;
-                        *sum = Tail(x + ((long)b * MaxTile + i) * stride, w + (long)j * k, k, *sum, steps * lanes);
-                    }
-                }
-            }
-        }
+        AddTails(x, stride, (long)MaxTile * stride, MaxTile, w, 0, k, rows, blocks, sums, steps * lanes);
         return blocks * MaxTile;
     }
 
@@ -153,18 +140,29 @@ internal static unsafe partial class Bf16Gemv
         {
             RunStretches(xs, stride, inputs, w, k, rows, tiles, sums, steps, stretches);
         }
-        if (steps * lanes * 2 == k)
+        AddTails(xs, stride, 0, inputs, w, (long)rows * k, k, rows, tiles, sums, steps * lanes);
+    }
+
+    /// <summary>
+    /// The managed tiles' scalar tail (pairs from <paramref name="done"/> on, and an odd K's last element) added to
+    /// <paramref name="units"/> units of 16 sums after the assembled vector loop; nothing where K leaves none. Unit u's
+    /// input rows start <paramref name="xUnit"/> floats after unit 0's and its weight rows <paramref name="wUnit"/>
+    /// elements after: a call's tiles share the inputs, a sweep's blocks the weights.
+    /// </summary>
+    private static void AddTails(float* xs, int stride, long xUnit, int inputs, ushort* w, long wUnit, int k, int rows, int units, float* sums, int done)
+    {
+        if (done * 2 == k)
         {
             return;
         }
-        for (var t = 0; t < tiles; t++)
+        for (var u = 0; u < units; u++)
         {
             for (var i = 0; i < inputs; i++)
             {
                 for (var j = 0; j < rows; j++)
                 {
-                    var sum = sums + t * MaxTile * MaxTile + i * MaxTile + j;
-                    *sum = Tail(xs + (long)i * stride, w + ((long)t * rows + j) * k, k, *sum, steps * lanes);
+                    var sum = sums + u * MaxTile * MaxTile + i * MaxTile + j;
+                    *sum = Tail(xs + u * xUnit + (long)i * stride, w + u * wUnit + (long)j * k, k, *sum, done);
                 }
             }
         }
