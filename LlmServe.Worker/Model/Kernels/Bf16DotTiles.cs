@@ -21,7 +21,7 @@ namespace LlmServe.Worker.Model.Kernels;
 /// trained weights and normed activations do not reach). A process uses it for every tile or for none
 /// (<see cref="IsSupported"/>), so a row's result never depends on its batch.
 /// </remarks>
-internal static unsafe class Bf16DotTiles
+internal static unsafe partial class Bf16DotTiles
 {
     /// <summary>Pairs of elements each iteration takes from every row: one 512-bit vector of bf16 pairs.</summary>
     public const int PairsPerStep = 16;
@@ -31,9 +31,12 @@ internal static unsafe class Bf16DotTiles
 
     private const int Tile = Bf16Gemv.MaxTile;
     private const int VectorBytes = 64;
-    private const int Passes = 5;
+    private const int Passes = 4;
 
-    /// <summary>Entry points by pass and shape at (pass * MaxTile + inputs - 1) * MaxTile + rows - 1; null where the CPU or OS offers none.</summary>
+    /// <summary>
+    /// Entry points by pass and shape at (pass * MaxTile + inputs - 1) * MaxTile + rows - 1, then the sweeps' by shape
+    /// (<see cref="SweepEntry"/>); null where the CPU or OS offers none.
+    /// </summary>
     private static readonly nint[]? Entries = Load();
 
     /// <summary>Whether tiles run the assembled loop: AVX512_BF16 present, executable memory granted, not switched off.</summary>
@@ -69,17 +72,6 @@ internal static unsafe class Bf16DotTiles
         long tiles, float* lanes, float* sums) =>
         Entry(pass, inputs, rows)(x, xStrideBytes, w, wStrideBytes, steps, sums, tiles, lanes);
 
-    /// <summary>
-    /// One tile of <paramref name="rows"/> weight rows against <paramref name="blocks"/> blocks of 4 input rows (block b
-    /// starting 4 x <paramref name="xStrideBytes"/> after block b - 1): sums[b * 16 + i * MaxTile + j] as <see cref="Run"/>
-    /// computes them, the tile's weights read from the first-level cache after the first block. Prefetches run a line
-    /// a step from the next tile on, over all the blocks: about two tiles ahead at 8 blocks (32 rows), four at 16, and
-    /// part of the next tile only at 2-3 blocks (where there is less to hide).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RunSweep(uint* x, long xStrideBytes, uint* w, long wStrideBytes, int rows, long steps, long blocks, float* sums) =>
-        Entry(TilePass.Sweep, Tile, rows)(x, xStrideBytes, w, wStrideBytes, steps, sums, blocks, null);
-
     /// <summary>Bytes of accumulators a tile leaves between stretches: 16 vectors.</summary>
     public const int LaneBytesPerTile = Tile * Tile * VectorBytes;
 
@@ -94,20 +86,31 @@ internal static unsafe class Bf16DotTiles
             return null;
         }
         var code = new List<byte>();
-        var offsets = new int[Passes * Tile * Tile];
+        var offsets = new int[Passes * Tile * Tile + SweepInputs * SweepRows];
+        void Add(int entry, byte[] loops)
+        {
+            while (code.Count % VectorBytes != 0)
+            {
+                code.Add(0xCC);                                         // int3 between entries
+            }
+            offsets[entry] = code.Count;
+            code.AddRange(loops);
+        }
         for (var pass = 0; pass < Passes; pass++)
         {
             for (var inputs = 1; inputs <= Tile; inputs++)
             {
                 for (var rows = 1; rows <= Tile; rows++)
                 {
-                    while (code.Count % VectorBytes != 0)
-                    {
-                        code.Add(0xCC);                                 // int3 between entries
-                    }
-                    offsets[pass * Tile * Tile + (inputs - 1) * Tile + rows - 1] = code.Count;
-                    code.AddRange(Assemble(inputs, rows, (TilePass)pass));
+                    Add(pass * Tile * Tile + (inputs - 1) * Tile + rows - 1, Assemble(inputs, rows, (TilePass)pass));
                 }
+            }
+        }
+        for (var inputs = 1; inputs <= SweepInputs; inputs++)
+        {
+            for (var rows = 1; rows <= SweepRows; rows++)
+            {
+                Add(SweepEntry(inputs, rows), AssembleSweep(inputs, rows));
             }
         }
         if (ExecutableMemory.TryLoad(code.ToArray()) is not { } pages)
@@ -124,11 +127,10 @@ internal static unsafe class Bf16DotTiles
 
     /// <summary>
     /// One tile shape's loops, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums, then on
-    /// the stack the tile count (a sweep's: its block count) and, for a stretch (<see cref="TilePass"/>), where the
-    /// accumulators are kept. Registers: zmm0-15 accumulators (input i, row j at i * 4 + j; those of absent inputs and
-    /// rows zero in the passes that reduce), zmm16-19 weight vectors, zmm20 an input vector, zmm21-22 the reduction's
-    /// temporaries; rbx tiles (blocks) left, r12 the tile's first weight row, r13 steps left, r14 the tile's kept
-    /// accumulators, rax the prefetch address.
+    /// the stack the tile count and, for a stretch (<see cref="TilePass"/>), where the accumulators are kept. Registers:
+    /// zmm0-15 accumulators (input i, row j at i * 4 + j; those of absent inputs and rows zero in the passes that
+    /// reduce), zmm16-19 weight vectors, zmm20 an input vector, zmm21-22 the reduction's temporaries; rbx tiles left,
+    /// r12 the tile's first weight row, r13 steps left, r14 the tile's kept accumulators, rax the prefetch address.
     /// </summary>
     internal static byte[] Assemble(int inputs, int rows, TilePass pass = TilePass.Whole)
     {
@@ -137,7 +139,7 @@ internal static unsafe class Bf16DotTiles
         AssemblerRegisterZMM[] weights = [zmm16, zmm17, zmm18, zmm19];
         var input = zmm20;
         AssemblerRegisterZMM Acc(int i, int j) => zmm[i * Tile + j];
-        bool stretch = pass is TilePass.First or TilePass.Middle or TilePass.Last, sweep = pass == TilePass.Sweep;
+        var stretch = pass != TilePass.Whole;
         bool resume = pass is TilePass.Middle or TilePass.Last, keep = pass is TilePass.First or TilePass.Middle;
         bool Used(int key) => key / Tile < inputs && key % Tile < rows;
         a.push(rbx);
@@ -152,11 +154,6 @@ internal static unsafe class Bf16DotTiles
         a.lea(r10, __[rcx + rcx * 2]);                                   // 3 weight rows
         a.lea(r11, __[rsi + rsi * 2]);                                   // 3 input rows
         a.mov(r12, rdx);
-        if (sweep)
-        {
-            a.imul(rax, rcx, rows);
-            a.add(rax, r12);                                             // the next tile's rows, asked for a line a step
-        }
         var tileLoop = a.CreateLabel();
         var stepLoop = a.CreateLabel();
         var reduce = a.CreateLabel();
@@ -176,21 +173,17 @@ internal static unsafe class Bf16DotTiles
             }
         }
         a.mov(rdx, r12);
-        if (!sweep)
-        {
-            a.imul(rax, rcx, rows);
-            a.add(r12, rax);                                             // the next tile's first row (a stretch: at its columns)
-            a.mov(rax, r12);                                             // the rows after the tile's
-        }
+        a.imul(rax, rcx, rows);
+        a.add(r12, rax);                                                 // the next tile's first row (a stretch: at its columns)
+        a.mov(rax, r12);                                                 // the rows after the tile's
         a.push(rdi);
         a.mov(r13, r8);
         a.test(r13, r13);
         a.jz(reduce);
         a.Label(ref stepLoop);
-        for (var line = 0; line < (sweep ? 1 : rows); line++)
+        for (var line = 0; line < rows; line++)
         {
-            // Whole rows: the next tile's bytes as one stream; a stretch: the next tile's rows at the columns read now;
-            // a sweep: the next tile's bytes over all its blocks' steps.
+            // Whole rows: the next tile's bytes as one stream; a stretch: the next tile's rows at the columns read now.
             a.prefetcht0(stretch ? __byte_ptr[Row(rax, rcx, r10, line)] : __byte_ptr[rax + line * VectorBytes]);
         }
         for (var j = 0; j < rows; j++)
@@ -207,15 +200,11 @@ internal static unsafe class Bf16DotTiles
         }
         a.add(rdx, VectorBytes);
         a.add(rdi, VectorBytes);
-        a.add(rax, stretch || sweep ? VectorBytes : rows * VectorBytes);
+        a.add(rax, stretch ? VectorBytes : rows * VectorBytes);
         a.dec(r13);
         a.jnz(stepLoop);
         a.Label(ref reduce);
         a.pop(rdi);
-        if (sweep)
-        {
-            a.lea(rdi, __[rdi + rsi * 4]);                               // the next block of input rows
-        }
         if (keep)
         {
             for (var key = 0; key < zmm.Length; key++)
@@ -228,8 +217,8 @@ internal static unsafe class Bf16DotTiles
         }
         else
         {
-            ReduceSixteen(a, [.. Enumerable.Range(0, Tile * Tile).Select(key => Acc(key % Tile, key / Tile))]);
-            a.vmovups(__zmmword_ptr[r9], zmm0);
+            ReduceSixteen(a, [.. Enumerable.Range(0, Tile * Tile).Select(key => Acc(key % Tile, key / Tile))], zmm21, zmm22);
+            a.vmovups(__zmmword_ptr[r9], zmm0);                          // key 0's register: Acc(0, 0)
             a.add(r9, Tile * Tile * sizeof(float));
         }
         if (stretch)
@@ -254,14 +243,14 @@ internal static unsafe class Bf16DotTiles
     }
 
     /// <summary>
-    /// The sums of 16 accumulators into zmm0, key k's in element 4 (k % 4) + k / 4, each by Bf16Gemv.Reduce's tree
+    /// The sums of 16 accumulators into the first key's register, key k's in element 4 (k % 4) + k / 4, each by Bf16Gemv.Reduce's tree
     /// (lanes i + (i + 8), then i + (i + 4), then (0 + 2) + (1 + 3)) with the lanes of several keys paired by shuffles,
-    /// as <c>Bf16DecodeAttention.Score16</c> does: ~50 instructions instead of ~9 per key. Overwrites the accumulators.
+    /// as <c>Bf16DecodeAttention.Score16</c> does: ~50 instructions instead of ~9 per key. Overwrites the accumulators;
+    /// <paramref name="t0"/> and <paramref name="t1"/> are its temporaries.
     /// Keys are given so that accumulator (i, j) is key 4 j + i, which puts its sum at element 4 i + j.
     /// </summary>
-    private static void ReduceSixteen(Assembler a, AssemblerRegisterZMM[] keys)
+    private static void ReduceSixteen(Assembler a, AssemblerRegisterZMM[] keys, AssemblerRegisterZMM t0, AssemblerRegisterZMM t1)
     {
-        AssemblerRegisterZMM t0 = zmm21, t1 = zmm22;
         void Combine(AssemblerRegisterZMM into, AssemblerRegisterZMM x, AssemblerRegisterZMM y, int low, int high, bool lanes128)
         {
             if (lanes128)
@@ -291,7 +280,7 @@ internal static unsafe class Bf16DotTiles
         // Keys i and 4 + i, then 8 + i and 12 + i, side by side in 128-bit lane i; then (0 + 2) + (1 + 3).
         a.vshufps(keys[0], keys[0], keys[4], 0x44);
         a.vshufps(keys[8], keys[8], keys[12], 0x44);
-        Combine(zmm0, keys[0], keys[8], 0x88, 0xDD, lanes128: false);
+        Combine(keys[0], keys[0], keys[8], 0x88, 0xDD, lanes128: false);
     }
 
     /// <summary>Row r (0-3) of a block that starts at <paramref name="first"/>, rows <paramref name="stride"/> apart (<paramref name="triple"/> = 3 strides).</summary>

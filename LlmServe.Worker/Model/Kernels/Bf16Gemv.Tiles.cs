@@ -46,15 +46,19 @@ internal static unsafe partial class Bf16Gemv
     }
 
     /// <summary>
-    /// Tiles one <see cref="Tiles"/> call takes at most, and blocks of input rows one sweep takes (<see cref="RunNext"/>):
-    /// enough to amortise a call, few enough for the callers' stack buffers of 16 sums each.
+    /// Tiles one <see cref="Tiles"/> call takes at most, and whole blocks of input rows one sweep takes
+    /// (<see cref="RunNext"/>): enough to amortise a call, few enough for the callers' stack buffers.
     /// </summary>
     public const int TilesPerCall = 16;
+
+    /// <summary>Floats of sums one <see cref="RunNext"/> call may leave: a sweep's 16 blocks of two units of 16.</summary>
+    public const int MaxSums = TilesPerCall * Bf16DotTiles.SweepRows / MaxTile * MaxTile * MaxTile;
 
     /// <summary>
     /// Whether <paramref name="m"/> input rows of length <paramref name="k"/> meet the weights one tile at a time, each
     /// tile against every block of input rows in turn while its weights stay in the first-level cache
-    /// (<see cref="RunNext"/>), rather than a block of inputs against many tiles. The weights then stream from memory
+    /// (<see cref="RunNext"/>, in <see cref="Bf16DotTiles.RunSweep"/>'s 3 x 8 tiles), rather than a block of inputs
+    /// against many tiles. The weights then stream from memory
     /// at an even pace over the whole step instead of in a burst at each work item's first block, which the compute did
     /// not hide (K=896, 32 rows, two cores each over 64 MiB of weights: ~250 -> ~300-340 GFLOP/s a core). Only for the
     /// assembled tiles (the managed ones, a call per block, ran a 32-row decode 6-17% slower so), not for one block,
@@ -64,42 +68,57 @@ internal static unsafe partial class Bf16Gemv
         m > MaxTile && Bf16DotTiles.IsSupported && Stretches(MaxTile, k / 2 / Bf16DotTiles.PairsPerStep) == 1;
 
     /// <summary>
-    /// How the next calls of <see cref="RunNext"/> cover <paramref name="remaining"/> weight rows: one tile where
-    /// <see cref="SweepsTiles"/>, else as many whole tiles as fit a call; the last fewer than <see cref="MaxTile"/> rows
-    /// as one part tile of <paramref name="rows"/>.
+    /// How the next calls of <see cref="RunNext"/> cover <paramref name="remaining"/> weight rows: one sweep tile of up to
+    /// <see cref="Bf16DotTiles.SweepRows"/> where <see cref="SweepsTiles"/>, else as many whole tiles as fit a call, the
+    /// last fewer than <see cref="MaxTile"/> rows as one part tile; <paramref name="rows"/> is a tile's.
     /// </summary>
     public static int TilesForNextCall(int remaining, int m, int k, out int rows)
     {
+        if (SweepsTiles(m, k))
+        {
+            rows = Math.Min(Bf16DotTiles.SweepRows, remaining);
+            return 1;
+        }
         rows = Math.Min(MaxTile, remaining);
-        return SweepsTiles(m, k) ? 1 : Math.Max(1, Math.Min(TilesPerCall, remaining / MaxTile));
+        return Math.Max(1, Math.Min(TilesPerCall, remaining / MaxTile));
     }
 
     /// <summary>
     /// Input rows from <paramref name="r"/> on (of <paramref name="m"/>, prepared, <paramref name="stride"/> apart) against
     /// <paramref name="tiles"/> tiles of <paramref name="rows"/> weight rows from <paramref name="w"/>, as
-    /// <see cref="TilesForNextCall"/> sized them; returns how many input rows it covered. Sums come in units of 16 floats
-    /// (unit u's input row i and weight row j at u * 16 + i * MaxTile + j): per tile when
-    /// <paramref name="byBlock"/> is false (one block of at most MaxTile inputs against the tiles, which is also how a
-    /// sweep's last part block comes), else per block of MaxTile input rows (up to <see cref="TilesPerCall"/> whole
-    /// blocks against the one tile a sweep takes).
+    /// <see cref="TilesForNextCall"/> sized them, into at most <see cref="MaxSums"/> floats of <paramref name="sums"/>
+    /// laid out as <paramref name="units"/> says (which also tells how many input rows the call covered): one block of
+    /// at most MaxTile inputs against the tiles, or a sweep's one tile against up to <see cref="TilesPerCall"/> whole
+    /// blocks of <see cref="Bf16DotTiles.SweepInputs"/> rows and, if that reaches the last rows, their part block.
     /// </summary>
-    public static int RunNext(float* xs, int stride, int m, int r, ushort* w, int k, int rows, int tiles, float* sums, out bool byBlock)
+    public static void RunNext(float* xs, int stride, int m, int r, ushort* w, int k, int rows, int tiles, float* sums, out SumUnits units)
     {
         var x = xs + (long)r * stride;
-        var blocks = Math.Min(TilesPerCall, (m - r) / MaxTile);
-        byBlock = SweepsTiles(m, k) && blocks > 0;
-        Debug.Assert(!byBlock || tiles == 1, "a sweep takes one tile");
-        if (!byBlock)
+        if (!SweepsTiles(m, k))
         {
             var inputs = Math.Min(MaxTile, m - r);
             Tiles(x, stride, inputs, w, k, rows, tiles, sums);
-            return inputs;
+            units = new SumUnits(inputs, inputs, tiles * rows, rows);
+            return;
         }
-        const int lanes = Bf16DotTiles.PairsPerStep;
+        Debug.Assert(tiles == 1 && rows <= Bf16DotTiles.SweepRows, "a sweep takes one tile");
+        const int lanes = Bf16DotTiles.PairsPerStep, block = Bf16DotTiles.SweepInputs;
         var steps = k / 2 / lanes;
-        Bf16DotTiles.RunSweep((uint*)(x + PairsOffset(k)), (long)stride * sizeof(float), (uint*)w, (long)k * sizeof(ushort), rows, steps, blocks, sums);
-        AddTails(x, stride, (long)MaxTile * stride, MaxTile, w, 0, k, rows, blocks, sums, steps * lanes);
-        return blocks * MaxTile;
+        var whole = Math.Min(TilesPerCall, (m - r) / block);
+        var part = whole < TilesPerCall ? m - r - whole * block : 0;
+        long xBytes = (long)stride * sizeof(float), wBytes = (long)k * sizeof(ushort);
+        var pairs = (uint*)(x + PairsOffset(k));
+        if (whole > 0)
+        {
+            Bf16DotTiles.RunSweep(pairs, xBytes, block, (uint*)w, wBytes, rows, steps, whole, sums);
+        }
+        if (part > 0)
+        {
+            var after = Bf16DotTiles.SweepUnits(rows) * whole * MaxTile * MaxTile;
+            Bf16DotTiles.RunSweep(pairs + (long)whole * block * stride, xBytes, part, (uint*)w, wBytes, rows, steps, 1, sums + after);
+        }
+        units = new SumUnits(whole * block + part, block, rows, MaxTile);
+        AddTails(x, stride, w, k, units, sums, steps * lanes);
     }
 
     /// <summary>
@@ -140,29 +159,32 @@ internal static unsafe partial class Bf16Gemv
         {
             RunStretches(xs, stride, inputs, w, k, rows, tiles, sums, steps, stretches);
         }
-        AddTails(xs, stride, 0, inputs, w, (long)rows * k, k, rows, tiles, sums, steps * lanes);
+        AddTails(xs, stride, w, k, new SumUnits(inputs, inputs, tiles * rows, rows), sums, steps * lanes);
     }
 
     /// <summary>
     /// The managed tiles' scalar tail (pairs from <paramref name="done"/> on, and an odd K's last element) added to
-    /// <paramref name="units"/> units of 16 sums after the assembled vector loop; nothing where K leaves none. Unit u's
-    /// input rows start <paramref name="xUnit"/> floats after unit 0's and its weight rows <paramref name="wUnit"/>
-    /// elements after: a call's tiles share the inputs, a sweep's blocks the weights.
+    /// the sums after the assembled vector loop, wherever <paramref name="units"/> puts them; nothing where K leaves none.
     /// </summary>
-    private static void AddTails(float* xs, int stride, long xUnit, int inputs, ushort* w, long wUnit, int k, int rows, int units, float* sums, int done)
+    private static void AddTails(float* xs, int stride, ushort* w, int k, SumUnits units, float* sums, int done)
     {
         if (done * 2 == k)
         {
             return;
         }
-        for (var u = 0; u < units; u++)
+        for (var b = 0; b < units.Blocks; b++)
         {
-            for (var i = 0; i < inputs; i++)
+            var inputs = units.BlockInputs(b, out var firstInput);
+            for (var part = 0; part < units.UnitsPerBlock; part++)
             {
-                for (var j = 0; j < rows; j++)
+                var rows = units.UnitRows(part, out var firstRow);
+                var unit = sums + (b * units.UnitsPerBlock + part) * MaxTile * MaxTile;
+                for (var i = 0; i < inputs; i++)
                 {
-                    var sum = sums + u * MaxTile * MaxTile + i * MaxTile + j;
-                    *sum = Tail(xs + u * xUnit + (long)i * stride, w + u * wUnit + (long)j * k, k, *sum, done);
+                    for (var j = 0; j < rows; j++)
+                    {
+                        unit[i * MaxTile + j] = Tail(xs + (long)(firstInput + i) * stride, w + (long)(firstRow + j) * k, k, unit[i * MaxTile + j], done);
+                    }
                 }
             }
         }

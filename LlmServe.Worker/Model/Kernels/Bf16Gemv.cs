@@ -86,6 +86,11 @@ internal static unsafe partial class Bf16Gemv
         {
             tiles = Math.Max(tiles, StretchedItemTiles);
         }
+        if (SweepsTiles(m, k))
+        {
+            const int perSweep = Bf16DotTiles.SweepRows / MaxTile;
+            tiles = (tiles + perSweep - 1) / perSweep * perSweep;               // whole sweep tiles
+        }
         return tiles * MaxTile;
     }
 
@@ -120,7 +125,7 @@ internal static unsafe partial class Bf16Gemv
     }
 
     /// <summary>Where a prepared row's bf16 pairs start, in floats: after its K float32 values, on a 64-byte boundary of the row.</summary>
-    private static int PairsOffset(int k) => AlignToVector(k + 1);
+    internal static int PairsOffset(int k) => AlignToVector(k + 1);
 
     private static int AlignToVector(int floats) => (floats + 15) & ~15;
 
@@ -129,7 +134,7 @@ internal static unsafe partial class Bf16Gemv
     public static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)
     {
         const int tileFloats = MaxTile * MaxTile;
-        var sums = stackalloc float[TilesPerCall * tileFloats];                 // (tiles, inputs, rows) of MaxTile each
+        var sums = stackalloc float[MaxSums];                                   // units of (inputs, rows) of MaxTile each
         var offset = 0;
         foreach (var t in targets)
         {
@@ -144,16 +149,22 @@ internal static unsafe partial class Bf16Gemv
                 var tiles = TilesForNextCall(hi - row, m, k, out var rows);
                 for (var r = 0; r < m;)
                 {
-                    var n = RunNext(xs, stride, m, r, weight + (long)row * k, k, rows, tiles, sums, out var byBlock);
-                    for (var u = 0; u < (byBlock ? n / MaxTile : tiles); u++)
+                    RunNext(xs, stride, m, r, weight + (long)row * k, k, rows, tiles, sums, out var units);
+                    var unit = sums;
+                    for (var b = 0; b < units.Blocks; b++)
                     {
-                        int first = r + (byBlock ? u * MaxTile : 0), column = row + (byBlock ? 0 : u * rows);
-                        for (var i = 0; i < Math.Min(MaxTile, m - first); i++)
+                        var inputs = units.BlockInputs(b, out var firstInput);
+                        for (var part = 0; part < units.UnitsPerBlock; part++, unit += tileFloats)
                         {
-                            Store(output + (long)(first + i) * t.Rows + column, sums + u * tileFloats + i * MaxTile, rows, bias == null ? null : bias + column);
+                            var width = units.UnitRows(part, out var firstRow);
+                            var column = row + firstRow;
+                            for (var i = 0; i < inputs; i++)
+                            {
+                                Store(output + (long)(r + firstInput + i) * t.Rows + column, unit + i * MaxTile, width, bias == null ? null : bias + column);
+                            }
                         }
                     }
-                    r += n;
+                    r += units.Inputs;
                 }
                 row += tiles * rows;
             }

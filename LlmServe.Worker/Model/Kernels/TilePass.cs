@@ -2,8 +2,8 @@ namespace LlmServe.Worker.Model.Kernels;
 
 /// <summary>
 /// Which part of a dot product one assembled tile call runs (<see cref="Bf16DotTiles"/>): all of K, or one stretch of
-/// a K split so that a stretch of the input rows stays in the first-level cache while every tile of a call reads it,
-/// or all of K for one tile whose weights stay in that cache while blocks of input rows pass.
+/// a K split so that a stretch of the input rows stays in the first-level cache while every tile of a call reads it.
+/// (A sweep, one tile's weights against blocks of input rows, has loops of its own: <c>Bf16DotTiles.RunSweep</c>.)
 /// </summary>
 internal enum TilePass
 {
@@ -18,7 +18,4 @@ internal enum TilePass
 
     /// <summary>The last stretch: accumulators start from memory and are reduced to sums.</summary>
     Last,
-
-    /// <summary>All of K for one tile of weight rows against consecutive blocks of input rows, each reduced to sums.</summary>
-    Sweep,
 }

@@ -88,7 +88,7 @@ internal sealed unsafe partial class FusedDecode
         // SiluGroup whatever the chunking, so its bits do not depend on it), at most what the buffers below hold.
         var chunkRows = Math.Clamp(Bf16Gemv.ChunkRows(m, _d) / 2 / SiluGroup * SiluGroup, SiluGroup, GateUpRows);
         var chunks = (_ffn + chunkRows - 1) / chunkRows;
-        var sums = stackalloc float[Bf16Gemv.TilesPerCall * TileFloats];
+        var sums = stackalloc float[Bf16Gemv.MaxSums];
         var gate = stackalloc float[MaxRows * GateUpRows];                     // (M, chunkRows) of the item's sums
         var up = stackalloc float[MaxRows * GateUpRows];
         while (work.Next(chunks, out var c))
@@ -114,49 +114,45 @@ internal sealed unsafe partial class FusedDecode
             var tiles = Bf16Gemv.TilesForNextCall(count - row, m, _d, out var rows);
             for (var r = 0; r < m;)
             {
-                var n = Bf16Gemv.RunNext(x, stride, m, r, w + (long)row * _d, _d, rows, tiles, sums, out var byBlock);
-                if (byBlock)
+                Bf16Gemv.RunNext(x, stride, m, r, w + (long)row * _d, _d, rows, tiles, sums, out var units);
+                var unit = sums;
+                for (var b = 0; b < units.Blocks; b++)
                 {
-                    for (var b = 0; b < n / Bf16Gemv.MaxTile; b++)
+                    var inputs = units.BlockInputs(b, out var firstInput);
+                    for (var part = 0; part < units.UnitsPerBlock; part++, unit += TileFloats)
                     {
-                        Gather(sums + b * TileFloats, 1, Bf16Gemv.MaxTile, rows, into + (r + b * Bf16Gemv.MaxTile) * intoStride + row, intoStride);
+                        var width = units.UnitRows(part, out var firstRow);
+                        Gather(unit, inputs, width, into + (r + firstInput) * intoStride + row + firstRow, intoStride);
                     }
                 }
-                else
-                {
-                    Gather(sums, tiles, n, rows, into + r * intoStride + row, intoStride);
-                }
-                r += n;
+                r += units.Inputs;
             }
             row += tiles * rows;
         }
     }
 
     /// <summary>
-    /// Tiles' sums (tile t's input row i at t * TileFloats + i * MaxTile) into rows <paramref name="intoStride"/> apart,
-    /// tile t's outputs from column t * rows, each rounded to bf16 as torch's bf16 linear is: a whole tile row in one
-    /// vector (the same rounding), one at a time where a NaN must stay quiet.
+    /// A unit's sums (input row i's at i * MaxTile) into rows <paramref name="intoStride"/> apart, each rounded to bf16
+    /// as torch's bf16 linear is: a whole unit row in one vector (the same rounding), one at a time where a NaN must
+    /// stay quiet.
     /// </summary>
-    private static void Gather(float* sums, int tiles, int inputs, int rows, float* into, long intoStride)
+    private static void Gather(float* sums, int inputs, int rows, float* into, long intoStride)
     {
-        for (var t = 0; t < tiles; t++)
+        for (var i = 0; i < inputs; i++)
         {
-            for (var i = 0; i < inputs; i++)
+            float* from = sums + i * Bf16Gemv.MaxTile, to = into + i * intoStride;
+            if (rows == Bf16Gemv.MaxTile && Vector128.IsHardwareAccelerated)
             {
-                float* from = sums + t * TileFloats + i * Bf16Gemv.MaxTile, to = into + i * intoStride + t * rows;
-                if (rows == Bf16Gemv.MaxTile && Vector128.IsHardwareAccelerated)
+                var v = Vector128.Load(from);
+                if (Vector128.EqualsAll(v, v))
                 {
-                    var v = Vector128.Load(from);
-                    if (Vector128.EqualsAll(v, v))
-                    {
-                        Bf16.Round(v).Store(to);
-                        continue;
-                    }
+                    Bf16.Round(v).Store(to);
+                    continue;
                 }
-                for (var j = 0; j < rows; j++)
-                {
-                    to[j] = Bf16.Round(from[j]);
-                }
+            }
+            for (var j = 0; j < rows; j++)
+            {
+                to[j] = Bf16.Round(from[j]);
             }
         }
     }
@@ -169,7 +165,7 @@ internal sealed unsafe partial class FusedDecode
         var stride = Bf16Gemv.InputStride(_d);
         var chunkRows = Bf16Gemv.ChunkRows(s.Samples, _d);
         var chunks = (_vocab + chunkRows - 1) / chunkRows;
-        var sums = stackalloc float[Bf16Gemv.TilesPerCall * TileFloats];
+        var sums = stackalloc float[Bf16Gemv.MaxSums];
         while (work.Next(chunks, out var c))
         {
             int row = c * chunkRows, count = Math.Min(chunkRows, _vocab - row);

@@ -18,7 +18,6 @@ public sealed unsafe class Bf16DotTilesTests
     [InlineData(nameof(TilePass.First))]
     [InlineData(nameof(TilePass.Middle))]
     [InlineData(nameof(TilePass.Last))]
-    [InlineData(nameof(TilePass.Sweep))]
     public void EveryShape_IsATileLoopAroundAStepLoop_WithADotProductPerOutputAndStep(string passName)
     {
         var pass = Enum.Parse<TilePass>(passName);
@@ -27,35 +26,65 @@ public sealed unsafe class Bf16DotTilesTests
         {
             for (var rows = 1; rows <= Tile; rows++)
             {
-                var code = Bf16DotTiles.Assemble(inputs, rows, pass);
-                var decoder = Decoder.Create(64, new ByteArrayCodeReader(code));
-                var instructions = new List<Instruction>();
-                while (decoder.IP < (ulong)code.Length)
-                {
-                    instructions.Add(decoder.Decode());
-                }
+                var instructions = Decode(Bf16DotTiles.Assemble(inputs, rows, pass));
                 var outputs = inputs * rows;
                 Assert.DoesNotContain(instructions, i => i.IsInvalid);
                 Assert.Equal(outputs, instructions.Count(i => i.Mnemonic == Mnemonic.Vdpbf16ps));
-                Assert.Equal(pass == TilePass.Sweep ? 1 : rows, instructions.Count(i => i.Mnemonic == Mnemonic.Prefetcht0));
+                Assert.Equal(rows, instructions.Count(i => i.Mnemonic == Mnemonic.Prefetcht0));
                 // Loads and stores of a tile's accumulators (kept between stretches) or its 16 sums in one store.
                 var loads = instructions.Count(i => i.Mnemonic == Mnemonic.Vmovups && i.Op1Kind == OpKind.Memory);
                 var stores = instructions.Count(i => i.Mnemonic == Mnemonic.Vmovups && i.Op0Kind == OpKind.Memory);
                 Assert.Equal(resumes ? outputs : 0, loads);
                 Assert.Equal(keeps ? outputs : 1, stores);
                 Assert.Equal(2, instructions.Count(i => i.Mnemonic == Mnemonic.Jne));                 // the step and tile loops' back edges
-                // Callee-saved registers come back, and the stack arguments are read above the pushes and the return address.
-                var pushes = instructions.Where(i => i.Mnemonic == Mnemonic.Push).Select(i => i.Op0Register).ToList();
-                var pops = instructions.Where(i => i.Mnemonic == Mnemonic.Pop).Select(i => i.Op0Register).ToList();
-                pops.Reverse();
-                Assert.Equal(pushes, pops);
-                var stackArguments = instructions.Where(i => i.Op1Kind == OpKind.Memory && i.MemoryBase == Register.RSP)
-                    .Select(i => (long)i.MemoryDisplacement64).Order().ToArray();
-                var saved = 8 * pushes.Count(r => r != Register.RDI);                                    // rdi is pushed per tile, after the reads
-                Assert.Equal(resumes || keeps ? new long[] { saved + 8, saved + 16 } : [saved + 8], stackArguments);
-                Assert.Equal(Mnemonic.Ret, instructions[^1].Mnemonic);
+                AssertSavesRegistersAndReadsStackArguments(instructions, resumes || keeps ? 2 : 1);
             }
         }
+    }
+
+    [Fact]
+    public void EverySweepShape_IsABlockLoopAroundAStepLoop_WithADotProductPerOutputAndStep_AndAStorePerUnit()
+    {
+        for (var inputs = 1; inputs <= Bf16DotTiles.SweepInputs; inputs++)
+        {
+            for (var rows = 1; rows <= Bf16DotTiles.SweepRows; rows++)
+            {
+                var instructions = Decode(Bf16DotTiles.AssembleSweep(inputs, rows));
+                Assert.DoesNotContain(instructions, i => i.IsInvalid);
+                Assert.Equal(inputs * rows, instructions.Count(i => i.Mnemonic == Mnemonic.Vdpbf16ps));
+                Assert.Equal(inputs + rows, instructions.Count(i => i.Mnemonic == Mnemonic.Vmovdqu32));   // each input and weight vector once a step
+                Assert.Equal(1, instructions.Count(i => i.Mnemonic == Mnemonic.Prefetcht0));
+                Assert.Equal(Bf16DotTiles.SweepUnits(rows), instructions.Count(i => i.Mnemonic == Mnemonic.Vmovups && i.Op0Kind == OpKind.Memory));
+                Assert.Equal(0, instructions.Count(i => i.Mnemonic == Mnemonic.Vmovups && i.Op1Kind == OpKind.Memory));
+                Assert.Equal(2, instructions.Count(i => i.Mnemonic == Mnemonic.Jne));                 // the step and block loops' back edges
+                AssertSavesRegistersAndReadsStackArguments(instructions, 1);
+            }
+        }
+    }
+
+    private static List<Instruction> Decode(byte[] code)
+    {
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code));
+        var instructions = new List<Instruction>();
+        while (decoder.IP < (ulong)code.Length)
+        {
+            instructions.Add(decoder.Decode());
+        }
+        return instructions;
+    }
+
+    /// <summary>Callee-saved registers come back, and the stack arguments are read above the pushes and the return address.</summary>
+    private static void AssertSavesRegistersAndReadsStackArguments(List<Instruction> instructions, int stackArguments)
+    {
+        var pushes = instructions.Where(i => i.Mnemonic == Mnemonic.Push).Select(i => i.Op0Register).ToList();
+        var pops = instructions.Where(i => i.Mnemonic == Mnemonic.Pop).Select(i => i.Op0Register).ToList();
+        pops.Reverse();
+        Assert.Equal(pushes, pops);
+        var read = instructions.Where(i => i.Op1Kind == OpKind.Memory && i.MemoryBase == Register.RSP)
+            .Select(i => (long)i.MemoryDisplacement64).Order().ToArray();
+        var saved = 8 * pushes.Count(r => r != Register.RDI);                                            // rdi is pushed per tile or block, after the reads
+        Assert.Equal(Enumerable.Range(1, stackArguments).Select(a => saved + 8L * a), read);
+        Assert.Equal(Mnemonic.Ret, instructions[^1].Mnemonic);
     }
 
     [Fact]
@@ -125,6 +154,49 @@ public sealed unsafe class Bf16DotTilesTests
         Assert.SkipUnless(Bf16DotTiles.IsSupported, "the assembled tiles need AVX512_BF16");
         AssertEveryShapeGivesTheManagedTilesBits(k, tiles: 3, (xs, stride, inputs, w, rows, tiles, sums) =>
             Bf16Gemv.RunStretches(xs, stride, inputs, w, k, rows, tiles, sums, k / 32, stretches));       // K has no scalar tail
+    }
+
+    [Theory]
+    [InlineData(32)]      // one step
+    [InlineData(896)]
+    [InlineData(4864)]
+    public void Sweeps_GiveTheManagedTilesBits_ForEveryShape(int k)
+    {
+        Assert.SkipUnless(Bf16DotTiles.IsSupported, "the assembled tiles need AVX512_BF16");
+        const int blocks = 4, units = 2;
+        var inputRows = blocks * Bf16DotTiles.SweepInputs;
+        var random = new Random(k + 7);
+        var x = Bf16Inputs.Random(random, inputRows * k, -20, 20);
+        var w = Bf16Inputs.Random(random, Bf16DotTiles.SweepRows * k, -20, 20);
+        var stride = Bf16Gemv.InputStride(k);
+        var xs = Bf16Inputs.Prepare(x, inputRows, k);
+        var managed = new float[1];
+        var swept = new float[blocks * units * Tile * Tile];
+        fixed (ushort* wp = w)
+        fixed (float* xsp = xs, mp = managed, sp = swept)
+        {
+            for (var inputs = 1; inputs <= Bf16DotTiles.SweepInputs; inputs++)
+            {
+                for (var rows = 1; rows <= Bf16DotTiles.SweepRows; rows++)
+                {
+                    Array.Fill(swept, float.NaN);
+                    Bf16DotTiles.RunSweep((uint*)(xsp + Bf16Gemv.PairsOffset(k)), (long)stride * sizeof(float), inputs, (uint*)wp, (long)k * sizeof(ushort), rows,
+                        k / 32, blocks, sp);
+                    for (var b = 0; b < blocks; b++)
+                    {
+                        for (var i = 0; i < inputs; i++)
+                        {
+                            for (var j = 0; j < rows; j++)
+                            {
+                                Bf16Gemv.Block512(xsp + (long)(b * inputs + i) * stride, stride, 1, wp + (long)j * k, k, 1, mp);
+                                var unit = b * Bf16DotTiles.SweepUnits(rows) + j / Tile;
+                                Assert.Equal(BitConverter.SingleToUInt32Bits(managed[0]), BitConverter.SingleToUInt32Bits(swept[unit * Tile * Tile + i * Tile + j % Tile]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private delegate void TileRun(float* xs, int stride, int inputs, ushort* w, int rows, int tiles, float* sums);

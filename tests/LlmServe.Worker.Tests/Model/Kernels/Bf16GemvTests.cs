@@ -76,48 +76,71 @@ public sealed unsafe class Bf16GemvTests
     }
 
     [Theory]
-    [InlineData(896)]    // whole iterations
-    [InlineData(903)]    // iterations, scalar pairs and an odd last element
-    [InlineData(4864)]   // K split in stretches: blocks meet many tiles instead
-    public void RunNext_ByBlocksOrByTiles_GivesEveryOutputTheBitsOfItsRowAlone(int k)
+    [InlineData(896, 70)]    // sweeps: 16 whole blocks of 3, then 7 whole blocks and a part block of 1
+    [InlineData(903, 32)]    // sweeps with the scalar tail: 10 whole blocks and a part block of 2
+    [InlineData(903, 5)]     // the fewest rows that sweep: a whole block and a part block
+    [InlineData(4864, 70)]   // K split in stretches: blocks of 4 meet many tiles instead
+    public void RunNext_ByBlocksOrByTiles_GivesEveryOutputTheBitsOfItsRowAlone(int k, int m)
     {
-        const int m = 70;                                                    // 17 whole blocks and a part block
+        const int weightRows = 19;                                           // sweep tiles of 8 and a part tile, or tiles of 4 and a part tile
         var random = new Random(k + 3);
         var x = Bf16Inputs.Random(random, m * k);
-        var w = Bf16Inputs.Random(random, 3 * Tile * k);
+        var w = Bf16Inputs.Random(random, weightRows * k);
         var stride = Bf16Gemv.InputStride(k);
         var xs = Bf16Inputs.Prepare(x, m, k);
-        var sums = new float[Bf16Gemv.TilesPerCall * Tile * Tile];
+        var sums = new float[Bf16Gemv.MaxSums];
         var alone = new float[Tile * Tile];
-        var sweeps = false;
+        var covered = new int[m * weightRows];
         fixed (ushort* wp = w)
         fixed (float* xsp = xs, sp = sums, ap = alone)
         {
-            foreach (var rows in new[] { 1, 3, Tile })
+            for (var row = 0; row < weightRows;)
             {
-                var tiles = Bf16Gemv.TilesForNextCall(rows == Tile ? 3 * Tile : rows, m, k, out var tileRows);  // 3 tiles or a part tile
-                Assert.Equal(rows, tileRows);
+                var tiles = Bf16Gemv.TilesForNextCall(weightRows - row, m, k, out var rows);
                 for (var r = 0; r < m;)
                 {
-                    var n = Bf16Gemv.RunNext(xsp, stride, m, r, wp, k, rows, tiles, sp, out var byBlock);
-                    sweeps |= byBlock;
-                    for (var u = 0; u < (byBlock ? n / Tile : tiles); u++)
+                    Array.Fill(sums, float.NaN);
+                    Bf16Gemv.RunNext(xsp, stride, m, r, wp + (long)row * k, k, rows, tiles, sp, out var units);
+                    Assert.InRange(units.Count * Tile * Tile, 1, Bf16Gemv.MaxSums);
+                    for (var b = 0; b < units.Blocks; b++)
                     {
-                        var first = r + (byBlock ? u * Tile : 0);
-                        for (var i = 0; i < Math.Min(Tile, m - first); i++)
+                        var inputs = units.BlockInputs(b, out var firstInput);
+                        for (var part = 0; part < units.UnitsPerBlock; part++)
                         {
-                            Bf16Gemv.Block(xsp + (long)(first + i) * stride, stride, 1, wp + (long)(byBlock ? 0 : u * rows) * k, k, rows, ap);
-                            for (var j = 0; j < rows; j++)
+                            var width = units.UnitRows(part, out var firstRow);
+                            for (var i = 0; i < inputs; i++)
                             {
-                                Assert.Equal(BitConverter.SingleToUInt32Bits(ap[j]), BitConverter.SingleToUInt32Bits(sp[u * Tile * Tile + i * Tile + j]));
+                                Bf16Gemv.Block(xsp + (long)(r + firstInput + i) * stride, stride, 1, wp + (long)(row + firstRow) * k, k, width, ap);
+                                for (var j = 0; j < width; j++)
+                                {
+                                    covered[(r + firstInput + i) * weightRows + row + firstRow + j]++;
+                                    Assert.Equal(BitConverter.SingleToUInt32Bits(ap[j]), BitConverter.SingleToUInt32Bits(sp[(b * units.UnitsPerBlock + part) * Tile * Tile + i * Tile + j]));
+                                }
                             }
                         }
                     }
-                    r += n;
+                    Assert.True(units.Inputs > 0);
+                    r += units.Inputs;
                 }
+                row += tiles * rows;
             }
         }
-        Assert.Equal(Bf16Gemv.SweepsTiles(m, k), sweeps);
+        Assert.All(covered, c => Assert.Equal(1, c));                       // every output once
+    }
+
+    [Fact]
+    public void ASweep_TakesTilesOfEightRows_AndAWholeBlockOfInputsFirst()
+    {
+        Assert.SkipUnless(Bf16DotTiles.IsSupported, "sweeps are the assembled tiles'");
+        Assert.True(Bf16Gemv.SweepsTiles(32, 896));
+        Assert.False(Bf16Gemv.SweepsTiles(Tile, 896));                       // one block: tiles of 4
+        Assert.False(Bf16Gemv.SweepsTiles(32, 4864));                        // stretches
+        Assert.Equal(1, Bf16Gemv.TilesForNextCall(100, 32, 896, out var rows));
+        Assert.Equal(Bf16DotTiles.SweepRows, rows);
+        Assert.Equal(1, Bf16Gemv.TilesForNextCall(5, 32, 896, out rows));
+        Assert.Equal(5, rows);
+        Assert.Equal(Bf16Gemv.TilesPerCall, Bf16Gemv.TilesForNextCall(100, Tile, 896, out rows));
+        Assert.Equal(Tile, rows);
     }
 
     [Theory]
@@ -167,6 +190,16 @@ public sealed unsafe class Bf16GemvTests
         Assert.Equal(12, Bf16Gemv.ChunkRows(1, 4864));           // 128 KiB of weights: 3 tiles, K read whole
         Assert.Equal(24, Bf16Gemv.ChunkRows(32, 4864));          // 6 tiles of K in 4 stretches
         Assert.Equal(Bf16Gemv.ChunkRows(1, 896), Bf16Gemv.ChunkRows(32, 896));
+    }
+
+    [Theory]
+    [InlineData(896, 72)]     // 128 KiB: 18 tiles of 4, nine sweep tiles
+    [InlineData(640, 104)]    // 25 tiles of 4, rounded up to 13 sweep tiles
+    public void AWorkItemOfSweeps_HoldsWholeSweepTiles(int k, int expected)
+    {
+        Assert.SkipUnless(Bf16DotTiles.IsSupported, "sweeps are the assembled tiles'");
+        Assert.Equal(expected, Bf16Gemv.ChunkRows(32, k));
+        Assert.Equal(0, Bf16Gemv.ChunkRows(32, k) % Bf16DotTiles.SweepRows);
     }
 
     [Theory]

@@ -1,0 +1,51 @@
+using LlmServe.Worker.Model.Kernels;
+
+namespace LlmServe.Worker.Tests.Model.Kernels;
+
+/// <summary>Where a tile call's units of 16 sums belong: every (input, weight row) of the call exactly once.</summary>
+public sealed class SumUnitsTests
+{
+    [Theory]
+    [InlineData(4, 4, 12, 4)]    // one block of 4 against 3 tiles of 4
+    [InlineData(3, 3, 6, 3)]     // a part block against 2 part tiles of 3
+    [InlineData(32, 3, 8, 4)]    // a sweep: 10 blocks of 3 and a part block of 2, each two units of 4 rows
+    [InlineData(31, 3, 5, 4)]    // a sweep tile of 5 rows: units of 4 and 1
+    [InlineData(2, 3, 3, 4)]     // a part block alone, one narrow unit
+    public void Units_CoverEveryInputAndRowOnce_InOrder(int inputs, int blockInputs, int rows, int unitRows)
+    {
+        var units = new SumUnits(inputs, blockInputs, rows, unitRows);
+        var seen = new int[inputs, rows];
+        for (var b = 0; b < units.Blocks; b++)
+        {
+            var n = units.BlockInputs(b, out var firstInput);
+            Assert.InRange(n, 1, Bf16Gemv.MaxTile);
+            for (var part = 0; part < units.UnitsPerBlock; part++)
+            {
+                var width = units.UnitRows(part, out var firstRow);
+                Assert.InRange(width, 1, Bf16Gemv.MaxTile);
+                for (var i = 0; i < n; i++)
+                {
+                    for (var j = 0; j < width; j++)
+                    {
+                        seen[firstInput + i, firstRow + j]++;
+                    }
+                }
+            }
+        }
+        Assert.All(seen.Cast<int>(), c => Assert.Equal(1, c));
+        Assert.Equal(inputs, units.Inputs);
+        Assert.Equal(units.Blocks * units.UnitsPerBlock, units.Count);
+    }
+
+    [Fact]
+    public void ASweepOfThirtyTwoRows_HasElevenBlocks_TheLastOfTwo()
+    {
+        var units = new SumUnits(32, 3, 8, 4);
+        Assert.Equal(11, units.Blocks);
+        Assert.Equal(2, units.UnitsPerBlock);
+        Assert.Equal(2, units.BlockInputs(10, out var first));
+        Assert.Equal(30, first);
+        Assert.Equal(4, units.UnitRows(1, out var firstRow));
+        Assert.Equal(4, firstRow);
+    }
+}
