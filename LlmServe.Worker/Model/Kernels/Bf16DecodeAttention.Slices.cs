@@ -72,8 +72,10 @@ internal static unsafe partial class Bf16DecodeAttention
     private static void ScoreInBlocks(in Args a, int kvHead, RowContext context, float* queries, float* keys, float* scores, int stride)
     {
         int d = a.HeadDim, g = a.Heads / a.KvHeads, slices = d / Slice;
+        PrefetchRows(a, kvHead, context, 0, KeyBlock);
         for (var s0 = 0; s0 < stride; s0 += KeyBlock)
         {
+            PrefetchRows(a, kvHead, context, s0 + KeyBlock, s0 + 2 * KeyBlock);
             if (s0 >= context.First && s0 + KeyBlock <= context.Length)
             {
                 for (var j = 0; j < KeyBlock; j++)
@@ -87,6 +89,31 @@ internal static unsafe partial class Bf16DecodeAttention
                 continue;
             }
             ScoreKeys<SliceDot>(a, kvHead, context, queries, keys, scores, stride, s0, s0 + KeyBlock);
+        }
+    }
+
+    /// <summary>
+    /// Asks for the K rows (into the first-level cache) and V rows (the second) of the visible keys in
+    /// [<paramref name="from"/>, <paramref name="to"/>), a block ahead of their use: a sequence's slots lie in cache
+    /// blocks scattered over memory, so the hardware prefetcher, which follows a stride, loses the stream at every block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows(in Args a, int kvHead, RowContext context, int from, int to)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        var bytes = a.HeadDim * sizeof(ushort);
+        for (int s = Math.Max(from, context.First), end = Math.Min(to, context.Length); s < end; s++)
+        {
+            var row = (context.Slots[s] * a.KvHeads + kvHead) * a.HeadDim;
+            byte* k = (byte*)((ushort*)a.Keys + row), v = (byte*)((ushort*)a.Values + row);
+            for (var line = 0; line < bytes; line += 64)
+            {
+                Sse.Prefetch0(k + line);
+                Sse.Prefetch1(v + line);
+            }
         }
     }
 
