@@ -18,7 +18,7 @@ public sealed class ManifestTests
             await ProcessRunner.RunAsync("dotnet",
                 ["run", "--project", "LlmServe.AppHost", "--no-build", "-c", BuildConfiguration,
                  "--", "--publisher", "manifest", "--output-path", fresh],
-                root, TimeSpan.FromMinutes(2));
+                root, TimeSpan.FromMinutes(2), ownTempDirectory: true);
 
             var committed = await File.ReadAllTextAsync(Path.Combine(root, "aspire-manifest.json"), TestContext.Current.CancellationToken);
             var generated = await File.ReadAllTextAsync(fresh, TestContext.Current.CancellationToken);

@@ -18,7 +18,7 @@ internal sealed class PublishedTree : IDisposable
         await ProcessRunner.RunAsync("dotnet",
             ["run", "--project", "LlmServe.AppHost", "--no-build", "-c", configurationName,
              "--", "--operation", "publish", "--step", "publish", "--output-path", output, .. configuration],
-            RepositoryPaths.Root, TimeSpan.FromMinutes(2));
+            RepositoryPaths.Root, TimeSpan.FromMinutes(2), ownTempDirectory: true);
         return new PublishedTree(output);
     }
 
