@@ -58,9 +58,9 @@ internal static unsafe partial class Bf16Gemv
     /// Whether <paramref name="m"/> input rows of length <paramref name="k"/> meet the weights one tile at a time, each
     /// tile against every block of input rows in turn while its weights stay in the first-level cache
     /// (<see cref="RunNext"/>, in <see cref="Bf16DotTiles.RunSweep"/>'s 3 x 8 tiles), rather than a block of inputs
-    /// against many tiles. The weights then stream from memory
-    /// at an even pace over the whole step instead of in a burst at each work item's first block, which the compute did
-    /// not hide (K=896, 32 rows, two cores each over 64 MiB of weights: ~250 -> ~300-340 GFLOP/s a core). Only for the
+    /// against many tiles. The weights then stream from memory at an even pace over the whole step instead of in a burst
+    /// at each work item's first block, which the compute did not hide (K=896, 32 rows, two cores each over 64 MiB of
+    /// weights, in the 4 x 4 tiles: ~250 -> ~300-340 GFLOP/s a core). Only for the
     /// assembled tiles (the managed ones, a call per block, ran a 32-row decode 6-17% slower so), not for one block,
     /// nor where K is split in stretches (<see cref="Stretches"/>), whose point is a block meeting many tiles.
     /// </summary>
