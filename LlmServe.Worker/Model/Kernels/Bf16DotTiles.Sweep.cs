@@ -53,11 +53,8 @@ internal static unsafe partial class Bf16DotTiles
         AssemblerRegisterZMM[] input = [zmm24, zmm25, zmm26], spare = [zmm24, zmm25, zmm26, zmm27], weight = [zmm27, zmm28];
         AssemblerRegisterZMM Acc(int i, int j) => zmm[i * SweepRows + j];
         var units = SweepUnits(rows);
-        a.push(rbx);
-        a.push(r12);
-        a.push(r13);
-        a.push(r14);
-        a.push(r15);
+        AssemblerRegister64[] saved = [rbx, r12, r13, r14, r15];
+        Save(a, saved);
         a.mov(rbx, __qword_ptr[rsp + 48]);                               // the 7th argument, above 5 pushes and the return address
         a.lea(r10, __[rcx + rcx * 2]);
         a.lea(r11, __[rcx + rcx * 4]);
@@ -123,16 +120,7 @@ internal static unsafe partial class Bf16DotTiles
         a.dec(rbx);
         a.jnz(blockLoop);
         a.Label(ref done);
-        a.pop(r15);
-        a.pop(r14);
-        a.pop(r13);
-        a.pop(r12);
-        a.pop(rbx);
-        a.vzeroupper();
-        a.ret();
-        using var stream = new MemoryStream();
-        a.Assemble(new StreamCodeWriter(stream), 0);                    // position-independent: no RIP-relative operands
-        return stream.ToArray();
+        return Return(a, saved);
     }
 
     /// <summary>Input row i (0-2) of the block at rdi, rows rsi apart.</summary>

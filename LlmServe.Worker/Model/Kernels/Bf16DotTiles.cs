@@ -142,12 +142,10 @@ internal static unsafe partial class Bf16DotTiles
         var stretch = pass != TilePass.Whole;
         bool resume = pass is TilePass.Middle or TilePass.Last, keep = pass is TilePass.First or TilePass.Middle;
         bool Used(int key) => key / Tile < inputs && key % Tile < rows;
-        a.push(rbx);
-        a.push(r12);
-        a.push(r13);
+        AssemblerRegister64[] saved = stretch ? [rbx, r12, r13, r14] : [rbx, r12, r13];
+        Save(a, saved);
         if (stretch)
         {
-            a.push(r14);
             a.mov(r14, __qword_ptr[rsp + 48]);                           // the 8th argument, above 4 pushes, the return address and the 7th
         }
         a.mov(rbx, __qword_ptr[rsp + (stretch ? 40 : 32)]);              // the 7th argument, above the pushes and the return address
@@ -228,13 +226,25 @@ internal static unsafe partial class Bf16DotTiles
         a.dec(rbx);
         a.jnz(tileLoop);
         a.Label(ref done);
-        if (stretch)
+        return Return(a, saved);
+    }
+
+    /// <summary>Pushes the callee-saved registers a loop uses (System V: rbx, rbp, r12-r15).</summary>
+    private static void Save(Assembler a, AssemblerRegister64[] saved)
+    {
+        foreach (var register in saved)
         {
-            a.pop(r14);
+            a.push(register);
         }
-        a.pop(r13);
-        a.pop(r12);
-        a.pop(rbx);
+    }
+
+    /// <summary>Pops what <see cref="Save"/> pushed, leaves the vector state clean and returns; the loop's bytes.</summary>
+    private static byte[] Return(Assembler a, AssemblerRegister64[] saved)
+    {
+        for (var i = saved.Length - 1; i >= 0; i--)
+        {
+            a.pop(saved[i]);
+        }
         a.vzeroupper();
         a.ret();
         using var stream = new MemoryStream();
