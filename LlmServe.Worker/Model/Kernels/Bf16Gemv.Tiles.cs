@@ -172,19 +172,14 @@ internal static unsafe partial class Bf16Gemv
         {
             return;
         }
-        for (var b = 0; b < units.Blocks; b++)
+        foreach (var u in units)
         {
-            var inputs = units.BlockInputs(b, out var firstInput);
-            for (var part = 0; part < units.UnitsPerBlock; part++)
+            var unit = sums + u.Index * MaxTile * MaxTile;
+            for (var i = 0; i < u.Inputs; i++)
             {
-                var rows = units.UnitRows(part, out var firstRow);
-                var unit = sums + (b * units.UnitsPerBlock + part) * MaxTile * MaxTile;
-                for (var i = 0; i < inputs; i++)
+                for (var j = 0; j < u.Rows; j++)
                 {
-                    for (var j = 0; j < rows; j++)
-                    {
-                        unit[i * MaxTile + j] = Tail(xs + (long)(firstInput + i) * stride, w + (long)(firstRow + j) * k, k, unit[i * MaxTile + j], done);
-                    }
+                    unit[i * MaxTile + j] = Tail(xs + (long)(u.FirstInput + i) * stride, w + (long)(u.FirstRow + j) * k, k, unit[i * MaxTile + j], done);
                 }
             }
         }

@@ -150,18 +150,13 @@ internal static unsafe partial class Bf16Gemv
                 for (var r = 0; r < m;)
                 {
                     RunNext(xs, stride, m, r, weight + (long)row * k, k, rows, tiles, sums, out var units);
-                    var unit = sums;
-                    for (var b = 0; b < units.Blocks; b++)
+                    foreach (var u in units)
                     {
-                        var inputs = units.BlockInputs(b, out var firstInput);
-                        for (var part = 0; part < units.UnitsPerBlock; part++, unit += tileFloats)
+                        var column = row + u.FirstRow;
+                        for (var i = 0; i < u.Inputs; i++)
                         {
-                            var width = units.UnitRows(part, out var firstRow);
-                            var column = row + firstRow;
-                            for (var i = 0; i < inputs; i++)
-                            {
-                                Store(output + (long)(r + firstInput + i) * t.Rows + column, unit + i * MaxTile, width, bias == null ? null : bias + column);
-                            }
+                            Store(output + (long)(r + u.FirstInput + i) * t.Rows + column, sums + u.Index * tileFloats + i * MaxTile, u.Rows,
+                                bias == null ? null : bias + column);
                         }
                     }
                     r += units.Inputs;

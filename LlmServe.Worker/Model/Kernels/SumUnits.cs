@@ -5,7 +5,7 @@ namespace LlmServe.Worker.Model.Kernels;
 /// row i and weight row j at u * 16 + i * <see cref="Bf16Gemv.MaxTile"/> + j: <see cref="Blocks"/> blocks of input rows
 /// (the last one may be shorter), each with <see cref="UnitsPerBlock"/> units side by side along the weight rows (the
 /// last one may be narrower), unit u = block * UnitsPerBlock + part. That is one block against several tiles, or one
-/// sweep tile's halves against several blocks.
+/// sweep tile's halves against several blocks. <c>foreach</c> walks the units in that order.
 /// </summary>
 internal readonly struct SumUnits
 {
@@ -51,5 +51,36 @@ internal readonly struct SumUnits
     {
         first = part * _unitRows;
         return Math.Min(_unitRows, _rows - first);
+    }
+
+    public Enumerator GetEnumerator() => new(this);
+
+    /// <summary>One unit: its sums at <see cref="Index"/> x 16 floats, its input and weight rows relative to the call's.</summary>
+    public readonly record struct Unit(int Index, int FirstInput, int Inputs, int FirstRow, int Rows);
+
+    /// <summary>The units block by block, part by part (no division per unit: the walk sits in the tiles' hot loop).</summary>
+    public struct Enumerator(SumUnits units)
+    {
+        private int _block;
+        private int _part = -1;
+
+        public Unit Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (++_part == units.UnitsPerBlock)
+            {
+                _part = 0;
+                _block++;
+            }
+            if (_block >= units.Blocks)
+            {
+                return false;
+            }
+            var inputs = units.BlockInputs(_block, out var firstInput);
+            var rows = units.UnitRows(_part, out var firstRow);
+            Current = new Unit(_block * units.UnitsPerBlock + _part, firstInput, inputs, firstRow, rows);
+            return true;
+        }
     }
 }

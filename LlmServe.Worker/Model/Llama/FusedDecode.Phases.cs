@@ -115,15 +115,9 @@ internal sealed unsafe partial class FusedDecode
             for (var r = 0; r < m;)
             {
                 Bf16Gemv.RunNext(x, stride, m, r, w + (long)row * _d, _d, rows, tiles, sums, out var units);
-                var unit = sums;
-                for (var b = 0; b < units.Blocks; b++)
+                foreach (var u in units)
                 {
-                    var inputs = units.BlockInputs(b, out var firstInput);
-                    for (var part = 0; part < units.UnitsPerBlock; part++, unit += TileFloats)
-                    {
-                        var width = units.UnitRows(part, out var firstRow);
-                        Gather(unit, inputs, width, into + (r + firstInput) * intoStride + row + firstRow, intoStride);
-                    }
+                    Gather(sums + u.Index * TileFloats, u.Inputs, u.Rows, into + (r + u.FirstInput) * intoStride + row + u.FirstRow, intoStride);
                 }
                 r += units.Inputs;
             }

@@ -102,20 +102,15 @@ public sealed unsafe class Bf16GemvTests
                     Array.Fill(sums, float.NaN);
                     Bf16Gemv.RunNext(xsp, stride, m, r, wp + (long)row * k, k, rows, tiles, sp, out var units);
                     Assert.InRange(units.Count * Tile * Tile, 1, Bf16Gemv.MaxSums);
-                    for (var b = 0; b < units.Blocks; b++)
+                    foreach (var u in units)
                     {
-                        var inputs = units.BlockInputs(b, out var firstInput);
-                        for (var part = 0; part < units.UnitsPerBlock; part++)
+                        for (var i = 0; i < u.Inputs; i++)
                         {
-                            var width = units.UnitRows(part, out var firstRow);
-                            for (var i = 0; i < inputs; i++)
+                            Bf16Gemv.Block(xsp + (long)(r + u.FirstInput + i) * stride, stride, 1, wp + (long)(row + u.FirstRow) * k, k, u.Rows, ap);
+                            for (var j = 0; j < u.Rows; j++)
                             {
-                                Bf16Gemv.Block(xsp + (long)(r + firstInput + i) * stride, stride, 1, wp + (long)(row + firstRow) * k, k, width, ap);
-                                for (var j = 0; j < width; j++)
-                                {
-                                    covered[(r + firstInput + i) * weightRows + row + firstRow + j]++;
-                                    Assert.Equal(BitConverter.SingleToUInt32Bits(ap[j]), BitConverter.SingleToUInt32Bits(sp[(b * units.UnitsPerBlock + part) * Tile * Tile + i * Tile + j]));
-                                }
+                                covered[(r + u.FirstInput + i) * weightRows + row + u.FirstRow + j]++;
+                                Assert.Equal(BitConverter.SingleToUInt32Bits(ap[j]), BitConverter.SingleToUInt32Bits(sp[u.Index * Tile * Tile + i * Tile + j]));
                             }
                         }
                     }

@@ -15,23 +15,23 @@ public sealed class SumUnitsTests
     {
         var units = new SumUnits(inputs, blockInputs, rows, unitRows);
         var seen = new int[inputs, rows];
-        for (var b = 0; b < units.Blocks; b++)
+        var walked = 0;
+        foreach (var u in units)
         {
-            var n = units.BlockInputs(b, out var firstInput);
-            Assert.InRange(n, 1, Bf16Gemv.MaxTile);
-            for (var part = 0; part < units.UnitsPerBlock; part++)
+            Assert.Equal(walked++, u.Index);                                 // in order, block by block
+            Assert.InRange(u.Inputs, 1, Bf16Gemv.MaxTile);
+            Assert.InRange(u.Rows, 1, Bf16Gemv.MaxTile);
+            Assert.Equal(units.BlockInputs(u.Index / units.UnitsPerBlock, out var firstInput), u.Inputs);
+            Assert.Equal(firstInput, u.FirstInput);
+            for (var i = 0; i < u.Inputs; i++)
             {
-                var width = units.UnitRows(part, out var firstRow);
-                Assert.InRange(width, 1, Bf16Gemv.MaxTile);
-                for (var i = 0; i < n; i++)
+                for (var j = 0; j < u.Rows; j++)
                 {
-                    for (var j = 0; j < width; j++)
-                    {
-                        seen[firstInput + i, firstRow + j]++;
-                    }
+                    seen[u.FirstInput + i, u.FirstRow + j]++;
                 }
             }
         }
+        Assert.Equal(units.Count, walked);
         Assert.All(seen.Cast<int>(), c => Assert.Equal(1, c));
         Assert.Equal(inputs, units.Inputs);
         Assert.Equal(units.Blocks * units.UnitsPerBlock, units.Count);
