@@ -80,7 +80,7 @@ internal static unsafe partial class Bf16DecodeAttention
             {
                 for (var j = 0; j < KeyBlock; j++)
                 {
-                    Widen((ushort*)a.Keys + (context.Slots[s0 + j] * a.KvHeads + kvHead) * d, keys + j * d, d);
+                    Widen((ushort*)a.Keys + a.CacheRow(context.Slots[s0 + j], kvHead), keys + j * d, d);
                 }
                 for (var h = 0; h < g; h++)
                 {
@@ -107,7 +107,7 @@ internal static unsafe partial class Bf16DecodeAttention
         var bytes = a.HeadDim * sizeof(ushort);
         for (int s = Math.Max(from, context.First), end = Math.Min(to, context.Length); s < end; s++)
         {
-            var row = (context.Slots[s] * a.KvHeads + kvHead) * a.HeadDim;
+            var row = a.CacheRow(context.Slots[s], kvHead);
             byte* k = (byte*)((ushort*)a.Keys + row), v = (byte*)((ushort*)a.Values + row);
             for (var line = 0; line < bytes; line += 64)
             {

@@ -35,6 +35,9 @@ internal static unsafe partial class Bf16DecodeAttention
         /// <summary>Short contexts are cheaper on one thread than a parallel dispatch.</summary>
         public bool IsSmall => (long)Sequences * Heads * MaxContext * HeadDim < 1 << 20;
 
+        /// <summary>Where a cache slot's row of <paramref name="kvHead"/> starts in Keys and Values, in elements.</summary>
+        public long CacheRow(long slot, int kvHead) => (slot * KvHeads + kvHead) * HeadDim;
+
         /// <summary>Decode <paramref name="sequence"/>'s context.</summary>
         public RowContext Row(int sequence)
         {
@@ -90,7 +93,7 @@ internal static unsafe partial class Bf16DecodeAttention
             new Span<float>(contexts, g * d).Clear();
             for (var s = context.First; s < context.Length; s++)
             {
-                Widen((ushort*)a.Values + (context.Slots[s] * a.KvHeads + kvHead) * d, kv, d);
+                Widen((ushort*)a.Values + a.CacheRow(context.Slots[s], kvHead), kv, d);
                 for (var h = 0; h < g; h++)
                 {
                     var p = scores[h * stride + s];
@@ -124,7 +127,7 @@ internal static unsafe partial class Bf16DecodeAttention
             {
                 continue;
             }
-            Widen((ushort*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d, key, d);
+            Widen((ushort*)a.Keys + a.CacheRow(context.Slots[s], kvHead), key, d);
             for (var h = 0; h < g; h++)
             {
                 scores[h * stride + s] = TDot.Of(queries + h * d, key, d);

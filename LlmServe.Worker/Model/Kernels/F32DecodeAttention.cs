@@ -36,7 +36,7 @@ internal static unsafe class F32DecodeAttention
             for (var s = 0; s < stride; s++)
             {
                 var visible = context.Visible(s);
-                var key = visible ? (float*)a.Keys + (context.Slots[s] * a.KvHeads + kvHead) * d : null;
+                var key = visible ? (float*)a.Keys + a.CacheRow(context.Slots[s], kvHead) : null;
                 for (var h = 0; h < g; h++)
                 {
                     scores[h * stride + s] = visible ? Dot(queries + h * d, key, d) * a.Scale : float.NegativeInfinity;
@@ -49,7 +49,7 @@ internal static unsafe class F32DecodeAttention
             }
             for (var s = context.First; s < context.Length; s++)
             {
-                var value = (float*)a.Values + (context.Slots[s] * a.KvHeads + kvHead) * d;
+                var value = (float*)a.Values + a.CacheRow(context.Slots[s], kvHead);
                 for (var h = 0; h < g; h++)
                 {
                     Axpy(scores[h * stride + s], value, output + h * d, d);
