@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace LlmServe.Worker.Model.Kernels;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace LlmServe.Worker.Model.Kernels;
 /// last one may be narrower), unit u = block * UnitsPerBlock + part. That is one block against several tiles, or one
 /// sweep tile's halves against several blocks. <c>foreach</c> walks the units in that order.
 /// </summary>
-internal readonly struct SumUnits
+internal readonly unsafe struct SumUnits
 {
     private readonly int _blockInputs;
     private readonly int _rows;
@@ -55,6 +57,37 @@ internal readonly struct SumUnits
 
     public Enumerator GetEnumerator() => new(this);
 
+    /// <summary>
+    /// Hands the call's <paramref name="sums"/> to <paramref name="sink"/> one input row at a time, each row's units side
+    /// by side along the weight rows: two whole units as one vector of 8 (a sweep tile's halves, or two 4-row tiles),
+    /// the rest unit by unit. The callers store a call's sums with it in the tiles' loop, where storing unit by unit held
+    /// a 32-row linear (K = 896, one core) to ~200 GFLOP/s against ~230 so.
+    /// </summary>
+    public void Scatter<TSink>(float* sums, ref TSink sink) where TSink : struct, ISumSink
+    {
+        const int tileFloats = Bf16Gemv.MaxTile * Bf16Gemv.MaxTile;
+        var pairs = _unitRows == Bf16Gemv.MaxTile && Vector256.IsHardwareAccelerated ? _rows / (2 * Bf16Gemv.MaxTile) : 0;
+        for (var b = 0; b < Blocks; b++)
+        {
+            var inputs = BlockInputs(b, out var firstInput);
+            var block = sums + b * UnitsPerBlock * tileFloats;
+            for (var i = 0; i < inputs; i++)
+            {
+                var from = block + i * Bf16Gemv.MaxTile;
+                for (var p = 0; p < pairs; p++)
+                {
+                    var low = from + 2 * p * tileFloats;
+                    sink.Eight(firstInput + i, 2 * p * Bf16Gemv.MaxTile, Vector256.Create(Vector128.Load(low), Vector128.Load(low + tileFloats)));
+                }
+                for (var part = 2 * pairs; part < UnitsPerBlock; part++)
+                {
+                    var count = UnitRows(part, out var firstRow);
+                    sink.Few(firstInput + i, firstRow, from + part * tileFloats, count);
+                }
+            }
+        }
+    }
+
     /// <summary>One unit: its sums at <see cref="Index"/> x 16 floats, its input and weight rows relative to the call's.</summary>
     public readonly record struct Unit(int Index, int FirstInput, int Inputs, int FirstRow, int Rows);
 
@@ -83,4 +116,14 @@ internal readonly struct SumUnits
             return true;
         }
     }
+}
+
+/// <summary>Where <see cref="SumUnits.Scatter"/> puts sums: input row and weight row (column) relative to the call's.</summary>
+internal unsafe interface ISumSink
+{
+    /// <summary>Eight consecutive columns' sums of one input row.</summary>
+    void Eight(int input, int column, Vector256<float> sums);
+
+    /// <summary>Up to <see cref="Bf16Gemv.MaxTile"/> consecutive columns' sums of one input row.</summary>
+    void Few(int input, int column, float* sums, int count);
 }

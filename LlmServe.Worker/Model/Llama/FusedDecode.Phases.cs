@@ -13,9 +13,6 @@ internal sealed unsafe partial class FusedDecode
     /// <summary>Most gate (and up) rows in one work item: the rows one <see cref="Bf16Gemv.Tiles"/> call covers (its buffers hold TilesPerCall units of sums).</summary>
     private const int GateUpRows = Bf16Gemv.TilesPerCall * Bf16Gemv.MaxTile;
 
-    /// <summary>Floats of one tile's sums.</summary>
-    private const int TileFloats = Bf16Gemv.MaxTile * Bf16Gemv.MaxTile;
-
     /// <summary>One member's view of a phase's work cursors.</summary>
     private readonly struct Work(int* cursors, int member, int members)
     {
@@ -115,10 +112,8 @@ internal sealed unsafe partial class FusedDecode
             for (var r = 0; r < m;)
             {
                 Bf16Gemv.RunNext(x, stride, m, r, w + (long)row * _d, _d, rows, tiles, sums, out var units);
-                foreach (var u in units)
-                {
-                    Gather(sums + u.Index * TileFloats, u.Inputs, u.Rows, into + (r + u.FirstInput) * intoStride + row + u.FirstRow, intoStride);
-                }
+                var sink = new RoundedSink(into + r * intoStride + row, intoStride);
+                units.Scatter(sums, ref sink);
                 r += units.Inputs;
             }
             row += tiles * rows;
@@ -126,27 +121,40 @@ internal sealed unsafe partial class FusedDecode
     }
 
     /// <summary>
-    /// A unit's sums (input row i's at i * MaxTile) into rows <paramref name="intoStride"/> apart, each rounded to bf16
-    /// as torch's bf16 linear is: a whole unit row in one vector (the same rounding), one at a time where a NaN must
-    /// stay quiet.
+    /// Sums into float32 rows <paramref name="stride"/> apart from <paramref name="into"/>, each rounded to bf16 as torch's
+    /// bf16 linear is: eight in one vector (the same rounding), one at a time where a NaN must stay quiet.
     /// </summary>
-    private static void Gather(float* sums, int inputs, int rows, float* into, long intoStride)
+    private readonly struct RoundedSink(float* into, long stride) : ISumSink
     {
-        for (var i = 0; i < inputs; i++)
+        public void Eight(int input, int column, Vector256<float> sums)
         {
-            float* from = sums + i * Bf16Gemv.MaxTile, to = into + i * intoStride;
-            if (rows == Bf16Gemv.MaxTile && Vector128.IsHardwareAccelerated)
+            var to = into + input * stride + column;
+            if (Vector256.EqualsAll(sums, sums))
             {
-                var v = Vector128.Load(from);
+                Bf16.Round(sums).Store(to);
+                return;
+            }
+            for (var j = 0; j < 2 * Bf16Gemv.MaxTile; j++)
+            {
+                to[j] = Bf16.Round(sums.GetElement(j));
+            }
+        }
+
+        public void Few(int input, int column, float* sums, int count)
+        {
+            var to = into + input * stride + column;
+            if (count == Bf16Gemv.MaxTile && Vector128.IsHardwareAccelerated)
+            {
+                var v = Vector128.Load(sums);
                 if (Vector128.EqualsAll(v, v))
                 {
                     Bf16.Round(v).Store(to);
-                    continue;
+                    return;
                 }
             }
-            for (var j = 0; j < rows; j++)
+            for (var j = 0; j < count; j++)
             {
-                to[j] = Bf16.Round(from[j]);
+                to[j] = Bf16.Round(sums[j]);
             }
         }
     }

@@ -110,16 +110,17 @@ public sealed unsafe class Bf16DotTilesTests
         var w = Bf16Inputs.Random(random, Tile * k, -20, 20);
         var stride = Bf16Gemv.InputStride(k);
         var xs = Bf16Inputs.Prepare(x, Tile, k);
+        var xf = Bf16Inputs.PrepareFloats(x, Tile, k);
         var managed = new float[Tile * Tile];
         var assembled = new float[Tile * Tile];
         fixed (ushort* wp = w)
-        fixed (float* xsp = xs, mp = managed, ap = assembled)
+        fixed (float* xsp = xs, xfp = xf, mp = managed, ap = assembled)
         {
             for (var inputs = 1; inputs <= Tile; inputs++)
             {
                 for (var rows = 1; rows <= Tile; rows++)
                 {
-                    Bf16Gemv.Block512(xsp, stride, inputs, wp, k, rows, mp);
+                    Bf16Gemv.Block512(xfp, Bf16Gemv.FloatStride(k), inputs, wp, k, rows, mp);
                     Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, 1, ap);
                     for (var i = 0; i < inputs * Tile; i++)
                     {
@@ -170,10 +171,12 @@ public sealed unsafe class Bf16DotTilesTests
         var w = Bf16Inputs.Random(random, Bf16DotTiles.SweepRows * k, -20, 20);
         var stride = Bf16Gemv.InputStride(k);
         var xs = Bf16Inputs.Prepare(x, inputRows, k);
+        var floatStride = Bf16Gemv.FloatStride(k);
+        var xf = Bf16Inputs.PrepareFloats(x, inputRows, k);
         var managed = new float[1];
         var swept = new float[blocks * units * Tile * Tile];
         fixed (ushort* wp = w)
-        fixed (float* xsp = xs, mp = managed, sp = swept)
+        fixed (float* xsp = xs, xfp = xf, mp = managed, sp = swept)
         {
             for (var inputs = 1; inputs <= Bf16DotTiles.SweepInputs; inputs++)
             {
@@ -188,7 +191,7 @@ public sealed unsafe class Bf16DotTilesTests
                         {
                             for (var j = 0; j < rows; j++)
                             {
-                                Bf16Gemv.Block512(xsp + (long)(b * inputs + i) * stride, stride, 1, wp + (long)j * k, k, 1, mp);
+                                Bf16Gemv.Block512(xfp + (long)(b * inputs + i) * floatStride, floatStride, 1, wp + (long)j * k, k, 1, mp);
                                 var unit = b * Bf16DotTiles.SweepUnits(rows) + j / Tile;
                                 Assert.Equal(BitConverter.SingleToUInt32Bits(managed[0]), BitConverter.SingleToUInt32Bits(swept[unit * Tile * Tile + i * Tile + j % Tile]));
                             }
@@ -209,10 +212,11 @@ public sealed unsafe class Bf16DotTilesTests
         var w = Bf16Inputs.Random(random, tiles * Tile * k, -20, 20);
         var stride = Bf16Gemv.InputStride(k);
         var xs = Bf16Inputs.Prepare(x, Tile, k);
+        var xf = Bf16Inputs.PrepareFloats(x, Tile, k);
         var managed = new float[Tile * Tile];
         var assembled = new float[tiles * Tile * Tile];
         fixed (ushort* wp = w)
-        fixed (float* xsp = xs, mp = managed, ap = assembled)
+        fixed (float* xsp = xs, xfp = xf, mp = managed, ap = assembled)
         {
             for (var inputs = 1; inputs <= Tile; inputs++)
             {
@@ -221,7 +225,7 @@ public sealed unsafe class Bf16DotTilesTests
                     run(xsp, stride, inputs, wp, rows, tiles, ap);
                     for (var t = 0; t < tiles; t++)
                     {
-                        Bf16Gemv.Block512(xsp, stride, inputs, wp + (long)t * rows * k, k, rows, mp);
+                        Bf16Gemv.Block512(xfp, Bf16Gemv.FloatStride(k), inputs, wp + (long)t * rows * k, k, rows, mp);
                         for (var i = 0; i < inputs * Tile; i++)
                         {
                             if (i % Tile < rows)

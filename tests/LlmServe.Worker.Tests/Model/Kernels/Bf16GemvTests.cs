@@ -24,16 +24,18 @@ public sealed unsafe class Bf16GemvTests
         var w = Bf16Inputs.Random(random, Tile * k);
         var stride = Bf16Gemv.InputStride(k);
         var xs = Bf16Inputs.Prepare(x, Tile, k);
+        var floatStride = Bf16Gemv.FloatStride(k);
+        var xf = Bf16Inputs.PrepareFloats(x, Tile, k);                     // the managed tiles' input
         var sums = new float[Tile * Tile];
         var alone = new float[Tile * Tile];
         fixed (ushort* wp = w)
-        fixed (float* xsp = xs, sp = sums, ap = alone)
+        fixed (float* xsp = xs, xfp = xf, sp = sums, ap = alone)
         {
             for (var i = 0; i < Tile; i++)
             {
                 for (var j = 0; j < Tile; j++)
                 {
-                    Bf16Gemv.Block512(xsp + i * stride, stride, 1, wp + j * k, k, 1, ap + i * Tile + j);
+                    Bf16Gemv.Block512(xfp + i * floatStride, floatStride, 1, wp + j * k, k, 1, ap + i * Tile + j);
                     var exact = 0.0;
                     for (var e = 0; e < k; e++)
                     {
@@ -52,10 +54,10 @@ public sealed unsafe class Bf16GemvTests
                         switch (variant)
                         {
                             case "512-bit":
-                                Bf16Gemv.Block512(xsp, stride, inputs, wp, k, rows, sp);
+                                Bf16Gemv.Block512(xfp, floatStride, inputs, wp, k, rows, sp);
                                 break;
                             case "256-bit":
-                                Bf16Gemv.Block256(xsp, stride, inputs, wp, k, rows, sp);
+                                Bf16Gemv.Block256(xfp, floatStride, inputs, wp, k, rows, sp);
                                 break;
                             default:
                                 Bf16Gemv.BlockBf16(xsp, stride, inputs, wp, k, rows, 1, sp);

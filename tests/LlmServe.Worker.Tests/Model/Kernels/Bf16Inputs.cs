@@ -17,13 +17,21 @@ internal static unsafe class Bf16Inputs
     }
 
     /// <summary>x (rows, K) through <see cref="Bf16Gemv.PrepareInput"/>: rows <see cref="Bf16Gemv.InputStride"/> floats apart.</summary>
-    public static float[] Prepare(ushort[] x, int rows, int k)
+    public static float[] Prepare(ushort[] x, int rows, int k) => Prepared(x, rows, k, Bf16Gemv.InputStride(k), &Bf16Gemv.PrepareInput);
+
+    /// <summary>
+    /// x (rows, K) as the managed tiles read it (<see cref="Bf16Gemv.PrepareFloats"/>): float32 rows
+    /// <see cref="Bf16Gemv.FloatStride"/> floats apart, which a prepared input holds only where the kernel needs them.
+    /// </summary>
+    public static float[] PrepareFloats(ushort[] x, int rows, int k) => Prepared(x, rows, k, Bf16Gemv.FloatStride(k), &Bf16Gemv.PrepareFloats);
+
+    private static float[] Prepared(ushort[] x, int rows, int k, int stride, delegate*<ushort*, int, int, float*, void> prepare)
     {
-        var prepared = new float[rows * Bf16Gemv.InputStride(k)];
+        var prepared = new float[rows * stride];
         fixed (ushort* xp = x)
         fixed (float* into = prepared)
         {
-            Bf16Gemv.PrepareInput(xp, rows, k, into);
+            prepare(xp, rows, k, into);
         }
         return prepared;
     }

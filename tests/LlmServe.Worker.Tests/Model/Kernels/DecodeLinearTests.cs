@@ -64,15 +64,42 @@ public sealed class DecodeLinearTests
         Assert.True(torch.allclose(actual, expected, rtol: 1.0 / 128, atol: 1e-3));
     }
 
-    [Fact]
-    public void Kernel_AddsBias()
+    [Theory]
+    [InlineData(2, 41, 66)]      // one block of inputs against tiles side by side, the last a single row
+    [InlineData(7, 41, 896)]     // sweeps: 8-row tiles against blocks of 3 inputs and a part block, a 1-row last tile
+    [InlineData(7, 70, 4864)]    // K in stretches: tiles side by side again
+    public void Kernel_AddsBias(int m, int n, int k)
     {
         using var scope = NewDisposeScope();
-        var x = Random(3, 2, 66);
-        var w = Random(4, 41, 66);
-        var b = Random(5, 41);
+        var x = Random(3, m, k);
+        var w = Random(4, n, k);
+        var b = Random(5, n);
 
-        AssertWithinOneRounding(Reference(x, w, b), DecodeLinear.Forward(x, w, b));
+        AssertWithinOneRounding(Reference(x, w, b), DecodeLinear.Forward(x, LinearKernel.RowGemv, (w, b))[0]);
+    }
+
+    [Theory]
+    [InlineData(2, 896)]
+    [InlineData(7, 896)]
+    [InlineData(7, 4864)]
+    public unsafe void Kernel_NaNOutputs_AreTorchsQuietNaN(int m, int k)
+    {
+        using var scope = NewDisposeScope();
+        var x = Random(13, m, k);
+        var w = Random(14, 21, k);
+        ((ushort*)TensorMemory.Address(w))[9 * k + k / 3] = 0xFFC1;                 // a negative NaN with a payload: rounding alone keeps both
+        var b = Random(15, 21);
+
+        var y = DecodeLinear.Forward(x, LinearKernel.RowGemv, (w, b))[0];    // (M, 21)
+
+        var bits = (ushort*)TensorMemory.Address(y);
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < 21; j++)
+            {
+                Assert.Equal(j == 9, bits[i * 21 + j] == 0x7FC0);
+            }
+        }
     }
 
     [Fact]

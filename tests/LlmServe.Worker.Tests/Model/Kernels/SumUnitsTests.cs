@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using LlmServe.Worker.Model.Kernels;
 
 namespace LlmServe.Worker.Tests.Model.Kernels;
@@ -35,6 +36,76 @@ public sealed class SumUnitsTests
         Assert.All(seen.Cast<int>(), c => Assert.Equal(1, c));
         Assert.Equal(inputs, units.Inputs);
         Assert.Equal(units.Blocks * units.UnitsPerBlock, units.Count);
+    }
+
+    [Theory]
+    [InlineData(4, 4, 12, 4)]    // tiles side by side: a pair of units and a single one
+    [InlineData(3, 3, 6, 3)]     // units of 3 rows: no pairs
+    [InlineData(32, 3, 8, 4)]    // a sweep: each block's two halves as one pair
+    [InlineData(31, 3, 5, 4)]    // a sweep tile of 5 rows: a unit of 4 and one of 1, no pair
+    [InlineData(4, 4, 64, 4)]    // a call's 16 tiles: 8 pairs
+    [InlineData(2, 4, 14, 4)]    // 3 whole tiles and a part tile of 2: one pair, then 4, then 2
+    public unsafe void Scatter_HandsEverySumToItsInputAndColumnOnce(int inputs, int blockInputs, int rows, int unitRows)
+    {
+        var units = new SumUnits(inputs, blockInputs, rows, unitRows);
+        var sums = new float[units.Count * Bf16Gemv.MaxTile * Bf16Gemv.MaxTile];
+        foreach (var u in units)
+        {
+            for (var i = 0; i < u.Inputs; i++)
+            {
+                for (var j = 0; j < u.Rows; j++)
+                {
+                    sums[(u.Index * Bf16Gemv.MaxTile + i) * Bf16Gemv.MaxTile + j] = Code(u.FirstInput + i, u.FirstRow + j);
+                }
+            }
+        }
+        var sink = new Recorder(new int[inputs, rows], new float[inputs, rows]);
+
+        fixed (float* s = sums)
+        {
+            units.Scatter(s, ref sink);
+        }
+
+        for (var i = 0; i < inputs; i++)
+        {
+            for (var j = 0; j < rows; j++)
+            {
+                Assert.Equal(1, sink.Seen[i, j]);
+                Assert.Equal(Code(i, j), sink.Values[i, j]);
+            }
+        }
+    }
+
+    private static float Code(int input, int row) => 1000 * input + row + 1;
+
+    private readonly unsafe struct Recorder(int[,] seen, float[,] values) : ISumSink
+    {
+        public int[,] Seen => seen;
+
+        public float[,] Values => values;
+
+        public void Eight(int input, int column, Vector256<float> sums)
+        {
+            for (var j = 0; j < 8; j++)
+            {
+                Put(input, column + j, sums.GetElement(j));
+            }
+        }
+
+        public void Few(int input, int column, float* sums, int count)
+        {
+            Assert.InRange(count, 1, Bf16Gemv.MaxTile);
+            for (var j = 0; j < count; j++)
+            {
+                Put(input, column + j, sums[j]);
+            }
+        }
+
+        private void Put(int input, int column, float value)
+        {
+            seen[input, column]++;
+            values[input, column] = value;
+        }
     }
 
     [Fact]

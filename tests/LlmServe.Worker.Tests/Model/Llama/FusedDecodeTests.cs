@@ -58,6 +58,17 @@ public sealed class FusedDecodeTests(RandomCheckpointFixture files) : IClassFixt
             [3, 17, 9, 30, 5, 12, 21, 8, 14, 2, 26, 11, 7], [[.. Enumerable.Range(0, 13)], [12, 0, 5, 7, 1, 9]],
             blocks: 13 * 12, LinearKernel.RowGemv);
 
+    /// <summary>
+    /// A hidden size of 144 leaves the vector loop a tail, so its prepared rows keep a float32 copy and take more room than
+    /// the wider FFN's (256, rows of bf16 pairs alone): with 40 decodes in a step, input buffers sized by the widest K
+    /// would overflow; they must fit the largest row.
+    /// </summary>
+    [Fact]
+    public void FusedStep_HiddenSizeWithATail_EqualsTheGeneralPath_BitForBit() =>
+        AssertFusedMatchesGeneral(files.Gguf("llama-d144", OracleSpecs.Get("llama") with { HiddenSize = 144 }),
+            [.. Enumerable.Range(0, 40).Select(i => 2 + i % 9)], [[.. Enumerable.Range(0, 40)], [39, 0, 17, 8]],
+            blocks: 40 * 4, LinearKernel.RowGemv);
+
     /// <summary>RoPE over part of each head is left to the general path, which rotates only that part.</summary>
     [Fact]
     public void PartialRotary_HasNoFusedStep()
