@@ -32,9 +32,9 @@ internal static unsafe partial class Bf16Gemv
     {
         var stride = InputStride(k);
         var input = InputBuffer(m * stride);
-        fixed (float* xs = input)
+        fixed (float* buffer = input)
         {
-            PrepareInput(x, m, k, xs);
+            var xs = Prepare(x, m, k, buffer);
             var chunks = Chunks(m, k, targets);
             if (chunks <= 1 || Environment.ProcessorCount == 1)
             {
@@ -56,7 +56,7 @@ internal static unsafe partial class Bf16Gemv
     /// <summary>Work items of a run over <paramref name="targets"/>: their output rows, counted across them in order, in chunks of <see cref="ChunkRows"/>.</summary>
     public static int Chunks(int m, int k, ReadOnlySpan<GemvTarget> targets) => (TotalRows(targets) + ChunkRows(m, k) - 1) / ChunkRows(m, k);
 
-    /// <summary>Work item <paramref name="chunk"/> of <see cref="Chunks"/>, from an input made by <see cref="PrepareInput"/>.</summary>
+    /// <summary>Work item <paramref name="chunk"/> of <see cref="Chunks"/>, from an input made by <see cref="Prepare"/>.</summary>
     public static void RunChunk(float* xs, int m, int k, ReadOnlySpan<GemvTarget> targets, int chunk)
     {
         var chunkRows = ChunkRows(m, k);
@@ -142,6 +142,21 @@ internal static unsafe partial class Bf16Gemv
         }
     }
 
+    /// <summary>
+    /// The input <see cref="RunRows"/> reads for x (M, K) bf16: x itself where a prepared row is its bf16 pairs alone
+    /// (<see cref="KeepsFloats"/>: then x's rows are already laid out so), else x prepared into <paramref name="buffer"/>
+    /// (M x <see cref="InputStride"/> floats), which saves a copy of the input per linear.
+    /// </summary>
+    public static float* Prepare(ushort* x, int m, int k, float* buffer)
+    {
+        if (!KeepsFloats(k))
+        {
+            return (float*)x;
+        }
+        PrepareInput(x, m, k, buffer);
+        return buffer;
+    }
+
     /// <summary>x (M, K) bf16 as float32 rows <see cref="FloatStride"/> apart, in the order the managed tiles consume them.</summary>
     internal static void PrepareFloats(ushort* x, int m, int k, float* into)
     {
@@ -159,7 +174,7 @@ internal static unsafe partial class Bf16Gemv
 
     private static int AlignToVector(int floats) => (floats + 15) & ~15;
 
-    /// <summary>Output rows [start, end) counted across the targets in order, from an input made by <see cref="PrepareInput"/>.</summary>
+    /// <summary>Output rows [start, end) counted across the targets in order, from an input made by <see cref="Prepare"/>.</summary>
     [SkipLocalsInit]
     public static void RunRows(float* xs, int m, int k, int stride, ReadOnlySpan<GemvTarget> targets, int start, int end)
     {

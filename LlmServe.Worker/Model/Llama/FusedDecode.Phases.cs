@@ -32,11 +32,11 @@ internal sealed unsafe partial class FusedDecode
     /// <summary>output_t (M, Rows_t) = x (M, K) · W_t^T + b_t for every target, work split by weight chunks.</summary>
     private static void Linear(int m, ushort* x, int k, float* input, Work work, ReadOnlySpan<GemvTarget> targets)
     {
-        Bf16Gemv.PrepareInput(x, m, k, input);
+        var prepared = Bf16Gemv.Prepare(x, m, k, input);
         var chunks = Bf16Gemv.Chunks(m, k, targets);
         while (work.Next(chunks, out var c))
         {
-            Bf16Gemv.RunChunk(input, m, k, targets, c);
+            Bf16Gemv.RunChunk(prepared, m, k, targets, c);
         }
     }
 
@@ -79,7 +79,7 @@ internal sealed unsafe partial class FusedDecode
     [SkipLocalsInit]   // ~33 KB of buffers per call, each value written before it is read
     private void GateUp(int m, in FusedLayer w, float* input, Work work)
     {
-        Bf16Gemv.PrepareInput(_xn, m, _d, input);
+        var prepared = Bf16Gemv.Prepare(_xn, m, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
         // Half a chunk of gate rows and as many up rows, in whole SiLU groups (a row's groups start at multiples of
         // SiluGroup whatever the chunking, so its bits do not depend on it), at most what the buffers below hold.
@@ -91,8 +91,8 @@ internal sealed unsafe partial class FusedDecode
         while (work.Next(chunks, out var c))
         {
             int start = c * chunkRows, count = Math.Min(chunkRows, _ffn - start);
-            RoundedDots(input, stride, m, (ushort*)w.Gate + (long)start * _d, count, gate, chunkRows, sums);
-            RoundedDots(input, stride, m, (ushort*)w.Up + (long)start * _d, count, up, chunkRows, sums);
+            RoundedDots(prepared, stride, m, (ushort*)w.Gate + (long)start * _d, count, gate, chunkRows, sums);
+            RoundedDots(prepared, stride, m, (ushort*)w.Up + (long)start * _d, count, up, chunkRows, sums);
             for (var r = 0; r < m; r++)
             {
                 SiluAndMul.Bf16Row(gate + r * chunkRows, up + r * chunkRows, _act + (long)r * _ffn + start, count);
@@ -163,7 +163,7 @@ internal sealed unsafe partial class FusedDecode
     [SkipLocalsInit]
     private void LmHead(in Step s, float* input, Work work)
     {
-        Bf16Gemv.PrepareInput(_xn, s.Samples, _d, input);
+        var prepared = Bf16Gemv.Prepare(_xn, s.Samples, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
         var chunkRows = Bf16Gemv.ChunkRows(s.Samples, _d);
         var chunks = (_vocab + chunkRows - 1) / chunkRows;
@@ -171,7 +171,7 @@ internal sealed unsafe partial class FusedDecode
         while (work.Next(chunks, out var c))
         {
             int row = c * chunkRows, count = Math.Min(chunkRows, _vocab - row);
-            RoundedDots(input, stride, s.Samples, (ushort*)_w.LmHead + (long)row * _d, count, s.Logits + row, _vocab, sums);
+            RoundedDots(prepared, stride, s.Samples, (ushort*)_w.LmHead + (long)row * _d, count, s.Logits + row, _vocab, sums);
         }
     }
 
