@@ -31,7 +31,7 @@ internal static unsafe partial class Bf16Gemv
     public static void Run(ushort* x, int m, int k, ReadOnlySpan<GemvTarget> targets)
     {
         var stride = InputStride(k);
-        var input = InputBuffer(m * stride);
+        var input = BufferStride(k) == 0 ? null : InputBuffer(m * BufferStride(k));
         fixed (float* buffer = input)
         {
             var xs = Prepare(x, m, k, buffer);
@@ -145,7 +145,7 @@ internal static unsafe partial class Bf16Gemv
     /// <summary>
     /// The input <see cref="RunRows"/> reads for x (M, K) bf16: x itself where a prepared row is its bf16 pairs alone
     /// (<see cref="KeepsFloats"/>: then x's rows are already laid out so), else x prepared into <paramref name="buffer"/>
-    /// (M x <see cref="InputStride"/> floats), which saves a copy of the input per linear.
+    /// (M x <see cref="BufferStride"/> floats), which saves a copy of the input per linear.
     /// </summary>
     public static float* Prepare(ushort* x, int m, int k, float* buffer)
     {
@@ -156,6 +156,9 @@ internal static unsafe partial class Bf16Gemv
         PrepareInput(x, m, k, buffer);
         return buffer;
     }
+
+    /// <summary>Floats per input row that <see cref="Prepare"/> needs in its buffer: none where it reads x in place.</summary>
+    public static int BufferStride(int k) => KeepsFloats(k) ? InputStride(k) : 0;
 
     /// <summary>x (M, K) bf16 as float32 rows <see cref="FloatStride"/> apart, in the order the managed tiles consume them.</summary>
     internal static void PrepareFloats(ushort* x, int m, int k, float* into)

@@ -71,8 +71,8 @@ internal sealed unsafe partial class FusedDecode : IDisposable
         _o = Carve(_d);
         _act = Carve(_ffn);
         // Each member widens a linear's input for itself, which saves a barrier per linear.
-        // A row's stride need not grow with K (a K the vector loop covers whole keeps no float32 copy), so take the largest.
-        _inputFloats = (int)m * Math.Max(Math.Max(Bf16Gemv.InputStride(_d), Bf16Gemv.InputStride((int)q)), Bf16Gemv.InputStride(_ffn));
+        // A row's stride need not grow with K (a K the vector loop covers whole is read in place), so take the largest.
+        _inputFloats = (int)m * Math.Max(Math.Max(Bf16Gemv.BufferStride(_d), Bf16Gemv.BufferStride((int)q)), Bf16Gemv.BufferStride(_ffn));
         _inputs = (nint)NativeMemory.AlignedAlloc((nuint)((long)_inputFloats * team.Size * sizeof(float)), 64);
     }
 
