@@ -203,7 +203,7 @@ internal static unsafe partial class Bf16DecodeAttention
             var acc = Vector512<float>.Zero;
             for (var s = 0; s < stride; s += 16)
             {
-                var e = Vector512.Exp(Vector512.Load(scores + s) - top);
+                var e = Exponential.Of(Vector512.Load(scores + s) - top);
                 e.Store(scores + s);
                 acc += e;
             }
@@ -228,7 +228,7 @@ internal static unsafe partial class Bf16DecodeAttention
             var acc = Vector256<float>.Zero;
             for (var s = 0; s < stride; s += 8)
             {
-                var e = Vector256.Exp(Vector256.Load(scores + s) - top);
+                var e = Exponential.Of(Vector256.Load(scores + s) - top);
                 e.Store(scores + s);
                 acc += e;
             }

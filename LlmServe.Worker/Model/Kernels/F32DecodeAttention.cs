@@ -73,7 +73,7 @@ internal static unsafe class F32DecodeAttention
         var acc = Vector256<float>.Zero;
         for (var s = 0; s < stride; s += Lanes)
         {
-            var e = Vector256.Exp(Vector256.Load(x + s) - top);
+            var e = Exponential.Of(Vector256.Load(x + s) - top);
             e.Store(x + s);
             acc += e;
         }

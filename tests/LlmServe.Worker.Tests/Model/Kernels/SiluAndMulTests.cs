@@ -55,6 +55,28 @@ public sealed class SiluAndMulTests
         }
     }
 
+    /// <summary>
+    /// Each value is computed alone: a row's last, partial vector gives the bits the same values get inside a longer
+    /// row at another offset (and so in any vector the fused decode step's chunks put them).
+    /// </summary>
+    [Theory]
+    [InlineData(ScalarType.BFloat16)]
+    [InlineData(ScalarType.Float32)]
+    public void ValueBits_DoNotDependOnWhereInTheRowTheyAre(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(11);
+        var gate = (torch.randn([1, 64], generator: generator) * 4).to_type(dtype);
+        var up = torch.randn([1, 64], generator: generator).to_type(dtype);
+
+        var whole = SiluAndMul.TryForward(gate, up)!;
+        foreach (var (offset, width) in new[] { (0, 23), (5, 23), (9, 7), (3, 40) })
+        {
+            var part = SiluAndMul.TryForward(gate.narrow(1, offset, width).contiguous(), up.narrow(1, offset, width).contiguous())!;
+            Assert.True(part.equal(whole.narrow(1, offset, width)).all().item<bool>(), $"values {offset}..{offset + width}");
+        }
+    }
+
     [Fact]
     public void OtherInputs_AreLeftToTorch()
     {
