@@ -82,10 +82,7 @@ internal static unsafe partial class Bf16DecodeAttention
                 {
                     Widen((ushort*)a.Keys + a.CacheRow(context.Slots[s0 + j], kvHead), keys + j * d, d);
                 }
-                for (var h = 0; h < g; h++)
-                {
-                    Score16(queries + h * d, keys, d, slices).Store(scores + h * stride + s0);
-                }
+                ScoreBlock(queries, keys, g, d, slices, scores + s0, stride);
                 continue;
             }
             ScoreKeys<SliceDot>(a, kvHead, context, queries, keys, scores, stride, s0, s0 + KeyBlock);
@@ -129,22 +126,59 @@ internal static unsafe partial class Bf16DecodeAttention
     internal static float DotInSlices(float* q, float* k, int slices) => Reduce(SliceSum(q, k, slices));
 
     /// <summary>
+    /// The G heads' scores of one block of 16 widened keys, into rows <paramref name="stride"/> apart: the head size's
+    /// <see cref="ISliceSum"/> picked once for the block, so each of its 16·G dot products is straight-line code.
+    /// </summary>
+    private static void ScoreBlock(float* queries, float* keys, int g, int d, int slices, float* scores, int stride)
+    {
+        switch (slices)
+        {
+            case 4:
+                for (var h = 0; h < g; h++)
+                {
+                    Score16<FourSlices>(queries + h * d, keys, d, slices).Store(scores + h * stride);
+                }
+                break;
+            case 8:
+                for (var h = 0; h < g; h++)
+                {
+                    Score16<EightSlices>(queries + h * d, keys, d, slices).Store(scores + h * stride);
+                }
+                break;
+            default:
+                for (var h = 0; h < g; h++)
+                {
+                    Score16<AnySlices>(queries + h * d, keys, d, slices).Store(scores + h * stride);
+                }
+                break;
+        }
+    }
+
+    /// <summary><see cref="Score16{TSum}"/> for any number of slices (the one-key dot product's bits, lane by lane).</summary>
+    internal static Vector512<float> Score16(float* q, float* keys, int d, int slices) => slices switch
+    {
+        4 => Score16<FourSlices>(q, keys, d, slices),
+        8 => Score16<EightSlices>(q, keys, d, slices),
+        _ => Score16<AnySlices>(q, keys, d, slices),
+    };
+
+    /// <summary>
     /// <see cref="DotInSlices"/> of q with 16 keys (rows <paramref name="d"/> apart), lane j holding key j's, bit for
     /// bit: the 16 lane sums are reduced together by shuffles that pair the same lanes as <see cref="VectorMath.Reduce(Vector512{float})"/>
     /// does for one (lanes i and i + 8, then i and i + 4, then (0 + 2) + (1 + 3)), a few instructions per key
     /// instead of a reduction and a scalar store each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Vector512<float> Score16(float* q, float* keys, int d, int slices)
+    private static Vector512<float> Score16<TSum>(float* q, float* keys, int d, int slices) where TSum : struct, ISliceSum
     {
-        var h01 = Halves(SliceSum(q, keys, slices), SliceSum(q, keys + d, slices));
-        var h23 = Halves(SliceSum(q, keys + 2 * d, slices), SliceSum(q, keys + 3 * d, slices));
-        var h45 = Halves(SliceSum(q, keys + 4 * d, slices), SliceSum(q, keys + 5 * d, slices));
-        var h67 = Halves(SliceSum(q, keys + 6 * d, slices), SliceSum(q, keys + 7 * d, slices));
-        var h89 = Halves(SliceSum(q, keys + 8 * d, slices), SliceSum(q, keys + 9 * d, slices));
-        var h1011 = Halves(SliceSum(q, keys + 10 * d, slices), SliceSum(q, keys + 11 * d, slices));
-        var h1213 = Halves(SliceSum(q, keys + 12 * d, slices), SliceSum(q, keys + 13 * d, slices));
-        var h1415 = Halves(SliceSum(q, keys + 14 * d, slices), SliceSum(q, keys + 15 * d, slices));
+        var h01 = Halves(TSum.Of(q, keys, slices), TSum.Of(q, keys + d, slices));
+        var h23 = Halves(TSum.Of(q, keys + 2 * d, slices), TSum.Of(q, keys + 3 * d, slices));
+        var h45 = Halves(TSum.Of(q, keys + 4 * d, slices), TSum.Of(q, keys + 5 * d, slices));
+        var h67 = Halves(TSum.Of(q, keys + 6 * d, slices), TSum.Of(q, keys + 7 * d, slices));
+        var h89 = Halves(TSum.Of(q, keys + 8 * d, slices), TSum.Of(q, keys + 9 * d, slices));
+        var h1011 = Halves(TSum.Of(q, keys + 10 * d, slices), TSum.Of(q, keys + 11 * d, slices));
+        var h1213 = Halves(TSum.Of(q, keys + 12 * d, slices), TSum.Of(q, keys + 13 * d, slices));
+        var h1415 = Halves(TSum.Of(q, keys + 14 * d, slices), TSum.Of(q, keys + 15 * d, slices));
         // Lane i of pairsK: key 4K + i's (0 + 2) and (1 + 3) in its first two elements.
         var pairs0 = Pairs(Quarters(h01, h23));
         var pairs1 = Pairs(Quarters(h45, h67));
@@ -191,6 +225,54 @@ internal static unsafe partial class Bf16DecodeAttention
             odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + j * Slice), Vector512.Load(k + j * Slice), odd);
         }
         return even + odd;
+    }
+
+    /// <summary>
+    /// <see cref="SliceSum"/> as one flavour of <see cref="Score16{TSum}"/> computes it. A struct type argument gives each
+    /// head size its own copy of the 16-key scoring: the general loop's counter and branches were most of the
+    /// instructions of a 64-wide head's dot product, so the common sizes get the same operations written out.
+    /// </summary>
+    private interface ISliceSum
+    {
+        static abstract Vector512<float> Of(float* q, float* k, int slices);
+    }
+
+    private readonly struct AnySlices : ISliceSum
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Of(float* q, float* k, int slices) => SliceSum(q, k, slices);
+    }
+
+    /// <summary><see cref="SliceSum"/> of 4 slices (64-wide heads), the same operations in the same order.</summary>
+    private readonly struct FourSlices : ISliceSum
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Of(float* q, float* k, int slices)
+        {
+            var even = Vector512.Load(q) * Vector512.Load(k);
+            var odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + Slice), Vector512.Load(k + Slice), Vector512<float>.Zero);
+            even = Vector512.FusedMultiplyAdd(Vector512.Load(q + 2 * Slice), Vector512.Load(k + 2 * Slice), even);
+            odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + 3 * Slice), Vector512.Load(k + 3 * Slice), odd);
+            return even + odd;
+        }
+    }
+
+    /// <summary><see cref="SliceSum"/> of 8 slices (128-wide heads), the same operations in the same order.</summary>
+    private readonly struct EightSlices : ISliceSum
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Of(float* q, float* k, int slices)
+        {
+            var even = Vector512.Load(q) * Vector512.Load(k);
+            var odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + Slice), Vector512.Load(k + Slice), Vector512<float>.Zero);
+            even = Vector512.FusedMultiplyAdd(Vector512.Load(q + 2 * Slice), Vector512.Load(k + 2 * Slice), even);
+            odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + 3 * Slice), Vector512.Load(k + 3 * Slice), odd);
+            even = Vector512.FusedMultiplyAdd(Vector512.Load(q + 4 * Slice), Vector512.Load(k + 4 * Slice), even);
+            odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + 5 * Slice), Vector512.Load(k + 5 * Slice), odd);
+            even = Vector512.FusedMultiplyAdd(Vector512.Load(q + 6 * Slice), Vector512.Load(k + 6 * Slice), even);
+            odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + 7 * Slice), Vector512.Load(k + 7 * Slice), odd);
+            return even + odd;
+        }
     }
 
     /// <summary>

@@ -81,8 +81,8 @@ internal sealed unsafe partial class FusedDecode
     {
         var prepared = Bf16Gemv.Prepare(_xn, m, _d, input);
         var stride = Bf16Gemv.InputStride(_d);
-        // Half a chunk of gate rows and as many up rows, in whole SiLU groups (a row's groups start at multiples of
-        // SiluGroup whatever the chunking, so its bits do not depend on it), at most what the buffers below hold.
+        // Half a chunk of gate rows and as many up rows, in whole SiLU vectors (each value's bits are its own whatever
+        // the chunking; whole vectors keep the padded ends to the last chunk), at most what the buffers below hold.
         var chunkRows = Math.Clamp(Bf16Gemv.ChunkRows(m, _d) / 2 / SiluGroup * SiluGroup, SiluGroup, GateUpRows);
         var chunks = (_ffn + chunkRows - 1) / chunkRows;
         var sums = stackalloc float[Bf16Gemv.MaxSums];
