@@ -8,13 +8,14 @@ namespace LlmServe.Worker.Model.Kernels;
 /// <summary>
 /// The decode attention of one (sequence, kv head) for head sizes made of whole 512-bit slices (64, 128, ...): the
 /// general <see cref="Group"/>'s arithmetic in an order that keeps the CPU busy. Scores keep two accumulators per dot
-/// product instead of one long chain, and 16 keys' sums are reduced together (<see cref="Score16"/>); the weighted sum
-/// of V runs one 16-wide slice of the head at a time for eight query heads at once, its accumulators in registers,
-/// instead of reading and writing every head's context for every key.
+/// product instead of one long chain: from four query heads per kv head over transposed blocks of 16 keys
+/// (<see cref="ScoreTransposedBlocks"/>), below that with 16 keys' sums reduced together (<see cref="Score16"/>). The
+/// weighted sum of V runs two 16-wide slices of the head at a time for eight query heads at once, its accumulators in
+/// registers, instead of reading and writing every head's context for every key.
 /// </summary>
 /// <remarks>
 /// Like the general path, each float32 sum depends only on the head size and the sequence's own context, so a sequence
-/// gets the same bits alone and in any batch.
+/// gets the same bits alone and in any batch; which scoring a model takes is fixed by its head counts.
 /// </remarks>
 internal static unsafe partial class Bf16DecodeAttention
 {
@@ -41,19 +42,32 @@ internal static unsafe partial class Bf16DecodeAttention
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         fixed (float* buffer = scratch)
         {
-            // (G, D) queries, (16, D) widened keys, (G rounded up to a whole pass, stride) scores, (G, D) contexts
+            // (G, D) queries, (16, D) widened keys (or (D, 16) transposed), (G rounded up to a whole pass, stride) scores, (G, D) contexts
             float* queries = buffer, keys = queries + g * d, scores = keys + KeyBlock * d, contexts = scores + passes * HeadsPerPass * stride;
             WidenQueries(a, offset, g * d, queries);
-            ScoreInBlocks(a, kvHead, context, queries, keys, scores, stride);
+            if (ScoresTransposed(g, d))
+            {
+                ScoreTransposedBlocks(a, kvHead, context, queries, keys, scores, stride);
+            }
+            else
+            {
+                ScoreInBlocks(a, kvHead, context, queries, keys, scores, stride);
+            }
             SoftmaxRows(scores, g, stride, a.Scale);
             // The heads that fill up the last pass have zero weights: they add nothing and are not written.
             new Span<float>(scores + g * stride, (passes * HeadsPerPass - g) * stride).Clear();
             for (var pass = 0; pass < passes; pass++)
             {
-                for (var j = 0; j < slices; j++)
+                float* weights = scores + pass * HeadsPerPass * stride, into = contexts + pass * HeadsPerPass * d;
+                var heads = Math.Min(HeadsPerPass, g - pass * HeadsPerPass);
+                var j = 0;
+                for (; j + 2 <= slices; j += 2)
                 {
-                    WeightedValues(a, kvHead, context, scores + pass * HeadsPerPass * stride, stride, j,
-                        contexts + pass * HeadsPerPass * d + j * Slice, d, Math.Min(HeadsPerPass, g - pass * HeadsPerPass));
+                    WeightedValuesTwoSlices(a, kvHead, context, weights, stride, j, into + j * Slice, d, heads);
+                }
+                if (j < slices)
+                {
+                    WeightedValues(a, kvHead, context, weights, stride, j, into + j * Slice, d, heads);
                 }
             }
             var output = (ushort*)a.Output + offset;
@@ -272,6 +286,69 @@ internal static unsafe partial class Bf16DecodeAttention
             even = Vector512.FusedMultiplyAdd(Vector512.Load(q + 6 * Slice), Vector512.Load(k + 6 * Slice), even);
             odd = Vector512.FusedMultiplyAdd(Vector512.Load(q + 7 * Slice), Vector512.Load(k + 7 * Slice), odd);
             return even + odd;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WeightedValues"/> of slices <paramref name="slice"/> and the next at once: each key's slot, V row and
+    /// eight weights are read once for both, 16 accumulators in registers. Each sum still runs over the context in
+    /// order, so the bits are the one-slice loop's.
+    /// </summary>
+    private static void WeightedValuesTwoSlices(in Args a, int kvHead, RowContext context, float* weights, int stride, int slice,
+        float* contexts, int d, int heads)
+    {
+        float* p0 = weights, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+        float* p4 = p3 + stride, p5 = p4 + stride, p6 = p5 + stride, p7 = p6 + stride;
+        var values = (ushort*)a.Values + (long)kvHead * d + slice * Slice;
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector512<float> n0 = default, n1 = default, n2 = default, n3 = default, n4 = default, n5 = default, n6 = default, n7 = default;
+        for (var s = context.First; s < context.Length; s++)
+        {
+            var row = values + context.Slots[s] * a.KvHeads * d;
+            Vector512<float> v = Bf16.Load16(row), next = Bf16.Load16(row + Slice);
+            var w = Vector512.Create(p0[s]);
+            c0 = Vector512.FusedMultiplyAdd(w, v, c0);
+            n0 = Vector512.FusedMultiplyAdd(w, next, n0);
+            w = Vector512.Create(p1[s]);
+            c1 = Vector512.FusedMultiplyAdd(w, v, c1);
+            n1 = Vector512.FusedMultiplyAdd(w, next, n1);
+            w = Vector512.Create(p2[s]);
+            c2 = Vector512.FusedMultiplyAdd(w, v, c2);
+            n2 = Vector512.FusedMultiplyAdd(w, next, n2);
+            w = Vector512.Create(p3[s]);
+            c3 = Vector512.FusedMultiplyAdd(w, v, c3);
+            n3 = Vector512.FusedMultiplyAdd(w, next, n3);
+            w = Vector512.Create(p4[s]);
+            c4 = Vector512.FusedMultiplyAdd(w, v, c4);
+            n4 = Vector512.FusedMultiplyAdd(w, next, n4);
+            w = Vector512.Create(p5[s]);
+            c5 = Vector512.FusedMultiplyAdd(w, v, c5);
+            n5 = Vector512.FusedMultiplyAdd(w, next, n5);
+            w = Vector512.Create(p6[s]);
+            c6 = Vector512.FusedMultiplyAdd(w, v, c6);
+            n6 = Vector512.FusedMultiplyAdd(w, next, n6);
+            w = Vector512.Create(p7[s]);
+            c7 = Vector512.FusedMultiplyAdd(w, v, c7);
+            n7 = Vector512.FusedMultiplyAdd(w, next, n7);
+        }
+        StoreTwo(c0, n0, contexts, 0, d, heads);
+        StoreTwo(c1, n1, contexts, 1, d, heads);
+        StoreTwo(c2, n2, contexts, 2, d, heads);
+        StoreTwo(c3, n3, contexts, 3, d, heads);
+        StoreTwo(c4, n4, contexts, 4, d, heads);
+        StoreTwo(c5, n5, contexts, 5, d, heads);
+        StoreTwo(c6, n6, contexts, 6, d, heads);
+        StoreTwo(c7, n7, contexts, 7, d, heads);
+    }
+
+    /// <summary>Head <paramref name="h"/>'s two slices, if it is one of the pass's <paramref name="heads"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTwo(Vector512<float> first, Vector512<float> second, float* contexts, int h, int d, int heads)
+    {
+        if (h < heads)
+        {
+            first.Store(contexts + h * d);
+            second.Store(contexts + h * d + Slice);
         }
     }
 

@@ -44,10 +44,12 @@ public sealed class DecodeAttentionKernelTests
     /// A sliding window's mask leaves each sequence its last W positions: the same as attending over contexts cut to
     /// them (a window longer than a context leaves it whole).
     /// </summary>
-    [Fact]
-    public void WindowMask_AttendsTheLastWindowPositionsOnly()
+    [Theory]
+    [InlineData(4, 2, 32)]
+    [InlineData(8, 2, 64)]     // scored in transposed blocks: masked keys read zeros, their lanes masked after
+    public void WindowMask_AttendsTheLastWindowPositionsOnly(int heads, int kvHeads, int headDim)
     {
-        const int heads = 4, kvHeads = 2, headDim = 32, window = 20;
+        const int window = 20;
         using var scope = NewDisposeScope();
         using var generator = new Generator(11);
         var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator);
@@ -96,12 +98,13 @@ public sealed class DecodeAttentionKernelTests
     /// keys up to itself, and each gets the bits it gets as a lone decode over that prefix.
     /// </summary>
     [Theory]
-    [InlineData(ScalarType.BFloat16, 64)]
-    [InlineData(ScalarType.Float32, 64)]
-    [InlineData(ScalarType.BFloat16, 40)]   // the general path (not whole 512-bit slices)
-    public void ChunkRows_EachEqualsItsLoneDecodeOverItsPrefix(ScalarType dtype, int headDim)
+    [InlineData(ScalarType.BFloat16, 64, 4)]
+    [InlineData(ScalarType.Float32, 64, 4)]
+    [InlineData(ScalarType.BFloat16, 40, 4)]   // the general path (not whole 512-bit slices)
+    [InlineData(ScalarType.BFloat16, 64, 8)]   // four heads a kv head: transposed blocks
+    public void ChunkRows_EachEqualsItsLoneDecodeOverItsPrefix(ScalarType dtype, int headDim, int heads)
     {
-        const int heads = 4, kvHeads = 2, context = 40, chunk = 12;
+        const int kvHeads = 2, context = 40, chunk = 12;
         using var scope = NewDisposeScope();
         using var generator = new Generator(9);
         var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator, dtype);
