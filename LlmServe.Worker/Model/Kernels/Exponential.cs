@@ -5,7 +5,7 @@ namespace LlmServe.Worker.Model.Kernels;
 
 /// <summary>
 /// e^x on every float32 lane, for the kernels' SiLU and softmax: within one ulp of the exact value (0.93 at worst over
-/// every float from -104 to 89), +inf above ln(float.MaxValue), denormals and then 0 below, NaN kept. .NET's
+/// every 61st float bit pattern), +inf above ln(float.MaxValue), denormals and then 0 below, NaN kept. .NET's
 /// Vector512.Exp widens to double and runs ~5x slower here, which made the gated SiLU one of a prompt's larger costs.
 /// </summary>
 /// <remarks>
