@@ -52,16 +52,17 @@ internal static unsafe partial class Bf16DecodeAttention
         for (var s0 = 0; s0 < stride; s0 += KeyBlock)
         {
             PrefetchRows(a, kvHead, context, s0 + KeyBlock, s0 + 2 * KeyBlock);
+            var whole = s0 >= context.First && s0 + KeyBlock <= context.Length;     // no key of the block is masked
             for (var j = 0; j < KeyBlock; j++)
             {
-                rows[j] = context.Visible(s0 + j) ? (ushort*)a.Keys + a.CacheRow(context.Slots[s0 + j], kvHead) : (ushort*)ZeroRows;
+                rows[j] = whole || context.Visible(s0 + j) ? (ushort*)a.Keys + a.CacheRow(context.Slots[s0 + j], kvHead) : (ushort*)ZeroRows;
             }
             TransposeBlock(rows, d, transposed);
             for (var h = 0; h < g; h += HeadsPerScorePass)
             {
                 ScoreTransposed(queries + h * d, Math.Min(HeadsPerScorePass, g - h), d, transposed, scores + h * stride + s0, stride);
             }
-            for (var j = 0; j < KeyBlock; j++)
+            for (var j = 0; !whole && j < KeyBlock; j++)
             {
                 MaskedOut(s0 + j, context, scores, stride, g);
             }
