@@ -148,23 +148,24 @@ internal static unsafe partial class Bf16DecodeAttention
         switch (slices)
         {
             case 4:
-                for (var h = 0; h < g; h++)
-                {
-                    Score16<FourSlices>(queries + h * d, keys, d, slices).Store(scores + h * stride);
-                }
+                ScoreHeads<FourSlices>(queries, keys, g, d, slices, scores, stride);
                 break;
             case 8:
-                for (var h = 0; h < g; h++)
-                {
-                    Score16<EightSlices>(queries + h * d, keys, d, slices).Store(scores + h * stride);
-                }
+                ScoreHeads<EightSlices>(queries, keys, g, d, slices, scores, stride);
                 break;
             default:
-                for (var h = 0; h < g; h++)
-                {
-                    Score16<AnySlices>(queries + h * d, keys, d, slices).Store(scores + h * stride);
-                }
+                ScoreHeads<AnySlices>(queries, keys, g, d, slices, scores, stride);
                 break;
+        }
+    }
+
+    /// <summary>Each of the G heads' <see cref="Score16{TSum}"/> of the block, into its score row.</summary>
+    private static void ScoreHeads<TSum>(float* queries, float* keys, int g, int d, int slices, float* scores, int stride)
+        where TSum : struct, ISliceSum
+    {
+        for (var h = 0; h < g; h++)
+        {
+            Score16<TSum>(queries + h * d, keys, d, slices).Store(scores + h * stride);
         }
     }
 

@@ -106,17 +106,8 @@ internal static unsafe class SiluAndMul
     /// <summary>A row's last <paramref name="count"/> (fewer than 8) values, through the vector code from a zero-padded copy.</summary>
     private static void Tail(float* gate, float* up, ushort* output, int count)
     {
-        var gates = stackalloc float[8];
-        var ups = stackalloc float[8];
         var results = stackalloc ushort[8];
-        new Span<float>(gates, 8).Clear();
-        new Span<float>(ups, 8).Clear();
-        for (var j = 0; j < count; j++)
-        {
-            gates[j] = gate[j];
-            ups[j] = up[j];
-        }
-        Bf16.Store8(SiluTimes(Vector256.Load(gates), Vector256.Load(ups)), results);
+        Bf16.Store8(SiluTimes(LoadPart(gate, count), LoadPart(up, count)), results);
         new Span<ushort>(results, count).CopyTo(new Span<ushort>(output, count));
     }
 
