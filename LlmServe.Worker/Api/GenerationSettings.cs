@@ -78,10 +78,16 @@ internal sealed record GenerationSettings(string Model, bool Stream, bool Includ
 
     /// <summary>
     /// Token ids the request names must exist in this model's vocabulary, and <c>allowed_token_ids</c> must leave a
-    /// token that <c>min_tokens</c> lets through (one that neither ends the output nor is a stop id).
+    /// token that <c>min_tokens</c> lets through (one that neither ends the output nor is a stop id). A bias on a token
+    /// the model cannot produce is refused rather than ignored, as vLLM does: it is a client's mistake (a tokenizer
+    /// that does not match the model) that would otherwise pass unnoticed.
     /// </summary>
     public void CheckVocabulary(int vocabSize, IReadOnlyList<int> eosIds)
     {
+        if (Sampling.LogitBias.Keys.Where(id => id >= vocabSize).Select(id => (int?)id).FirstOrDefault() is int biased)
+        {
+            throw new RequestValidationException("logit_bias", $"'logit_bias' names token id {biased}, outside the vocabulary (0-{vocabSize - 1}).");
+        }
         if (Sampling.AllowedTokenIds is not { } allowed)
         {
             return;

@@ -109,6 +109,23 @@ public sealed class CompletionsApiTests(WorkerFactory factory) : IClassFixture<W
         Assert.Equal("allowed_token_ids", error.GetProperty("param").GetString());
     }
 
+    [Theory]
+    [InlineData("/v1/completions", "\"prompt\":\"hi\"")]
+    [InlineData("/v1/chat/completions", "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]")]
+    public async Task Post_LogitBiasOnATokenOutsideTheVocabulary_Returns400(string path, string input)
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsync(path, new StringContent(
+            $$$"""{"model":"stories",{{{input}}},"max_tokens":2,"logit_bias":{"5":1,"512":2}}""", System.Text.Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+        Assert.Equal("logit_bias", error.GetProperty("param").GetString());
+        Assert.Contains("512", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_SeededSampling_IsReproducible()
     {
