@@ -47,7 +47,7 @@ internal static unsafe partial class Bf16DecodeAttention
             WidenQueries(a, offset, g * d, queries);
             if (ScoresTransposed(g, d))
             {
-                ScoreTransposedBlocks(a, kvHead, context, queries, keys, scores, stride);
+                ScoreTransposedBlocks(a, kvHead, context, queries, (ushort*)a.Q + offset, keys, scores, stride);
             }
             else
             {

@@ -12,9 +12,11 @@ namespace LlmServe.Worker.Model.Kernels;
 /// from 4 heads per kv head (Qwen2.5, Llama 3) it takes fewer than half the instructions.
 /// </summary>
 /// <remarks>
-/// A head's score sums its even elements in one chain and its odd ones in another, in element order, then adds the
-/// two: every lane alone, so a key's score depends on nothing but its query and its key. A block that straddles the
-/// context's ends reads a row of zeros for its keys outside, and their lanes are masked after.
+/// A head's score sums the element pairs (2p, 2p + 1) of even p in one chain and those of odd p in another, in order,
+/// each pair adding its odd element's product and then its even one, then adds the two chains: every lane alone, so a
+/// key's score depends on nothing but its query and its key. That is the order of AVX512_BF16's pair instruction, which
+/// <see cref="Bf16TransposedScores"/> runs on the block kept as bf16 pairs where the CPU has it (the same bits). A block
+/// that straddles the context's ends reads a row of zeros for its keys outside, and their lanes are masked after.
 /// </remarks>
 internal static unsafe partial class Bf16DecodeAttention
 {
@@ -42,11 +44,15 @@ internal static unsafe partial class Bf16DecodeAttention
     internal static bool ScoresTransposed(int g, int d) =>
         Vector512.IsHardwareAccelerated && g >= HeadsPerScorePass && d % 32 == 0 && d <= MaxTransposedHeadDim;
 
-    /// <summary>The G heads' raw scores (rows <paramref name="stride"/> apart, -inf where masked), a transposed block at a time.</summary>
-    private static void ScoreTransposedBlocks(in Args a, int kvHead, RowContext context, float* queries, float* transposed,
-        float* scores, int stride)
+    /// <summary>
+    /// The G heads' raw scores (rows <paramref name="stride"/> apart, -inf where masked), a transposed block at a time;
+    /// <paramref name="queries"/> as float32 and <paramref name="bf16Queries"/> as they lie in Q, (G, D) both.
+    /// </summary>
+    private static void ScoreTransposedBlocks(in Args a, int kvHead, RowContext context, float* queries, ushort* bf16Queries,
+        float* transposed, float* scores, int stride)
     {
         int d = a.HeadDim, g = a.Heads / a.KvHeads;
+        var assembled = Bf16TransposedScores.IsSupported;
         var rows = stackalloc ushort*[KeyBlock];
         PrefetchRows(a, kvHead, context, 0, KeyBlock);
         for (var s0 = 0; s0 < stride; s0 += KeyBlock)
@@ -57,10 +63,22 @@ internal static unsafe partial class Bf16DecodeAttention
             {
                 rows[j] = whole || context.Visible(s0 + j) ? (ushort*)a.Keys + a.CacheRow(context.Slots[s0 + j], kvHead) : (ushort*)ZeroRows;
             }
-            TransposeBlock(rows, d, transposed);
-            for (var h = 0; h < g; h += HeadsPerScorePass)
+            if (assembled)
             {
-                ScoreTransposed(queries + h * d, Math.Min(HeadsPerScorePass, g - h), d, transposed, scores + h * stride + s0, stride);
+                TransposeBlock<PairColumns>(rows, d, transposed);
+                for (var h = 0; h < g; h += HeadsPerScorePass)
+                {
+                    Bf16TransposedScores.Run(bf16Queries + h * d, Math.Min(HeadsPerScorePass, g - h), d, (uint*)transposed,
+                        scores + h * stride + s0, stride);
+                }
+            }
+            else
+            {
+                TransposeBlock<FloatColumns>(rows, d, transposed);
+                for (var h = 0; h < g; h += HeadsPerScorePass)
+                {
+                    ScoreTransposed(queries + h * d, Math.Min(HeadsPerScorePass, g - h), d, transposed, scores + h * stride + s0, stride);
+                }
             }
             for (var j = 0; !whole && j < KeyBlock; j++)
             {
@@ -70,10 +88,10 @@ internal static unsafe partial class Bf16DecodeAttention
     }
 
     /// <summary>
-    /// transposed (D, 16) float32 = the 16 bf16 rows' elements, element e of row j at [e, j]: per 32 elements, a 16 x 16
-    /// transposition of the rows' bf16 pairs as 32-bit values, each pair then split into its two floats.
+    /// The 16 bf16 rows transposed in <typeparamref name="TLayout"/>'s layout (D x 16 values either way): per 32 elements,
+    /// a 16 x 16 transposition of the rows' bf16 pairs as 32-bit values.
     /// </summary>
-    internal static void TransposeBlock(ushort** rows, int d, float* transposed)
+    internal static void TransposeBlock<TLayout>(ushort** rows, int d, float* transposed) where TLayout : struct, IBlockLayout
     {
         for (var c = 0; c < d; c += 32)
         {
@@ -112,10 +130,11 @@ internal static unsafe partial class Bf16DecodeAttention
             var u14 = Avx512F.Shuffle(t13, t15, 0x44);
             var u15 = Avx512F.Shuffle(t13, t15, 0xEE);
             // Stages 3 and 4: the four row groups' lanes L side by side, pair 4L + k of all 16 rows.
-            Columns(u0, u4, u8, u12, transposed + c * KeyBlock, 0);
-            Columns(u1, u5, u9, u13, transposed + c * KeyBlock, 1);
-            Columns(u2, u6, u10, u14, transposed + c * KeyBlock, 2);
-            Columns(u3, u7, u11, u15, transposed + c * KeyBlock, 3);
+            var into = TLayout.Group(transposed, c);
+            Columns<TLayout>(u0, u4, u8, u12, into, 0);
+            Columns<TLayout>(u1, u5, u9, u13, into, 1);
+            Columns<TLayout>(u2, u6, u10, u14, into, 2);
+            Columns<TLayout>(u3, u7, u11, u15, into, 3);
         }
     }
 
@@ -124,67 +143,95 @@ internal static unsafe partial class Bf16DecodeAttention
     private static Vector512<float> Pairs(ushort* row, int c) => Vector512.Load((float*)(row + c));
 
     /// <summary>
-    /// Rows 0-3, 4-7, 8-11, 12-15's pairs 4L + <paramref name="k"/> (lane L of a, b, c, d) gathered per L, each pair split
-    /// into elements 2p and 2p + 1 of the block (rows 16 floats apart from <paramref name="into"/>).
+    /// Rows 0-3, 4-7, 8-11, 12-15's pairs 4L + <paramref name="k"/> (lane L of a, b, c, d) gathered per L, each stored by
+    /// <typeparamref name="TLayout"/> as pair 4L + k of the 32 elements from <paramref name="into"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Columns(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* into, int k)
+    private static void Columns<TLayout>(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* into, int k)
+        where TLayout : struct, IBlockLayout
     {
         var w0 = Avx512F.Shuffle4x128(a, b, 0x88);   // a.0 a.2 b.0 b.2
         var w1 = Avx512F.Shuffle4x128(a, b, 0xDD);   // a.1 a.3 b.1 b.3
         var w2 = Avx512F.Shuffle4x128(c, d, 0x88);
         var w3 = Avx512F.Shuffle4x128(c, d, 0xDD);
-        Split(Avx512F.Shuffle4x128(w0, w2, 0x88), into, k);
-        Split(Avx512F.Shuffle4x128(w1, w3, 0x88), into, 4 + k);
-        Split(Avx512F.Shuffle4x128(w0, w2, 0xDD), into, 8 + k);
-        Split(Avx512F.Shuffle4x128(w1, w3, 0xDD), into, 12 + k);
+        TLayout.Store(Avx512F.Shuffle4x128(w0, w2, 0x88), into, k);
+        TLayout.Store(Avx512F.Shuffle4x128(w1, w3, 0x88), into, 4 + k);
+        TLayout.Store(Avx512F.Shuffle4x128(w0, w2, 0xDD), into, 8 + k);
+        TLayout.Store(Avx512F.Shuffle4x128(w1, w3, 0xDD), into, 12 + k);
     }
 
-    /// <summary>Pair <paramref name="p"/> of 16 rows: its low bf16 (element 2p) and high bf16 (element 2p + 1) as float32 rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Split(Vector512<float> pair, float* into, int p)
+    /// <summary>Where a transposed block keeps its rows' 32 elements from element <c>c</c>, and how it stores their pair <c>p</c>.</summary>
+    internal interface IBlockLayout
     {
-        var bits = pair.AsUInt32();
-        (bits << 16).AsSingle().Store(into + 2 * p * KeyBlock);
-        (bits & Vector512.Create(0xFFFF0000u)).AsSingle().Store(into + (2 * p + 1) * KeyBlock);
+        static abstract float* Group(float* transposed, int c);
+
+        static abstract void Store(Vector512<float> pair, float* into, int p);
+    }
+
+    /// <summary>(D, 16) float32: element e of row j at [e, j], each pair split into its low bf16 (element 2p) and high one (2p + 1).</summary>
+    internal readonly struct FloatColumns : IBlockLayout
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float* Group(float* transposed, int c) => transposed + c * KeyBlock;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector512<float> pair, float* into, int p)
+        {
+            var bits = pair.AsUInt32();
+            (bits << 16).AsSingle().Store(into + 2 * p * KeyBlock);
+            (bits & Vector512.Create(0xFFFF0000u)).AsSingle().Store(into + (2 * p + 1) * KeyBlock);
+        }
+    }
+
+    /// <summary>(D / 2, 16) bf16 pairs as 32-bit lanes: pair p of row j at [p, j] (32 elements take half the floats' room).</summary>
+    internal readonly struct PairColumns : IBlockLayout
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float* Group(float* transposed, int c) => transposed + c / 2 * KeyBlock;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector512<float> pair, float* into, int p) => pair.Store(into + p * KeyBlock);
     }
 
     /// <summary>
-    /// Up to four heads' scores of a transposed block (<paramref name="heads"/> of them; missing ones read zeros and are
-    /// not stored), each built lane by lane in two chains, even and odd elements, eight chains in flight.
+    /// Up to four heads' scores of a block transposed as <see cref="FloatColumns"/> (<paramref name="heads"/> of them;
+    /// missing ones read zeros and are not stored), each built lane by lane in two chains, over the even pairs and over
+    /// the odd ones, a pair's odd element first: eight chains in flight.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScoreTransposed(float* queries, int heads, int d, float* transposed, float* scores, int stride)
     {
         float* q0 = queries, zero = (float*)ZeroRows;
         float* q1 = heads > 1 ? q0 + d : zero, q2 = heads > 2 ? q0 + 2 * d : zero, q3 = heads > 3 ? q0 + 3 * d : zero;
-        Vector512<float> e0 = default, o0 = default, e1 = default, o1 = default;
-        Vector512<float> e2 = default, o2 = default, e3 = default, o3 = default;
-        for (var e = 0; e < d; e += 2)
+        Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default;
+        Vector512<float> a2 = default, b2 = default, a3 = default, b3 = default;
+        for (var e = 0; e < d; e += 4)
         {
             var even = Vector512.Load(transposed + e * KeyBlock);
             var odd = Vector512.Load(transposed + (e + 1) * KeyBlock);
-            e0 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[e]), even, e0);
-            o0 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[e + 1]), odd, o0);
-            e1 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[e]), even, e1);
-            o1 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[e + 1]), odd, o1);
-            e2 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[e]), even, e2);
-            o2 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[e + 1]), odd, o2);
-            e3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[e]), even, e3);
-            o3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[e + 1]), odd, o3);
+            var nextEven = Vector512.Load(transposed + (e + 2) * KeyBlock);
+            var nextOdd = Vector512.Load(transposed + (e + 3) * KeyBlock);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[e]), even, Vector512.FusedMultiplyAdd(Vector512.Create(q0[e + 1]), odd, a0));
+            b0 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[e + 2]), nextEven, Vector512.FusedMultiplyAdd(Vector512.Create(q0[e + 3]), nextOdd, b0));
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[e]), even, Vector512.FusedMultiplyAdd(Vector512.Create(q1[e + 1]), odd, a1));
+            b1 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[e + 2]), nextEven, Vector512.FusedMultiplyAdd(Vector512.Create(q1[e + 3]), nextOdd, b1));
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[e]), even, Vector512.FusedMultiplyAdd(Vector512.Create(q2[e + 1]), odd, a2));
+            b2 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[e + 2]), nextEven, Vector512.FusedMultiplyAdd(Vector512.Create(q2[e + 3]), nextOdd, b2));
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[e]), even, Vector512.FusedMultiplyAdd(Vector512.Create(q3[e + 1]), odd, a3));
+            b3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[e + 2]), nextEven, Vector512.FusedMultiplyAdd(Vector512.Create(q3[e + 3]), nextOdd, b3));
         }
-        (e0 + o0).Store(scores);
+        (a0 + b0).Store(scores);
         if (heads > 1)
         {
-            (e1 + o1).Store(scores + stride);
+            (a1 + b1).Store(scores + stride);
         }
         if (heads > 2)
         {
-            (e2 + o2).Store(scores + 2 * stride);
+            (a2 + b2).Store(scores + 2 * stride);
         }
         if (heads > 3)
         {
-            (e3 + o3).Store(scores + 3 * stride);
+            (a3 + b3).Store(scores + 3 * stride);
         }
     }
 }

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Iced.Intel;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -27,7 +25,7 @@ internal static unsafe partial class Bf16DotTiles
     public const int PairsPerStep = 16;
 
     /// <summary>Setting this environment variable to 0 keeps the managed tiles (to compare the two).</summary>
-    public const string Switch = "LLMSERVE_AVX512_BF16";
+    public const string Switch = Avx512Bf16.Switch;
 
     private const int Tile = Bf16Gemv.MaxTile;
     private const int VectorBytes = 64;
@@ -43,7 +41,7 @@ internal static unsafe partial class Bf16DotTiles
     public static bool IsSupported => Entries is not null;
 
     /// <summary>Whether <see cref="Switch"/> is 0, which keeps the managed tiles whatever the CPU has.</summary>
-    public static bool IsSwitchedOff => Environment.GetEnvironmentVariable(Switch) == "0";
+    public static bool IsSwitchedOff => Avx512Bf16.IsSwitchedOff;
 
     /// <summary>
     /// For each of <paramref name="tiles"/> tiles of <paramref name="rows"/> consecutive weight rows (tile t starting
@@ -81,7 +79,7 @@ internal static unsafe partial class Bf16DotTiles
 
     private static nint[]? Load()
     {
-        if (!CpuHasAvx512Bf16() || IsSwitchedOff)
+        if (!Avx512Bf16.IsWanted)
         {
             return null;
         }
@@ -119,11 +117,6 @@ internal static unsafe partial class Bf16DotTiles
         }
         return Array.ConvertAll(offsets, o => pages + o);
     }
-
-    /// <summary>AVX512_BF16 is CPUID leaf 7, sub-leaf 1, EAX bit 5; the OS must also keep 512-bit state (Vector512).</summary>
-    private static bool CpuHasAvx512Bf16() =>
-        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && X86Base.IsSupported
-        && X86Base.CpuId(7, 0).Eax >= 1 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
 
     /// <summary>
     /// One tile shape's loops, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums, then on
@@ -239,7 +232,7 @@ internal static unsafe partial class Bf16DotTiles
     }
 
     /// <summary>Pops what <see cref="Save"/> pushed, leaves the vector state clean and returns; the loop's bytes.</summary>
-    private static byte[] Return(Assembler a, AssemblerRegister64[] saved)
+    internal static byte[] Return(Assembler a, AssemblerRegister64[] saved)
     {
         for (var i = saved.Length - 1; i >= 0; i--)
         {

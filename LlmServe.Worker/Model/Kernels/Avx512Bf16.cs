@@ -1,0 +1,26 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace LlmServe.Worker.Model.Kernels;
+
+/// <summary>
+/// Whether this process runs its assembled AVX512_BF16 loops (<see cref="Bf16DotTiles"/>, <see cref="Bf16TransposedScores"/>):
+/// the CPU has the instructions, the OS keeps 512-bit state, and <see cref="Switch"/> does not turn them off. One answer
+/// for the whole process, so every row of every batch takes the same path.
+/// </summary>
+internal static class Avx512Bf16
+{
+    /// <summary>Setting this environment variable to 0 keeps the managed loops (to compare the two).</summary>
+    public const string Switch = "LLMSERVE_AVX512_BF16";
+
+    /// <summary>Whether <see cref="Switch"/> is 0, which keeps the managed loops whatever the CPU has.</summary>
+    public static bool IsSwitchedOff => Environment.GetEnvironmentVariable(Switch) == "0";
+
+    /// <summary>The CPU and OS offer AVX512_BF16 and the switch leaves it on.</summary>
+    public static bool IsWanted => CpuHasIt() && !IsSwitchedOff;
+
+    /// <summary>AVX512_BF16 is CPUID leaf 7, sub-leaf 1, EAX bit 5; the OS must also keep 512-bit state (Vector512).</summary>
+    private static bool CpuHasIt() =>
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && X86Base.IsSupported
+        && X86Base.CpuId(7, 0).Eax >= 1 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
+}
