@@ -33,11 +33,13 @@ internal static unsafe partial class Bf16DecodeAttention
 
     private static void GroupInSlices(in Args a, int sequence, int kvHead)
     {
-        int d = a.HeadDim, g = a.Heads / a.KvHeads, slices = d / Slice;
+        int d = a.HeadDim, g = a.Heads / a.KvHeads;
         var passes = (g + HeadsPerPass - 1) / HeadsPerPass;
         var context = a.Row(sequence);
         var stride = context.Stride(Slice);                                 // a score row padded to whole vectors
-        var scratch = Scratch(g * d + KeyBlock * d + passes * HeadsPerPass * stride + g * d);
+        var pairedValues = Bf16PairedValues.IsSupported && d % Bf16PairedValues.Elements == 0;
+        var pairStride = Bf16PairedValues.PairStride(stride);
+        var scratch = Scratch(g * d + KeyBlock * d + passes * HeadsPerPass * stride + g * d + (pairedValues ? g * pairStride : 0));
         var row = ((long*)a.TokenRows)[sequence];
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         fixed (float* buffer = scratch)
@@ -54,26 +56,69 @@ internal static unsafe partial class Bf16DecodeAttention
                 ScoreInBlocks(a, kvHead, context, queries, keys, scores, stride);
             }
             SoftmaxRows(scores, g, stride, a.Scale);
-            // The heads that fill up the last pass have zero weights: they add nothing and are not written.
-            new Span<float>(scores + g * stride, (passes * HeadsPerPass - g) * stride).Clear();
-            for (var pass = 0; pass < passes; pass++)
+            if (pairedValues)
             {
-                float* weights = scores + pass * HeadsPerPass * stride, into = contexts + pass * HeadsPerPass * d;
-                var heads = Math.Min(HeadsPerPass, g - pass * HeadsPerPass);
-                var j = 0;
-                for (; j + 2 <= slices; j += 2)
-                {
-                    WeightedValuesTwoSlices(a, kvHead, context, weights, stride, j, into + j * Slice, d, heads);
-                }
-                if (j < slices)
-                {
-                    WeightedValues(a, kvHead, context, weights, stride, j, into + j * Slice, d, heads);
-                }
+                PairedWeightedValues(a, kvHead, context, scores, stride, (uint*)(contexts + g * d), pairStride, contexts);
+            }
+            else
+            {
+                WeightedValuesInSlices(a, kvHead, context, scores, stride, contexts);
             }
             var output = (ushort*)a.Output + offset;
-            for (var i = 0; i < g * d; i++)
+            for (var i = 0; i < g * d; i += Slice)
             {
-                output[i] = Bf16.FromSingle(contexts[i]);
+                // Bf16.FromSingle's bits, NaN as its quiet NaN included.
+                var context16 = Vector512.Load(contexts + i);
+                Bf16.Store16(Vector512.ConditionalSelect(Vector512.IsNaN(context16), Vector512.Create(0x7FC00000u).AsSingle(),
+                    Bf16.Round(context16)), output + i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The G heads' contexts Σ_s p_h[s]·V[s] (rows D apart) from their probabilities (rows <paramref name="stride"/> apart,
+    /// padded with zero rows up to whole passes), two or one slices at a time for up to eight heads.
+    /// </summary>
+    private static void WeightedValuesInSlices(in Args a, int kvHead, RowContext context, float* scores, int stride, float* contexts)
+    {
+        int d = a.HeadDim, g = a.Heads / a.KvHeads, slices = d / Slice;
+        var passes = (g + HeadsPerPass - 1) / HeadsPerPass;
+        // The heads that fill up the last pass have zero weights: they add nothing and are not written.
+        new Span<float>(scores + g * stride, (passes * HeadsPerPass - g) * stride).Clear();
+        for (var pass = 0; pass < passes; pass++)
+        {
+            float* weights = scores + pass * HeadsPerPass * stride, into = contexts + pass * HeadsPerPass * d;
+            var heads = Math.Min(HeadsPerPass, g - pass * HeadsPerPass);
+            var j = 0;
+            for (; j + 2 <= slices; j += 2)
+            {
+                WeightedValuesTwoSlices(a, kvHead, context, weights, stride, j, into + j * Slice, d, heads);
+            }
+            if (j < slices)
+            {
+                WeightedValues(a, kvHead, context, weights, stride, j, into + j * Slice, d, heads);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WeightedValuesInSlices"/>' sums, the same bits, through <see cref="Bf16PairedValues"/>: the probabilities
+    /// packed into pairs once (<paramref name="pairs"/>, rows <paramref name="pairStride"/> apart), then 32 elements of V
+    /// for up to eight heads a call.
+    /// </summary>
+    private static void PairedWeightedValues(in Args a, int kvHead, RowContext context, float* scores, int stride, uint* pairs,
+        int pairStride, float* contexts)
+    {
+        int d = a.HeadDim, g = a.Heads / a.KvHeads;
+        Bf16PairedValues.Pack(scores, g, stride, context.First, context.Length, pairs, pairStride);
+        var values = (ushort*)a.Values + (long)kvHead * d;
+        for (var h = 0; h < g; h += Bf16PairedValues.MaxHeads)
+        {
+            var heads = Math.Min(Bf16PairedValues.MaxHeads, g - h);
+            for (var e = 0; e < d; e += Bf16PairedValues.Elements)
+            {
+                Bf16PairedValues.Run(values + e, context.Slots + context.First, context.Length - context.First, (long)a.KvHeads * d,
+                    pairs + h * pairStride, pairStride, heads, contexts + h * d + e, d);
             }
         }
     }

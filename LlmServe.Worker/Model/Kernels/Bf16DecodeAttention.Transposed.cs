@@ -53,16 +53,17 @@ internal static unsafe partial class Bf16DecodeAttention
     {
         int d = a.HeadDim, g = a.Heads / a.KvHeads;
         var assembled = Bf16TransposedScores.IsSupported;
-        var rows = stackalloc ushort*[KeyBlock];
-        PrefetchRows(a, kvHead, context, 0, KeyBlock);
+        // This block's K rows and the next one's, found (and prefetched) a block ahead of their use.
+        var found = stackalloc ushort*[2 * KeyBlock];
+        FindRows(a, kvHead, context, 0, found);
         for (var s0 = 0; s0 < stride; s0 += KeyBlock)
         {
-            PrefetchRows(a, kvHead, context, s0 + KeyBlock, s0 + 2 * KeyBlock);
-            var whole = s0 >= context.First && s0 + KeyBlock <= context.Length;     // no key of the block is masked
-            for (var j = 0; j < KeyBlock; j++)
+            var rows = found + s0 / KeyBlock % 2 * KeyBlock;
+            if (s0 + KeyBlock < stride)
             {
-                rows[j] = whole || context.Visible(s0 + j) ? (ushort*)a.Keys + a.CacheRow(context.Slots[s0 + j], kvHead) : (ushort*)ZeroRows;
+                FindRows(a, kvHead, context, s0 + KeyBlock, found + (s0 / KeyBlock + 1) % 2 * KeyBlock);
             }
+            var whole = s0 >= context.First && s0 + KeyBlock <= context.Length;     // no key of the block is masked
             if (assembled)
             {
                 TransposeBlock<PairColumns>(rows, d, transposed);
@@ -83,6 +84,34 @@ internal static unsafe partial class Bf16DecodeAttention
             for (var j = 0; !whole && j < KeyBlock; j++)
             {
                 MaskedOut(s0 + j, context, scores, stride, g);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The K rows of keys [<paramref name="s0"/>, s0 + 16) into <paramref name="rows"/> (a row of zeros for a key outside
+    /// the context), asking for the visible ones' K rows (into the first-level cache) and V rows (the second): a
+    /// sequence's slots lie in cache blocks scattered over memory, so the hardware prefetcher, which follows a stride,
+    /// loses the stream at every block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FindRows(in Args a, int kvHead, RowContext context, int s0, ushort** rows)
+    {
+        var bytes = a.HeadDim * sizeof(ushort);
+        for (var j = 0; j < KeyBlock; j++)
+        {
+            if (!context.Visible(s0 + j))
+            {
+                rows[j] = (ushort*)ZeroRows;
+                continue;
+            }
+            var row = a.CacheRow(context.Slots[s0 + j], kvHead);
+            byte* k = (byte*)((ushort*)a.Keys + row), v = (byte*)((ushort*)a.Values + row);
+            rows[j] = (ushort*)k;
+            for (var line = 0; Sse.IsSupported && line < bytes; line += 64)
+            {
+                Sse.Prefetch0(k + line);
+                Sse.Prefetch1(v + line);
             }
         }
     }

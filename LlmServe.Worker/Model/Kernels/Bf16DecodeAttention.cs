@@ -160,9 +160,18 @@ internal static unsafe partial class Bf16DecodeAttention
     /// <summary>The group's G query heads (G·D bf16 values from <paramref name="offset"/> in Q) as float32.</summary>
     private static void WidenQueries(in Args a, long offset, int count, float* queries)
     {
-        for (var i = 0; i < count; i++)
+        var q = (ushort*)a.Q + offset;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            queries[i] = Bf16.ToSingle(((ushort*)a.Q)[offset + i]);
+            for (; i + Vector512<float>.Count <= count; i += Vector512<float>.Count)
+            {
+                Bf16.Load16(q + i).Store(queries + i);
+            }
+        }
+        for (; i < count; i++)
+        {
+            queries[i] = Bf16.ToSingle(q[i]);
         }
     }
 
