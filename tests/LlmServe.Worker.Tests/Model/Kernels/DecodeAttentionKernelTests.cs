@@ -127,6 +127,32 @@ public sealed class DecodeAttentionKernelTests
         }
     }
 
+    /// <summary>
+    /// A NaN in one head's query makes that head's outputs bf16's quiet NaN (0x7FC0, what Bf16.FromSingle gives any NaN,
+    /// whatever sign the hardware's NaN carries) and leaves the other heads and sequences finite.
+    /// </summary>
+    [Theory]
+    [InlineData(14, 2, 64)]    // transposed scores, paired values where the CPU has AVX512_BF16
+    [InlineData(4, 2, 48)]
+    public void NaNQuery_GivesQuietNaNs_ForItsHeadOnly(int heads, int kvHeads, int headDim)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5);
+        var (cacheK, cacheV) = RandomCache(kvHeads, headDim, generator);
+        var contexts = ScatteredContexts([40, 70], generator);
+        using var batch = AttentionBatchBuilder.Build([.. contexts.Select(c => new SequenceSlice(c, 1, true))]);
+        var values = torch.randn([contexts.Length, heads, headDim], generator: generator).data<float>().ToArray();
+        values[0] = BitConverter.Int32BitsToSingle(unchecked((int)0xFFC00000));                    // a negative quiet NaN
+        var q = torch.tensor(values, [contexts.Length, heads, headDim]).to_type(ScalarType.BFloat16); // (B, H, D)
+
+        var output = torch.zeros_like(q);
+        Assert.True(DecodeAttentionKernel.TryRun(q, batch.Decodes!, 0, cacheK, cacheV, output, kvHeads, Scale(headDim)));
+
+        var widened = output.to_type(ScalarType.Float32).data<float>().ToArray();   // bf16 bits in the high half, exactly
+        Assert.All(widened[..headDim], v => Assert.Equal(0x7FC00000, BitConverter.SingleToInt32Bits(v)));
+        Assert.All(widened[headDim..], v => Assert.True(float.IsFinite(v)));
+    }
+
     [Fact]
     public void Float64Tensors_AreLeftToTorch()
     {
