@@ -9,11 +9,7 @@ internal static class ChatCompletionsApi
 
     public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, CreateChatCompletion).WithName(nameof(CreateChatCompletion));
+        app.MapInference(Path, OpenAiEndpoint.ChatCompletions).WithName("CreateChatCompletion");
         return app;
     }
-
-    /// <summary>Proxies one chat completion request (JSON or SSE stream) without buffering the response.</summary>
-    public static Task<IResult> CreateChatCompletion(HttpContext context, [AsParameters] GatewayServices services) =>
-        services.Proxy.HandleAsync(context, OpenAiEndpoint.ChatCompletions);
 }

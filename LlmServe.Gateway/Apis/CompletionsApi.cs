@@ -9,11 +9,7 @@ internal static class CompletionsApi
 
     public static IEndpointRouteBuilder MapCompletionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, CreateCompletion).WithName(nameof(CreateCompletion));
+        app.MapInference(Path, OpenAiEndpoint.Completions).WithName("CreateCompletion");
         return app;
     }
-
-    /// <summary>Proxies one text completion request (JSON or SSE stream) without buffering the response.</summary>
-    public static Task<IResult> CreateCompletion(HttpContext context, [AsParameters] GatewayServices services) =>
-        services.Proxy.HandleAsync(context, OpenAiEndpoint.Completions);
 }

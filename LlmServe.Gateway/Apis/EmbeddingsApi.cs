@@ -9,11 +9,7 @@ internal static class EmbeddingsApi
 
     public static IEndpointRouteBuilder MapEmbeddingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, CreateEmbedding).WithName(nameof(CreateEmbedding));
+        app.MapInference(Path, OpenAiEndpoint.Embeddings).WithName("CreateEmbedding");
         return app;
     }
-
-    /// <summary>Proxies one embedding request (JSON or SSE stream) without buffering the response.</summary>
-    public static Task<IResult> CreateEmbedding(HttpContext context, [AsParameters] GatewayServices services) =>
-        services.Proxy.HandleAsync(context, OpenAiEndpoint.Embeddings);
 }

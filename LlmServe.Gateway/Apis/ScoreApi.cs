@@ -17,20 +17,12 @@ internal static class ScoreApi
     {
         foreach (var path in ScorePaths)
         {
-            app.MapPost(path, Score);
+            app.MapInference(path, OpenAiEndpoint.Score);
         }
         foreach (var path in RerankPaths)
         {
-            app.MapPost(path, Rerank);
+            app.MapInference(path, OpenAiEndpoint.Rerank);
         }
         return app;
     }
-
-    /// <summary>Proxies one score request.</summary>
-    public static Task<IResult> Score(HttpContext context, [AsParameters] GatewayServices services) =>
-        services.Proxy.HandleAsync(context, OpenAiEndpoint.Score);
-
-    /// <summary>Proxies one rerank request.</summary>
-    public static Task<IResult> Rerank(HttpContext context, [AsParameters] GatewayServices services) =>
-        services.Proxy.HandleAsync(context, OpenAiEndpoint.Rerank);
 }

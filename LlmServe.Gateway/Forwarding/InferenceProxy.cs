@@ -25,6 +25,10 @@ internal sealed class InferenceProxy(
     /// <summary>Seconds a client should wait before retrying when a deployment has no replica (workers start in seconds).</summary>
     public const int RetryAfterSeconds = 1;
 
+    /// <summary>Handles one request to <paramref name="endpoint"/> and writes its answer (what <see cref="HandleAsync"/> returns).</summary>
+    public async Task InvokeAsync(HttpContext context, OpenAiEndpoint endpoint) =>
+        await (await HandleAsync(context, endpoint)).ExecuteAsync(context);
+
     public async Task<IResult> HandleAsync(HttpContext context, OpenAiEndpoint endpoint)
     {
         var cancellationToken = context.RequestAborted;
