@@ -19,6 +19,33 @@ internal static class Avx512Bf16
     /// <summary>The CPU and OS offer AVX512_BF16 and the switch leaves it on.</summary>
     public static bool IsWanted => CpuHasIt() && !IsSwitchedOff;
 
+    /// <summary>
+    /// Entry points of <paramref name="count"/> loops, loop i assembled by <paramref name="assemble"/>(i) and placed on its
+    /// own 64-byte line (int3 between them) in one set of executable pages; null where the loops are not wanted
+    /// (<see cref="IsWanted"/>) or Linux refuses executable memory, so callers keep their managed code.
+    /// </summary>
+    public static nint[]? Load(int count, Func<int, byte[]> assemble)
+    {
+        if (!IsWanted)
+        {
+            return null;
+        }
+        var code = new List<byte>();
+        var offsets = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            while (code.Count % EntryAlignment != 0)
+            {
+                code.Add(0xCC);
+            }
+            offsets[i] = code.Count;
+            code.AddRange(assemble(i));
+        }
+        return ExecutableMemory.TryLoad(code.ToArray()) is { } pages ? Array.ConvertAll(offsets, o => pages + o) : null;
+    }
+
+    private const int EntryAlignment = 64;
+
     /// <summary>AVX512_BF16 is CPUID leaf 7, sub-leaf 1, EAX bit 5; the OS must also keep 512-bit state (Vector512).</summary>
     private static bool CpuHasIt() =>
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported && X86Base.IsSupported

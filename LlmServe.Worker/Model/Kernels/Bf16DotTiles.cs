@@ -77,46 +77,19 @@ internal static unsafe partial class Bf16DotTiles
     private static delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, long, float*, void> Entry(TilePass pass, int inputs, int rows) =>
         (delegate* unmanaged[SuppressGCTransition]<uint*, long, uint*, long, long, float*, long, float*, void>)Entries![(int)pass * Tile * Tile + (inputs - 1) * Tile + rows - 1];
 
-    private static nint[]? Load()
+    /// <summary>
+    /// Entry i: for i below Passes x MaxTile x MaxTile, pass i / MaxTile², inputs (i / MaxTile) % MaxTile + 1, rows
+    /// i % MaxTile + 1; after them the sweeps', inputs then rows (<see cref="SweepEntry"/>).
+    /// </summary>
+    private static nint[]? Load() => Avx512Bf16.Load(Passes * Tile * Tile + SweepInputs * SweepRows, i =>
     {
-        if (!Avx512Bf16.IsWanted)
+        if (i < Passes * Tile * Tile)
         {
-            return null;
+            return Assemble(i / Tile % Tile + 1, i % Tile + 1, (TilePass)(i / (Tile * Tile)));
         }
-        var code = new List<byte>();
-        var offsets = new int[Passes * Tile * Tile + SweepInputs * SweepRows];
-        void Add(int entry, byte[] loops)
-        {
-            while (code.Count % VectorBytes != 0)
-            {
-                code.Add(0xCC);                                         // int3 between entries
-            }
-            offsets[entry] = code.Count;
-            code.AddRange(loops);
-        }
-        for (var pass = 0; pass < Passes; pass++)
-        {
-            for (var inputs = 1; inputs <= Tile; inputs++)
-            {
-                for (var rows = 1; rows <= Tile; rows++)
-                {
-                    Add(pass * Tile * Tile + (inputs - 1) * Tile + rows - 1, Assemble(inputs, rows, (TilePass)pass));
-                }
-            }
-        }
-        for (var inputs = 1; inputs <= SweepInputs; inputs++)
-        {
-            for (var rows = 1; rows <= SweepRows; rows++)
-            {
-                Add(SweepEntry(inputs, rows), AssembleSweep(inputs, rows));
-            }
-        }
-        if (ExecutableMemory.TryLoad(code.ToArray()) is not { } pages)
-        {
-            return null;
-        }
-        return Array.ConvertAll(offsets, o => pages + o);
-    }
+        var sweep = i - Passes * Tile * Tile;
+        return AssembleSweep(sweep / SweepRows + 1, sweep % SweepRows + 1);
+    });
 
     /// <summary>
     /// One tile shape's loops, System V arguments: rdi x, rsi x stride, rdx w, rcx w stride, r8 steps, r9 sums, then on

@@ -27,10 +27,8 @@ internal static unsafe class Bf16PairedValues
     /// <summary>Elements of V one call sums: a 512-bit load of each key's row.</summary>
     public const int Elements = 32;
 
-    private const int VectorBytes = 64;
-
     /// <summary>Entry points for 1-8 heads; null where the CPU, OS or switch offers none.</summary>
-    private static readonly nint[]? Entries = Load();
+    private static readonly nint[]? Entries = Avx512Bf16.Load(MaxHeads, i => Assemble(i + 1));
 
     /// <summary>Whether V's weighted sums run the assembled loop (<see cref="Avx512Bf16.IsWanted"/> and executable memory granted).</summary>
     public static bool IsSupported => Entries is not null;
@@ -79,26 +77,6 @@ internal static unsafe class Bf16PairedValues
         float* contexts, int contextStride) =>
         ((delegate* unmanaged[SuppressGCTransition]<ushort*, long*, long, long, uint*, long, float*, long, void>)Entries![heads - 1])(
             values, slots, keys, rowElements * sizeof(ushort), pairs, (long)pairStride * sizeof(uint), contexts, (long)contextStride * sizeof(float));
-
-    private static nint[]? Load()
-    {
-        if (!Avx512Bf16.IsWanted)
-        {
-            return null;
-        }
-        var code = new List<byte>();
-        var offsets = new int[MaxHeads];
-        for (var heads = 1; heads <= MaxHeads; heads++)
-        {
-            while (code.Count % VectorBytes != 0)
-            {
-                code.Add(0xCC);                                         // int3 between entries
-            }
-            offsets[heads - 1] = code.Count;
-            code.AddRange(Assemble(heads));
-        }
-        return ExecutableMemory.TryLoad(code.ToArray()) is { } pages ? Array.ConvertAll(offsets, o => pages + o) : null;
-    }
 
     /// <summary>
     /// One head count's loop, System V arguments: rdi V (the slot-0 row at the elements summed), rsi slots, rdx keys,

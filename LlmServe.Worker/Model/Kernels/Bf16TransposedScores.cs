@@ -24,7 +24,7 @@ internal static unsafe class Bf16TransposedScores
     private const int VectorBytes = 64;
 
     /// <summary>Entry points for 1-4 heads; null where the CPU, OS or switch offers none.</summary>
-    private static readonly nint[]? Entries = Load();
+    private static readonly nint[]? Entries = Avx512Bf16.Load(MaxHeads, i => Assemble(i + 1));
 
     /// <summary>Whether the transposed scores run the assembled loop (<see cref="Avx512Bf16.IsWanted"/> and executable memory granted).</summary>
     public static bool IsSupported => Entries is not null;
@@ -39,26 +39,6 @@ internal static unsafe class Bf16TransposedScores
     public static void Run(ushort* queries, int heads, int d, uint* pairs, float* scores, int stride) =>
         ((delegate* unmanaged[SuppressGCTransition]<ushort*, long, uint*, long, float*, long, void>)Entries![heads - 1])(
             queries, (long)d * sizeof(ushort), pairs, d / 2, scores, (long)stride * sizeof(float));
-
-    private static nint[]? Load()
-    {
-        if (!Avx512Bf16.IsWanted)
-        {
-            return null;
-        }
-        var code = new List<byte>();
-        var offsets = new int[MaxHeads];
-        for (var heads = 1; heads <= MaxHeads; heads++)
-        {
-            while (code.Count % VectorBytes != 0)
-            {
-                code.Add(0xCC);                                         // int3 between entries
-            }
-            offsets[heads - 1] = code.Count;
-            code.AddRange(Assemble(heads));
-        }
-        return ExecutableMemory.TryLoad(code.ToArray()) is { } pages ? Array.ConvertAll(offsets, o => pages + o) : null;
-    }
 
     /// <summary>
     /// One head count's loop, System V arguments: rdi queries, rsi their row stride in bytes, rdx the pairs, rcx the pair
