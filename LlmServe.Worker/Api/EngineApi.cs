@@ -1,5 +1,7 @@
 using System.Text.Json;
 using LlmServe.ServiceDefaults.OpenAi;
+using LlmServe.Worker.Chat;
+using LlmServe.Worker.Chat.ToolCalling;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Model;
 using LlmServe.Worker.Tokenization;
@@ -29,14 +31,30 @@ internal static class EngineApi
         return app;
     }
 
+    /// <summary>
+    /// A completion's <c>prompt</c>, or, as vLLM also takes, a chat's <c>messages</c> (with its <c>tools</c>,
+    /// <c>add_generation_prompt</c>, <c>continue_final_message</c> and <c>chat_template_kwargs</c>): the tokens the
+    /// matching generation endpoint would feed the model, so a client can count a chat prompt before sending it.
+    /// </summary>
     private static Task TokenizeAsync(HttpContext context, ModelHost host) =>
         RequestPipeline.HandleAsync(context, host, async (root, engine) =>
     {
-        var prompt = JsonFields.RequiredString(root, "prompt");
-        var addSpecial = JsonFields.OptionalBool(root, "add_special_tokens", true);
-        var tokens = engine.Model.Tokenizer.Encode(prompt, addSpecial);
+        var tokens = root.TryGetProperty("messages", out _)
+            ? ChatTokens(root, engine.Model)
+            : engine.Model.Tokenizer.Encode(JsonFields.RequiredString(root, "prompt"), JsonFields.OptionalBool(root, "add_special_tokens", true));
         await context.Response.WriteAsJsonAsync(new { count = tokens.Count, max_model_len = engine.Model.MaxModelLen, tokens });
     });
+
+    /// <summary>The chat prompt as <c>/v1/chat/completions</c> renders and encodes it.</summary>
+    private static IReadOnlyList<int> ChatTokens(JsonElement root, LoadedModel model)
+    {
+        var tools = ToolRequest.Parse(root);
+        using var rewritten = ToolPromptFallback.Rewrite(root, tools, model.ChatTemplate);
+        var request = rewritten?.RootElement ?? root;
+        var chat = ChatPromptRenderer.Render(request, ChatMessage.ParseAll(request), model.ChatTemplate, model.BosToken, model.EosToken,
+            includeTools: tools.Choice != ToolChoiceMode.None);
+        return ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
+    }
 
     private static Task DetokenizeAsync(HttpContext context, ModelHost host) =>
         RequestPipeline.HandleAsync(context, host, async (root, engine) =>

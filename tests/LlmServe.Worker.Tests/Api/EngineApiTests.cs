@@ -51,4 +51,42 @@ public sealed class EngineApiTests(WorkerFactory factory) : IClassFixture<Worker
         Assert.Equal(5, tokens.GetProperty("count").GetInt32());
         Assert.Equal("Once upon a time", text.GetProperty("prompt").GetString());
     }
+
+    /// <summary>vLLM's chat form of <c>/tokenize</c>: the tokens the chat endpoint feeds the model, tools included.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TokenizeMessages_CountsWhatTheChatEndpointUses(bool withTools)
+    {
+        var client = await factory.CreateReadyClientAsync();
+        object[] messages = [new { role = "system", content = "Be brief." }, new { role = "user", content = "Tell me about the dog." }];
+        object[]? tools = withTools
+            ? [new { type = "function", function = new { name = "lookup", parameters = new { type = "object", properties = new { q = new { type = "string" } } } } }]
+            : null;
+
+        var tokenized = await (await client.PostAsJsonAsync("/tokenize", new { model = "stories", messages, tools },
+            TestContext.Current.CancellationToken)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var chat = await (await client.PostAsJsonAsync("/v1/chat/completions", new { model = "stories", messages, tools, max_tokens = 1 },
+            TestContext.Current.CancellationToken)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var plain = await (await client.PostAsJsonAsync("/tokenize", new { model = "stories", prompt = "Tell me about the dog." },
+            TestContext.Current.CancellationToken)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        var count = tokenized.GetProperty("count").GetInt32();
+        Assert.Equal(chat.GetProperty("usage").GetProperty("prompt_tokens").GetInt32(), count);
+        Assert.Equal(count, tokenized.GetProperty("tokens").GetArrayLength());
+        Assert.True(count > plain.GetProperty("count").GetInt32());   // the template's roles and turns are in it
+    }
+
+    [Fact]
+    public async Task TokenizeMessages_BadMessages_Returns400NamingThem()
+    {
+        var client = await factory.CreateReadyClientAsync();
+
+        var response = await client.PostAsJsonAsync("/tokenize", new { model = "stories", messages = new[] { new { role = "alien", content = "x" } } },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+        Assert.StartsWith("messages", error.GetProperty("param").GetString(), StringComparison.Ordinal);
+    }
 }
