@@ -44,7 +44,8 @@ internal static unsafe partial class Bf16DecodeAttention
         var offset = (row * a.Heads + (long)kvHead * g) * d;               // the group's heads are adjacent: (G, D)
         fixed (float* buffer = scratch)
         {
-            // (G, D) queries, (16, D) widened keys (or (D, 16) transposed), (G rounded up to a whole pass, stride) scores, (G, D) contexts
+            // (G, D) queries, (16, D) widened keys (or (D, 16) transposed), (G rounded up to a whole pass, stride) scores, (G, D) contexts,
+            // then, when V's sums are paired, (G, pairStride) packed probabilities
             float* queries = buffer, keys = queries + g * d, scores = keys + KeyBlock * d, contexts = scores + passes * HeadsPerPass * stride;
             WidenQueries(a, offset, g * d, queries);
             if (ScoresTransposed(g, d))
