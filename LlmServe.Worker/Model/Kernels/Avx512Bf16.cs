@@ -1,12 +1,14 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Iced.Intel;
 
 namespace LlmServe.Worker.Model.Kernels;
 
 /// <summary>
-/// Whether this process runs its assembled AVX512_BF16 loops (<see cref="Bf16DotTiles"/>, <see cref="Bf16TransposedScores"/>):
-/// the CPU has the instructions, the OS keeps 512-bit state, and <see cref="Switch"/> does not turn them off. One answer
-/// for the whole process, so every row of every batch takes the same path.
+/// Whether this process runs its assembled AVX512_BF16 loops (<see cref="Bf16DotTiles"/>, <see cref="Bf16TransposedScores"/>,
+/// <see cref="Bf16PairedValues"/>): the CPU has the instructions, the OS keeps 512-bit state, and <see cref="Switch"/> does
+/// not turn them off. One answer for the whole process, so every row of every batch takes the same path. Also what the
+/// loops share: loading them into executable pages, saving registers, returning.
 /// </summary>
 internal static class Avx512Bf16
 {
@@ -45,6 +47,29 @@ internal static class Avx512Bf16
     }
 
     private const int EntryAlignment = 64;
+
+    /// <summary>Pushes the callee-saved registers a loop uses (System V: rbx, rbp, r12-r15).</summary>
+    public static void Save(Assembler a, AssemblerRegister64[] saved)
+    {
+        foreach (var register in saved)
+        {
+            a.push(register);
+        }
+    }
+
+    /// <summary>Pops what <see cref="Save"/> pushed, leaves the vector state clean and returns; the loop's bytes.</summary>
+    public static byte[] Return(Assembler a, AssemblerRegister64[] saved)
+    {
+        for (var i = saved.Length - 1; i >= 0; i--)
+        {
+            a.pop(saved[i]);
+        }
+        a.vzeroupper();
+        a.ret();
+        using var stream = new MemoryStream();
+        a.Assemble(new StreamCodeWriter(stream), 0);                    // position-independent: no RIP-relative operands
+        return stream.ToArray();
+    }
 
     /// <summary>AVX512_BF16 is CPUID leaf 7, sub-leaf 1, EAX bit 5; the OS must also keep 512-bit state (Vector512).</summary>
     private static bool CpuHasIt() =>

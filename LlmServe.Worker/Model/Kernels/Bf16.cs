@@ -68,6 +68,10 @@ internal static class Bf16
         return (rounded & Vector128.Create(0xFFFF0000u)).AsSingle();
     }
 
+    /// <summary><see cref="FromSingle"/> on 16 lanes, stored at <paramref name="p"/>: the same bits, NaN's quiet NaN included.</summary>
+    public static unsafe void StoreFromSingle16(Vector512<float> values, ushort* p) =>
+        Store16(Vector512.ConditionalSelect(Vector512.IsNaN(values), Vector512.Create(0x7FC00000u).AsSingle(), Round(values)), p);
+
     /// <summary>Round to nearest, ties to even; NaN stays a quiet NaN.</summary>
     public static ushort FromSingle(float value)
     {

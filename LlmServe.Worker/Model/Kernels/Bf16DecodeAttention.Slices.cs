@@ -68,10 +68,7 @@ internal static unsafe partial class Bf16DecodeAttention
             var output = (ushort*)a.Output + offset;
             for (var i = 0; i < g * d; i += Slice)
             {
-                // Bf16.FromSingle's bits, NaN as its quiet NaN included.
-                var context16 = Vector512.Load(contexts + i);
-                Bf16.Store16(Vector512.ConditionalSelect(Vector512.IsNaN(context16), Vector512.Create(0x7FC00000u).AsSingle(),
-                    Bf16.Round(context16)), output + i);
+                Bf16.StoreFromSingle16(Vector512.Load(contexts + i), output + i);
             }
         }
     }

@@ -54,7 +54,7 @@ internal static unsafe partial class Bf16DotTiles
         AssemblerRegisterZMM Acc(int i, int j) => zmm[i * SweepRows + j];
         var units = SweepUnits(rows);
         AssemblerRegister64[] saved = [rbx, r12, r13, r14, r15];
-        Save(a, saved);
+        Avx512Bf16.Save(a, saved);
         a.mov(rbx, __qword_ptr[rsp + 48]);                               // the 7th argument, above 5 pushes and the return address
         a.lea(r10, __[rcx + rcx * 2]);
         a.lea(r11, __[rcx + rcx * 4]);
@@ -120,7 +120,7 @@ internal static unsafe partial class Bf16DotTiles
         a.dec(rbx);
         a.jnz(blockLoop);
         a.Label(ref done);
-        return Return(a, saved);
+        return Avx512Bf16.Return(a, saved);
     }
 
     /// <summary>Input row i (0-2) of the block at rdi, rows rsi apart.</summary>

@@ -109,7 +109,7 @@ internal static unsafe partial class Bf16DotTiles
         bool resume = pass is TilePass.Middle or TilePass.Last, keep = pass is TilePass.First or TilePass.Middle;
         bool Used(int key) => key / Tile < inputs && key % Tile < rows;
         AssemblerRegister64[] saved = stretch ? [rbx, r12, r13, r14] : [rbx, r12, r13];
-        Save(a, saved);
+        Avx512Bf16.Save(a, saved);
         if (stretch)
         {
             a.mov(r14, __qword_ptr[rsp + 48]);                           // the 8th argument, above 4 pushes, the return address and the 7th
@@ -192,30 +192,7 @@ internal static unsafe partial class Bf16DotTiles
         a.dec(rbx);
         a.jnz(tileLoop);
         a.Label(ref done);
-        return Return(a, saved);
-    }
-
-    /// <summary>Pushes the callee-saved registers a loop uses (System V: rbx, rbp, r12-r15).</summary>
-    private static void Save(Assembler a, AssemblerRegister64[] saved)
-    {
-        foreach (var register in saved)
-        {
-            a.push(register);
-        }
-    }
-
-    /// <summary>Pops what <see cref="Save"/> pushed, leaves the vector state clean and returns; the loop's bytes.</summary>
-    internal static byte[] Return(Assembler a, AssemblerRegister64[] saved)
-    {
-        for (var i = saved.Length - 1; i >= 0; i--)
-        {
-            a.pop(saved[i]);
-        }
-        a.vzeroupper();
-        a.ret();
-        using var stream = new MemoryStream();
-        a.Assemble(new StreamCodeWriter(stream), 0);                    // position-independent: no RIP-relative operands
-        return stream.ToArray();
+        return Avx512Bf16.Return(a, saved);
     }
 
     /// <summary>

@@ -114,10 +114,7 @@ internal static unsafe class Bf16PairedValues
             }
         }
         AssemblerRegister64[] saved = [rbx, r12];
-        foreach (var register in saved)
-        {
-            a.push(register);
-        }
+        Avx512Bf16.Save(a, saved);
         a.lea(r11, __[r9 + r9 * 2]);
         a.lea(rbx, __[r8 + r9 * 4]);
         a.mov(r12, rdx);
@@ -163,6 +160,6 @@ internal static unsafe class Bf16PairedValues
             }
             a.add(rax, r10);
         }
-        return Bf16DotTiles.Return(a, saved);
+        return Avx512Bf16.Return(a, saved);
     }
 }

@@ -88,6 +88,6 @@ internal static unsafe class Bf16TransposedScores
                 _ => __zmmword_ptr[r8 + r11],
             }, even[h]);
         }
-        return Bf16DotTiles.Return(a, []);
+        return Avx512Bf16.Return(a, []);
     }
 }

@@ -29,4 +29,21 @@ public sealed class Bf16Tests
             }
         }
     }
+
+    [Fact]
+    public unsafe void StoreFromSingle16_GivesFromSinglesBits_NaNsIncluded()
+    {
+        Assert.SkipUnless(Vector512.IsHardwareAccelerated, "a 512-bit store");
+        float[] values = [BitConverter.UInt32BitsToSingle(0x3F808000), BitConverter.UInt32BitsToSingle(0x3F818000), float.NaN,
+            BitConverter.UInt32BitsToSingle(0xFFC00000), BitConverter.UInt32BitsToSingle(0x7F800001), float.PositiveInfinity,
+            float.NegativeInfinity, 0f, -0f, 1e-40f, 3e38f, 3.4e38f, -1.5f, 65504f, 1e-30f, 0.1f];
+        var stored = new ushort[16];
+
+        fixed (ushort* p = stored)
+        {
+            Bf16.StoreFromSingle16(Vector512.Create(values), p);
+        }
+
+        Assert.Equal(values.Select(Bf16.FromSingle), stored);
+    }
 }
