@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LlmServe.ServiceDefaults.OpenAi;
-using LlmServe.Worker.Chat;
 using LlmServe.Worker.Chat.ToolCalling;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Model;
@@ -40,21 +39,10 @@ internal static class EngineApi
         RequestPipeline.HandleAsync(context, host, async (root, engine) =>
     {
         var tokens = root.TryGetProperty("messages", out _)
-            ? ChatTokens(root, engine.Model)
+            ? ChatRequestPrompt.Tokens(root, ToolRequest.Parse(root), engine.Model)
             : engine.Model.Tokenizer.Encode(JsonFields.RequiredString(root, "prompt"), JsonFields.OptionalBool(root, "add_special_tokens", true));
         await context.Response.WriteAsJsonAsync(new { count = tokens.Count, max_model_len = engine.Model.MaxModelLen, tokens });
     });
-
-    /// <summary>The chat prompt as <c>/v1/chat/completions</c> renders and encodes it.</summary>
-    private static IReadOnlyList<int> ChatTokens(JsonElement root, LoadedModel model)
-    {
-        var tools = ToolRequest.Parse(root);
-        using var rewritten = ToolPromptFallback.Rewrite(root, tools, model.ChatTemplate);
-        var request = rewritten?.RootElement ?? root;
-        var chat = ChatPromptRenderer.Render(request, ChatMessage.ParseAll(request), model.ChatTemplate, model.BosToken, model.EosToken,
-            includeTools: tools.Choice != ToolChoiceMode.None);
-        return ChatPromptRenderer.Encode(chat, model.Tokenizer, model.BosToken);
-    }
 
     private static Task DetokenizeAsync(HttpContext context, ModelHost host) =>
         RequestPipeline.HandleAsync(context, host, async (root, engine) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmServe.ServiceDefaults.OpenAi;
+using LlmServe.Worker.Chat.Jinja;
 using LlmServe.Worker.Engine;
 using LlmServe.Worker.Model;
 
@@ -11,7 +12,7 @@ internal static class RequestPipeline
     /// <summary>
     /// Runs a generation-model endpoint: 503 while the model loads, 400 for an unreadable body, then
     /// <paramref name="handle"/> with the body's root object; a <see cref="RequestValidationException"/> it throws
-    /// becomes a 400 naming the parameter.
+    /// becomes a 400 naming the parameter, a <see cref="ChatTemplateException"/> a 400 naming the messages.
     /// </summary>
     public static async Task HandleAsync(HttpContext context, ModelHost host, Func<JsonElement, InferenceEngine, Task> handle)
     {
@@ -32,6 +33,11 @@ internal static class RequestPipeline
         catch (RequestValidationException ex)
         {
             await OpenAiError.BadRequest(ex.Message, ex.Param, ex.Code).ExecuteAsync(context);
+        }
+        catch (ChatTemplateException ex)
+        {
+            // The model's chat template refused the messages (raise_exception) or could not render them.
+            await OpenAiError.BadRequest(ex.Message, "messages").ExecuteAsync(context);
         }
     }
 
